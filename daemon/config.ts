@@ -1,0 +1,117 @@
+import envPaths from 'env-paths';
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+/**
+ * The daemon's settings, read once from the environment and validated, so that a typo stops the
+ * daemon at start with one line instead of surfacing later as a strange failure.
+ */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  ollamaUrl: string;
+  /** Required on every request when set; generated when the daemon listens beyond loopback. */
+  token: string | undefined;
+  ollamaTimeoutMs: number;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase();
+  if (LOOPBACK_NAMES.has(h) || h.endsWith('.localhost')) return true;
+  return isIP(h) === 4 && h.startsWith('127.');
+}
+
+const integer = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
+
+const EnvSchema = z.object({
+  JUNMAI_PORT: integer('JUNMAI_PORT', 1, 65535).default(5100),
+  JUNMAI_HOST: z
+    .string()
+    .min(1, 'JUNMAI_HOST must not be empty')
+    .refine((h) => isIP(h.replace(/^\[|\]$/g, '')) !== 0 || h === 'localhost', {
+      message: 'JUNMAI_HOST must be an IP address such as 127.0.0.1 (or "localhost")',
+    })
+    .default('127.0.0.1'),
+  JUNMAI_DATA_DIR: z.string().min(1, 'JUNMAI_DATA_DIR must not be empty').optional(),
+  JUNMAI_TOKEN: z.string().min(16, 'JUNMAI_TOKEN must be at least 16 characters').optional(),
+  JUNMAI_OLLAMA_TIMEOUT_MS: integer('JUNMAI_OLLAMA_TIMEOUT_MS', 100, 600_000).default(10_000),
+  JUNMAI_BODY_LIMIT_BYTES: integer('JUNMAI_BODY_LIMIT_BYTES', 1024, 512 * 1024 * 1024).default(4 * 1024 * 1024),
+  OLLAMA_HOST: z.string().optional(),
+});
+
+/**
+ * OLLAMA_HOST in every form Ollama itself accepts: `host`, `host:port`, `:port`, `scheme://host[:port][/path]`,
+ * `[v6]:port`. Like Ollama, a bare host gets port 11434, `http://host` port 80 and `https://host` 443.
+ * A listen-everywhere address (0.0.0.0, ::) is where Ollama listens, not an address to call: we call loopback.
+ */
+export function parseOllamaHost(value: string | undefined): string {
+  const raw = (value ?? '').trim();
+  if (raw === '') return 'http://127.0.0.1:11434';
+  let scheme = 'http';
+  let rest = raw;
+  let defaultPort = '11434';
+  const sep = raw.indexOf('://');
+  if (sep >= 0) {
+    scheme = raw.slice(0, sep).toLowerCase();
+    rest = raw.slice(sep + 3);
+    if (scheme === 'http') defaultPort = '80';
+    else if (scheme === 'https') defaultPort = '443';
+    else throw new ConfigError(`OLLAMA_HOST must use http:// or https://, not "${scheme}://"`);
+  }
+  const slash = rest.indexOf('/');
+  const path = slash >= 0 ? rest.slice(slash) : '';
+  const hostPort = slash >= 0 ? rest.slice(0, slash) : rest;
+  let host: string;
+  let port: string;
+  const v6 = /^\[([^\]]*)\](?::(.*))?$/.exec(hostPort);
+  if (v6) {
+    host = v6[1] ?? '';
+    port = v6[2] ?? defaultPort;
+  } else if (isIP(hostPort) === 6) {
+    host = hostPort;
+    port = defaultPort;
+  } else {
+    const colon = hostPort.lastIndexOf(':');
+    host = colon >= 0 ? hostPort.slice(0, colon) : hostPort;
+    port = colon >= 0 ? hostPort.slice(colon + 1) : defaultPort;
+  }
+  if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+    throw new ConfigError(`OLLAMA_HOST has an invalid port "${port}" (expected 1-65535)`);
+  }
+  if (host === '' || host === '0.0.0.0') host = '127.0.0.1';
+  if (host === '::') host = '::1';
+  if (!/^[A-Za-z0-9.\-_:]+$/.test(host)) throw new ConfigError(`OLLAMA_HOST has an invalid host name "${host}"`);
+  const shownHost = isIP(host) === 6 ? `[${host}]` : host;
+  return `${scheme}://${shownHost}:${port}${path.replace(/\/+$/, '')}`;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(issue?.message ?? 'invalid environment');
+  }
+  const e = parsed.data;
+  return {
+    host: e.JUNMAI_HOST.replace(/^\[|\]$/g, ''),
+    port: e.JUNMAI_PORT,
+    dataDir: e.JUNMAI_DATA_DIR ?? envPaths('junmai', { suffix: '' }).data,
+    ollamaUrl: parseOllamaHost(e.OLLAMA_HOST),
+    token: e.JUNMAI_TOKEN,
+    ollamaTimeoutMs: e.JUNMAI_OLLAMA_TIMEOUT_MS,
+    bodyLimitBytes: e.JUNMAI_BODY_LIMIT_BYTES,
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The daemon's one error type. Services throw it; http/errors.ts turns it into
+ * `{success: false, error, code}` with its status. `error` is written for a photographer,
+ * `code` is stable for programs, `details` carries facts a client may show (never a stack).
+ */
+export const ERROR_STATUS = {
+  INVALID_REQUEST: 400,
+  MALFORMED_JSON: 400,
+  INVALID_MODEL_NAME: 400,
+  INVALID_IMPORT: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN_HOST: 403,
+  FORBIDDEN_ORIGIN: 403,
+  MODEL_NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  JOB_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  MODEL_NOT_INSTALLED: 409,
+  MODEL_IN_USE: 409,
+  MODEL_DOWNLOADING: 409,
+  JOB_NOT_RESUMABLE: 409,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INSUFFICIENT_DISK: 507,
+  WONT_FIT: 422,
+  INTERNAL_ERROR: 500,
+  STORAGE_ERROR: 500,
+  DISK_FULL: 507,
+  OLLAMA_ERROR: 502,
+  OLLAMA_UNREACHABLE: 503,
+  OLLAMA_TIMEOUT: 504,
+  STALLED: 504,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.details = details;
+  }
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}

@@ -1,0 +1,35 @@
+import type { OllamaGateway } from './ollama/gateway.js';
+import { AppError } from './errors.js';
+import type { Store } from './store/store.js';
+import { API_VERSION, DAEMON_VERSION } from './version.js';
+
+/** The daemon's own view of whether it can do its job: database readable, Ollama answering. */
+export class Health {
+  constructor(private readonly store: Store, private readonly gateway: OllamaGateway) {}
+
+  async ollamaVersion(): Promise<string | null> {
+    return this.gateway.version().catch(() => null);
+  }
+
+  async report() {
+    let ollama: { reachable: boolean; url: string; version: string | null; error: string | null };
+    try {
+      ollama = { reachable: true, url: this.gateway.url, version: await this.gateway.version(), error: null };
+    } catch (err) {
+      ollama = { reachable: false, url: this.gateway.url, version: null, error: err instanceof AppError ? err.message : 'Ollama did not answer.' };
+    }
+    let dbOk = false;
+    try {
+      dbOk = this.store.ping();
+    } catch {
+      dbOk = false;
+    }
+    return {
+      status: ollama.reachable && dbOk ? ('ok' as const) : ('degraded' as const),
+      daemon_version: DAEMON_VERSION,
+      api_version: API_VERSION,
+      ollama,
+      database: { ok: dbOk, schema_version: dbOk ? this.store.schemaVersion() : 0 },
+    };
+  }
+}

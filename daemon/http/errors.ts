@@ -1,0 +1,62 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, isAppError } from '../errors.js';
+
+export interface ErrorBody {
+  success: false;
+  error: string;
+  code: string;
+  details?: Record<string, unknown>;
+}
+
+export function errorBody(err: AppError): ErrorBody {
+  return { success: false, error: err.message, code: err.code, ...(err.details ? { details: err.details } : {}) };
+}
+
+const WHERE: Record<string, string> = { body: 'the request body', querystring: 'the query string', params: 'the address', headers: 'the headers' };
+
+/** A zod issue list as one sentence: `model: expected text; priority: use one of speed, balanced, quality`. */
+function validationSentence(err: FastifyError & { validation: { instancePath: string; message?: string }[] }): string {
+  const where = WHERE[err.validationContext ?? 'body'] ?? 'the request';
+  const parts = err.validation.slice(0, 4).map((v) => {
+    const field = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    return field ? `${field}: ${v.message ?? 'invalid'}` : (v.message ?? 'invalid');
+  });
+  return `Something in ${where} is not valid: ${parts.join('; ')}.`;
+}
+
+/** Turns anything thrown into the one error shape; nothing internal (stack, SQL, paths) leaves the daemon. */
+export function toAppError(err: unknown): AppError {
+  if (isAppError(err)) return err;
+  const e = err as FastifyError & { code?: string };
+  if (hasZodFastifySchemaValidationErrors(err)) return new AppError('INVALID_REQUEST', validationSentence(err as never));
+  switch (e.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('MALFORMED_JSON', 'The request body is not valid JSON.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('BODY_TOO_LARGE', 'The request body is too large.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send this request with "Content-Type: application/json" and a JSON body.');
+    case 'SQLITE_FULL':
+      return new AppError('DISK_FULL', 'The disk holding Junmai\'s database is full, so nothing was saved. Free some space and try again.');
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return new AppError('STORAGE_ERROR', 'Junmai\'s database is busy; nothing was saved. Try again in a moment.');
+  }
+  if (e instanceof SyntaxError) return new AppError('MALFORMED_JSON', 'The request body is not valid JSON.');
+  if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_')) {
+    return new AppError('STORAGE_ERROR', 'Junmai could not read or write its database; nothing was changed. The daemon log has the details.');
+  }
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new AppError('INVALID_REQUEST', 'The request is not valid.');
+  }
+  return new AppError('INTERNAL_ERROR', 'Something went wrong inside the Junmai daemon. The daemon log has the details.');
+}
+
+export function sendError(reply: FastifyReply, req: FastifyRequest, err: unknown): FastifyReply {
+  const appErr = toAppError(err);
+  if (appErr.status >= 500) req.log.error({ err }, appErr.message);
+  return reply.code(appErr.status).type('application/json').send(errorBody(appErr));
+}

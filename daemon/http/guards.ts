@@ -1,0 +1,72 @@
+import { timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+import { isLoopbackHost } from '../config.js';
+import { AppError } from '../errors.js';
+
+/**
+ * The checks every request passes before routing. A web page in the photographer's browser can
+ * reach 127.0.0.1:5100 too, so: the Host must name this machine (a DNS-rebinding page arrives with
+ * its own domain in Host), a browser Origin must be local (cross-site requests are refused, not
+ * merely unreadable), and mutating requests must be JSON, which no cross-site form can send
+ * without a CORS preflight that we never grant.
+ */
+export interface GuardOptions {
+  /** The address the daemon listens on; accepted as a Host besides the loopback names. */
+  listenHost: string;
+  token: string | undefined;
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** `host[:port]` → host, or undefined when the header is not a well-formed authority. */
+export function hostOf(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const h = header.trim().toLowerCase();
+  const v6 = /^\[([0-9a-f:.]+)\](?::(\d{1,5}))?$/.exec(h);
+  if (v6) return isIP(v6[1] ?? '') === 6 ? (v6[1] ?? '') : undefined;
+  const m = /^([a-z0-9.-]+)(?::(\d{1,5}))?$/.exec(h);
+  return m?.[1] || undefined;
+}
+
+export function checkHost(header: string | undefined, opts: GuardOptions): void {
+  const host = hostOf(header);
+  const allowed = host !== undefined && (isLoopbackHost(host) || host === opts.listenHost.toLowerCase());
+  if (!allowed) {
+    throw new AppError('FORBIDDEN_HOST', 'This request was refused: the Junmai daemon only answers requests addressed to this computer (localhost or 127.0.0.1).');
+  }
+}
+
+export function checkOrigin(origin: string | undefined, fetchSite: string | undefined, opts: GuardOptions): void {
+  if (fetchSite && fetchSite.toLowerCase() === 'cross-site') {
+    throw new AppError('FORBIDDEN_ORIGIN', 'This request was refused: web pages from other sites may not use the Junmai daemon.');
+  }
+  if (origin === undefined) return;
+  let host: string | undefined;
+  try {
+    const u = new URL(origin);
+    host = u.protocol === 'http:' || u.protocol === 'https:' ? u.hostname.replace(/^\[|\]$/g, '') : undefined;
+  } catch {
+    host = undefined;
+  }
+  if (!host || !(isLoopbackHost(host) || host === opts.listenHost.toLowerCase())) {
+    throw new AppError('FORBIDDEN_ORIGIN', 'This request was refused: web pages from other sites may not use the Junmai daemon.');
+  }
+}
+
+export function checkToken(authorization: string | undefined, opts: GuardOptions): void {
+  if (!opts.token) return;
+  const presented = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
+  const a = Buffer.from(presented);
+  const b = Buffer.from(opts.token);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) {
+    throw new AppError('UNAUTHORIZED', 'This request needs the Junmai access token: send it as "Authorization: Bearer <token>". The token is in the daemon\'s data folder.');
+  }
+}
+
+export function checkContentType(method: string, contentType: string | undefined): void {
+  if (!MUTATING.has(method)) return;
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send this request with "Content-Type: application/json" and a JSON body.');
+  }
+}

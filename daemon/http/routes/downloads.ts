@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { DownloadService } from '../../downloads/jobs.js';
+import type { ModelManager } from '../../models/manager.js';
+import { DownloadRequest, DownloadResponse, JobListQuery, JobListResponse, JobParams, JobResponse } from '../../schemas/api.js';
+
+/** Downloads answer at once with a job; progress is read from the job (or pushed over /ws). */
+export function downloadRoutes(manager: ModelManager, downloads: DownloadService): FastifyPluginAsyncZod {
+  return async (app) => {
+    const tags = ['downloads'];
+    app.post('/download', { schema: { tags, body: DownloadRequest, response: { 202: DownloadResponse } } }, async (req, reply) => {
+      const target = manager.downloadTarget(req.body.model);
+      const { job, created } = downloads.start(target.name, target.expected_bytes);
+      return reply.code(202).send({
+        success: true as const,
+        message: created ? `Downloading ${target.name}.` : `${target.name} is already being downloaded.`,
+        model: target.name,
+        job,
+        ...(target.note ? { note: target.note } : {}),
+      });
+    });
+
+    app.get('/downloads', { schema: { tags, querystring: JobListQuery, response: { 200: JobListResponse } } }, async (req) => {
+      const jobs = downloads.list(req.query.limit);
+      return { success: true as const, jobs, count: jobs.length };
+    });
+
+    app.get('/downloads/:id', { schema: { tags, params: JobParams, response: { 200: JobResponse } } }, async (req) => ({
+      success: true as const,
+      job: downloads.get(req.params.id),
+    }));
+
+    app.delete('/downloads/:id', { schema: { tags, params: JobParams, response: { 200: JobResponse } } }, async (req) => ({
+      success: true as const,
+      job: downloads.cancel(req.params.id),
+    }));
+
+    app.post('/downloads/:id/resume', { schema: { tags, params: JobParams, response: { 202: JobResponse } } }, async (req, reply) =>
+      reply.code(202).send({ success: true as const, job: downloads.resume(req.params.id) }),
+    );
+  };
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import type { BusEvent, EventBus } from '../events/bus.js';
+
+export interface WsDeps {
+  events: EventBus;
+  snapshot: () => Record<string, unknown>;
+  /** A client whose unsent data passes this is cut off (it reconnects with `since`) rather than buffered without bound. */
+  maxBufferedBytes?: number;
+}
+
+const WsQuery = z.object({ since: z.coerce.number().int().nonnegative().optional() });
+
+/**
+ * /ws: a snapshot (or the missed events when `?since=` is still in the replay buffer), then every
+ * event as it happens. The upgrade request passes the same Host/Origin/token guards as REST,
+ * since it is an ordinary GET until upgraded.
+ */
+export function registerWs(app: FastifyInstance, deps: WsDeps): void {
+  const limit = deps.maxBufferedBytes ?? 1024 * 1024;
+  app.get('/ws', { websocket: true, schema: { querystring: WsQuery, hide: true } }, (socket: WebSocket, req) => {
+    const since = (req.query as z.infer<typeof WsQuery>).since;
+    const send = (e: BusEvent | Record<string, unknown>) => {
+      if (socket.readyState !== socket.OPEN) return;
+      if (socket.bufferedAmount > limit) {
+        socket.close(1013, 'Too slow: reconnect with ?since= to catch up');
+        return;
+      }
+      socket.send(JSON.stringify(e));
+    };
+    const missed = since === undefined ? undefined : deps.events.since(since);
+    if (missed) missed.forEach(send);
+    else send({ seq: deps.events.lastSeq, type: 'snapshot', at: new Date().toISOString(), data: deps.snapshot() });
+    const unsubscribe = deps.events.subscribe(send);
+    socket.on('close', unsubscribe);
+    socket.on('error', unsubscribe);
+  });
+}

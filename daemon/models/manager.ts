@@ -1,0 +1,281 @@
+import { CATALOG } from '../catalog/catalog.js';
+import type { Clock } from '../clock.js';
+import { AppError } from '../errors.js';
+import type { EventBus } from '../events/bus.js';
+import type { HardwareProbe } from '../hardware/probe.js';
+import type { OllamaGateway } from '../ollama/gateway.js';
+import type { CompatibilityRequest, ExportDocument, ListQuery, ModelView, RecommendRequest, UsageRecord } from '../schemas/api.js';
+import type { Store } from '../store/store.js';
+import { availableMemory, estimateFor, estimateToGb, fitMessage, fitOf } from './fit.js';
+import { rank, type Contender } from './recommend.js';
+import { resolveModelName, type ResolvedName } from './resolve.js';
+import { statsFor, type ModelStats } from './statistics.js';
+import { syncWithOllama, type SyncResult } from './sync.js';
+import { applyImport, buildExport, CURRENT_KEY, parseImportDocument, type ImportResult } from './transfer.js';
+import { architectureOf, capabilitiesOf, sizeOf, toView, type KnownModel } from './views.js';
+
+export interface ManagerDeps {
+  store: Store;
+  gateway: OllamaGateway;
+  hardware: HardwareProbe;
+  clock: Clock;
+  events: EventBus;
+  /** Whether a download of this model is under way; deleting it then would fight the download. */
+  isDownloading: (model: string) => boolean;
+}
+
+/**
+ * The model manager: what the catalog offers, what Ollama has, which model is current, how each
+ * performs, and what fits this computer. Routes, the CLI's daemon and the plugin all go through it.
+ */
+export class ModelManager {
+  constructor(private readonly deps: ManagerDeps) {}
+
+  private get store() {
+    return this.deps.store;
+  }
+
+  currentModel(): string | null {
+    return this.store.settings.get<string>(CURRENT_KEY) ?? null;
+  }
+
+  /** Catalog entries first in catalog order, then custom models by name. */
+  private known(): KnownModel[] {
+    const rows = new Map(this.store.models.all().map((r) => [r.name, r]));
+    const out: KnownModel[] = CATALOG.map((entry) => ({ name: entry.name, entry, row: rows.get(entry.name) }));
+    for (const row of rows.values()) {
+      if (!CATALOG.some((e) => e.name === row.name) && row.source === 'custom') out.push({ name: row.name, entry: undefined, row });
+    }
+    return out;
+  }
+
+  private statsOf(name: string, row = this.store.models.get(name)): ModelStats {
+    return statsFor(name, this.store.usage.totalsFor(name), this.store.usage, row);
+  }
+
+  private view(m: KnownModel, current = this.currentModel()): ModelView {
+    return toView(m, current, this.statsOf(m.name, m.row));
+  }
+
+  /** Resolves a client's name to a model we know, or answers MODEL_NOT_FOUND. */
+  private lookup(input: unknown): ResolvedName & { known: KnownModel } {
+    const r = resolveModelName(input);
+    const row = this.store.models.get(r.name);
+    if (!r.entry && !row) {
+      throw new AppError('MODEL_NOT_FOUND', `"${r.name}" is neither in Junmai's catalog nor installed in Ollama. See the list of models for the names you can use.`, { model: r.name });
+    }
+    return { ...r, known: { name: r.name, entry: r.entry, row } };
+  }
+
+  list(q: ListQuery = {}): ModelView[] {
+    const current = this.currentModel();
+    return this.known()
+      .map((m) => this.view(m, current))
+      .filter(
+        (v) =>
+          (q.purpose === undefined || v.purpose === q.purpose) &&
+          (q.max_vram === undefined || (v.min_vram_gb !== null && v.min_vram_gb <= q.max_vram)) &&
+          (!q.installed_only || v.installed) &&
+          (q.capability === undefined || v.capabilities.includes(q.capability)),
+      );
+  }
+
+  info(name: unknown): { model: ModelView; alias?: string; note?: string } {
+    const r = this.lookup(name);
+    return { model: this.view(r.known), ...(r.alias ? { alias: r.alias } : {}), ...(r.note ? { note: r.note } : {}) };
+  }
+
+  current(): { current_model: string | null; model: ModelView | null } {
+    const name = this.currentModel();
+    if (!name) return { current_model: null, model: null };
+    const r = resolveModelName(name);
+    return { current_model: name, model: this.view({ name, entry: r.entry, row: this.store.models.get(name) }, name) };
+  }
+
+  /**
+   * Asks Ollama whether the model is really there, so a model deleted behind our back is refused
+   * now rather than failing on the first photo. With Ollama down, the store's last word stands.
+   */
+  private async stillInstalled(name: string): Promise<boolean> {
+    try {
+      await this.deps.gateway.show(name);
+      if (!this.store.models.get(name)?.installed) await this.sync();
+      return true;
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'MODEL_NOT_INSTALLED') {
+        if (this.store.models.get(name)) this.store.models.setInstalled(name, false);
+        return false;
+      }
+      return this.store.models.get(name)?.installed ?? false;
+    }
+  }
+
+  async switch(input: unknown): Promise<{ message: string; current_model: string; previous_model: string | null; note?: string; warning?: string }> {
+    const r = this.lookup(input);
+    if (!(await this.stillInstalled(r.name))) {
+      throw new AppError('MODEL_NOT_INSTALLED', `${r.known.entry?.display_name ?? r.name} is not downloaded yet. Download it first, then switch to it.`, { model: r.name });
+    }
+    const previous = this.currentModel();
+    this.store.settings.set(CURRENT_KEY, r.name, this.deps.clock.now());
+    this.deps.events.publish('model.switched', { model: r.name, previous_model: previous });
+    const caps = capabilitiesOf({ ...r.known, row: this.store.models.get(r.name) });
+    return {
+      message: `Switched to ${r.name}.`,
+      current_model: r.name,
+      previous_model: previous,
+      ...(r.note ? { note: r.note } : {}),
+      ...(caps.includes('vision') ? {} : { warning: `${r.name} cannot look at images, so it cannot evaluate photos. Choose a vision model for photo evaluation.` }),
+    };
+  }
+
+  async delete(input: unknown): Promise<{ message: string; model: string }> {
+    const name = resolveModelName(input).name;
+    if (this.deps.isDownloading(name)) {
+      throw new AppError('MODEL_DOWNLOADING', `${name} is being downloaded. Cancel the download before deleting it.`, { model: name });
+    }
+    const r = this.lookup(input);
+    if (this.currentModel() === r.name) {
+      throw new AppError('MODEL_IN_USE', `${r.name} is the current model. Switch to another model before deleting it.`, { model: r.name });
+    }
+    try {
+      await this.deps.gateway.delete(r.name);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'MODEL_NOT_INSTALLED') {
+        if (r.known.row) this.store.models.setInstalled(r.name, false);
+        throw new AppError('MODEL_NOT_INSTALLED', `${r.name} is not installed in Ollama, so there is nothing to delete.`, { model: r.name });
+      }
+      throw err;
+    }
+    // Ollama has deleted it; a failed sync must not leave the store saying otherwise.
+    await this.sync().catch(() => undefined);
+    this.store.models.setInstalled(r.name, false);
+    this.deps.events.publish('model.deleted', { model: r.name });
+    return { message: `Deleted ${r.name} from Ollama.`, model: r.name };
+  }
+
+  /**
+   * What a download needs to know about a name. Any valid Ollama name may be pulled (Ollama's
+   * library is larger than our catalog); Ollama itself answers for names it does not have.
+   */
+  downloadTarget(input: unknown): { name: string; expected_bytes: number | null; note?: string } {
+    const r = resolveModelName(input);
+    return { name: r.name, expected_bytes: r.entry?.size_bytes ?? null, ...(r.note ? { note: r.note } : {}) };
+  }
+
+  /** True when Ollama lists the model after a sync: the only proof a download really installed it. */
+  async confirmInstalled(name: string): Promise<boolean> {
+    await this.sync();
+    return this.store.models.get(name)?.installed ?? false;
+  }
+
+  async sync(): Promise<SyncResult> {
+    const result = await syncWithOllama(this.store, this.deps.gateway, this.deps.clock);
+    for (const name of result.added) this.deps.events.publish('model.installed', { model: name });
+    return result;
+  }
+
+  async checkCompatibility(req: CompatibilityRequest) {
+    const r = this.lookup(req.model);
+    const size = sizeOf(r.known);
+    if (size === null) throw new AppError('MODEL_NOT_FOUND', `Junmai does not know the size of ${r.name}; sync with Ollama and try again.`, { model: r.name });
+    const available = availableMemory(await this.deps.hardware.probe(), req.available_vram_gb);
+    const est = estimateFor({ size_bytes: size, architecture: architectureOf(r.known) }, req);
+    const estimate = estimateToGb(est);
+    const fit = fitOf(est, available);
+    return { model: r.name, compatible: fit !== 'does_not_fit', fit, message: fitMessage(r.name, fit, estimate, available), estimate, available };
+  }
+
+  async recommend(req: RecommendRequest) {
+    const available = availableMemory(await this.deps.hardware.probe(), req.available_vram_gb);
+    const contenders: Contender[] = [];
+    for (const m of this.known()) {
+      const caps = capabilitiesOf(m);
+      const size = sizeOf(m);
+      if (size === null || (req.capability !== 'any' && !caps.includes(req.capability))) continue;
+      if (!m.entry && !m.row?.installed) continue;
+      const est = estimateFor({ size_bytes: size, architecture: architectureOf(m) }, req);
+      const s = this.statsOf(m.name, m.row);
+      contenders.push({
+        model: m.name,
+        display_name: m.entry?.display_name ?? m.name,
+        purpose: m.entry?.purpose ?? null,
+        parameter_count: m.entry?.parameter_count ?? null,
+        installed: m.row?.installed ?? false,
+        fit: fitOf(est, available),
+        estimate: estimateToGb(est),
+        gpu_memory_gb: available.gpu_memory_gb,
+        history: { count: s.count, success_rate: s.success_rate, p50_ms: s.p50_ms },
+      });
+    }
+    const ranked = rank(contenders, req.priority).map(({ gpu_memory_gb: _g, history: _h, purpose: _p, parameter_count: _c, ...c }) => c);
+    const best = ranked[0] ?? null;
+    const what = req.capability === 'any' ? 'model' : `${req.capability} model`;
+    const message = best
+      ? `${best.display_name} (${best.model}) is the best ${what} for ${req.priority} on ${available.gpu_memory_gb} GB${best.installed ? '' : '; it needs a download first'}.`
+      : `No ${what} in the catalog can run with ${available.gpu_memory_gb} GB of GPU memory and ${available.offload_memory_gb} GB of system memory.`;
+    return {
+      recommended_model: best?.model ?? null,
+      priority: req.priority,
+      capability: req.capability,
+      available_vram_gb: available.gpu_memory_gb,
+      available,
+      download_needed: best ? !best.installed : false,
+      message,
+      reasons: best?.reasons ?? [],
+      recommendation: best,
+      alternatives: ranked.slice(1, 4),
+    };
+  }
+
+  statistics(model?: string): { statistics: Record<string, ModelStats>; total_usage: number } {
+    const rows = new Map(this.store.models.all().map((r) => [r.name, r]));
+    if (model !== undefined) {
+      const name = resolveModelName(model).name;
+      const s = this.statsOf(name, rows.get(name));
+      if (s.count === 0 && !s.imported && !rows.has(name) && !resolveModelName(model).entry) {
+        throw new AppError('MODEL_NOT_FOUND', `There are no statistics for "${name}": it is unknown and has never been used.`, { model: name });
+      }
+      return { statistics: { [name]: s }, total_usage: s.count };
+    }
+    const statistics: Record<string, ModelStats> = {};
+    let total = 0;
+    for (const t of this.store.usage.totals()) {
+      statistics[t.model] = statsFor(t.model, t, this.store.usage, rows.get(t.model));
+      total += t.count;
+    }
+    for (const row of rows.values()) {
+      if (!statistics[row.name] && row.imported_usage_count !== null) statistics[row.name] = this.statsOf(row.name, row);
+    }
+    return { statistics, total_usage: total };
+  }
+
+  /** Stores every record or none: names are all checked before the first INSERT. */
+  recordUsage(records: UsageRecord[]): number {
+    const nowMs = this.deps.clock.now().getTime();
+    const rows = records.map((r) => ({
+      ts: r.at ? Date.parse(r.at) : nowMs,
+      model: resolveModelName(r.model).name,
+      photo_id: r.photo_id ?? null,
+      duration_ms: r.duration_ms,
+      total_ms: r.total_ms ?? null,
+      load_ms: r.load_ms ?? null,
+      prompt_eval_ms: r.prompt_eval_ms ?? null,
+      eval_ms: r.eval_ms ?? null,
+      prompt_tokens: r.prompt_tokens ?? null,
+      eval_tokens: r.eval_tokens ?? null,
+      success: r.success,
+      error_code: r.error_code ?? null,
+    }));
+    this.store.transaction(() => rows.forEach((row) => this.store.usage.insert(row)));
+    this.deps.events.publish('usage.recorded', { count: rows.length, models: [...new Set(rows.map((r) => r.model))] });
+    return rows.length;
+  }
+
+  exportDocument(): ExportDocument {
+    return buildExport(this.store, new Map(Object.entries(this.statistics().statistics)), this.deps.clock.now());
+  }
+
+  importDocument(body: Record<string, unknown>): ImportResult {
+    return applyImport(this.store, parseImportDocument(body), this.deps.clock.now());
+  }
+}

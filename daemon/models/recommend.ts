@@ -1,0 +1,76 @@
+import type { Fit, EstimateGb } from './fit.js';
+
+export type Priority = 'speed' | 'balanced' | 'quality';
+
+export interface Contender {
+  model: string;
+  display_name: string;
+  purpose: string | null;
+  parameter_count: number | null;
+  installed: boolean;
+  fit: Fit;
+  estimate: EstimateGb;
+  gpu_memory_gb: number;
+  history: { count: number; success_rate: number | null; p50_ms: number | null };
+}
+
+export interface Scored extends Contender {
+  score: number;
+  reasons: string[];
+}
+
+/** Measured figures only count once there are enough photos to mean something. */
+export const MIN_HISTORY = 5;
+
+/**
+ * Scores one model for a priority. The terms are additive and each adds its own reason, so the
+ * answer can say why it chose what it chose:
+ * - size: log10 of parameters (1B → 9, 70B → 10.8); quality rewards it, speed penalises it;
+ * - purpose: the catalog's own judgement for the priority asked;
+ * - fit: running partly on the CPU is several times slower, so it costs more than any other term;
+ * - installed: no multi-gigabyte download, worth a step in size but not a step in purpose;
+ * - history: a measured failure rate, and for speed a measured median time, override the guesses.
+ */
+export function score(c: Contender, priority: Priority): Scored {
+  const reasons: string[] = [];
+  let s = 0;
+  const size = Math.log10(c.parameter_count ?? 7e9);
+  if (priority === 'quality') s += 2 * size;
+  else if (priority === 'speed') s -= 2 * size;
+  else s += 0.5 * size;
+  if (c.purpose === priority) {
+    s += 1.5;
+    reasons.push(`made for ${priority}`);
+  }
+  if (priority === 'balanced' && c.gpu_memory_gb > 0 && c.estimate.total_gb > 0.85 * c.gpu_memory_gb && c.fit === 'fits_gpu') {
+    s -= 1;
+    reasons.push('fills almost all of the GPU memory');
+  }
+  if (c.fit === 'fits_gpu') reasons.push(`fits in GPU memory (about ${c.estimate.total_gb} GB)`);
+  else if (c.fit === 'fits_with_offload') {
+    s -= 4;
+    reasons.push(`needs about ${c.estimate.total_gb} GB, so part of it runs on the CPU (slower)`);
+  }
+  if (c.installed) {
+    s += 0.75;
+    reasons.push('already installed');
+  } else reasons.push('needs a download');
+  const h = c.history;
+  if (h.count >= MIN_HISTORY && h.success_rate !== null) {
+    if (h.success_rate < 0.95) {
+      s -= (0.95 - h.success_rate) * 10;
+      reasons.push(`${Math.round(h.success_rate * 100)}% of its ${h.count} photos succeeded`);
+    } else reasons.push(`reliable on ${h.count} photos`);
+    if (h.p50_ms !== null) {
+      if (priority === 'speed') s -= Math.log10(1 + h.p50_ms / 1000);
+      reasons.push(`median ${(h.p50_ms / 1000).toFixed(1)} s per photo`);
+    }
+  }
+  return { ...c, score: Number(s.toFixed(3)), reasons };
+}
+
+/** Best first; models that cannot run at all are left out, and GPU fits always beat offload. */
+export function rank(contenders: Contender[], priority: Priority): Scored[] {
+  const runnable = contenders.filter((c) => c.fit !== 'does_not_fit');
+  return runnable.map((c) => score(c, priority)).sort((a, b) => b.score - a.score || a.model.localeCompare(b.model));
+}

@@ -1,0 +1,62 @@
+import type { ArchitectureFacts, CatalogEntry } from '../catalog/catalog.js';
+import type { ModelView } from '../schemas/api.js';
+import type { ModelRow } from '../store/models-repo.js';
+import { estimateFor, toGb } from './fit.js';
+import type { ModelStats } from './statistics.js';
+
+/** One model as the API shows it: the catalog's description merged with what Ollama reported. */
+export interface KnownModel {
+  name: string;
+  entry: CatalogEntry | undefined;
+  row: ModelRow | undefined;
+}
+
+export function capabilitiesOf(m: KnownModel): string[] {
+  return m.row?.capabilities ?? m.entry?.capabilities ?? [];
+}
+
+export function architectureOf(m: KnownModel): ArchitectureFacts | undefined {
+  return m.entry?.architecture ?? (m.row?.architecture as ArchitectureFacts | null) ?? undefined;
+}
+
+export function sizeOf(m: KnownModel): number | null {
+  return m.row?.installed && m.row.size_bytes ? m.row.size_bytes : (m.entry?.size_bytes ?? m.row?.size_bytes ?? null);
+}
+
+export function minVramGb(m: KnownModel): number | null {
+  if (m.entry) return m.entry.min_vram_gb;
+  const size = sizeOf(m);
+  if (!size) return null;
+  return Math.ceil(toGb(estimateFor({ size_bytes: size, architecture: architectureOf(m) }, {}).total_bytes) * 10) / 10;
+}
+
+export function toView(m: KnownModel, currentModel: string | null, stats: ModelStats): ModelView {
+  const { entry, row } = m;
+  const caps = capabilitiesOf(m);
+  const size = sizeOf(m);
+  return {
+    name: m.name,
+    display_name: entry?.display_name ?? m.name,
+    family: row?.family ?? entry?.family ?? null,
+    source: entry ? 'catalog' : 'custom',
+    purpose: entry?.purpose ?? null,
+    capabilities: caps,
+    vision: caps.includes('vision'),
+    parameter_size: row?.parameter_size ?? entry?.parameter_size ?? null,
+    parameter_count: entry?.parameter_count ?? null,
+    quantization: row?.quantization ?? entry?.quantization ?? null,
+    size_bytes: size,
+    size_gb: size === null ? null : toGb(size),
+    min_vram_gb: minVramGb(m),
+    context_length: row?.context_length ?? entry?.context_length ?? null,
+    description: entry?.description ?? 'A model installed in Ollama that is not in Junmai\'s catalog.',
+    recommended_use: entry?.recommended_use ?? (caps.includes('vision') ? 'Can look at photos; untested by Junmai.' : 'Cannot look at photos (no vision capability).'),
+    installed: row?.installed ?? false,
+    digest: row?.digest ?? null,
+    is_current: currentModel === m.name,
+    usage_count: stats.count,
+    avg_inference_time: stats.avg_inference_time,
+    success_rate: stats.success_rate,
+    last_used: stats.last_used,
+  };
+}

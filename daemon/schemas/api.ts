@@ -1,0 +1,328 @@
+import { z } from 'zod';
+
+/**
+ * Every request and response shape of the REST API, once. Routes validate with them, the CLI and
+ * the tests parse with them, and /docs/json is generated from them.
+ */
+export const PURPOSES = ['speed', 'balanced', 'quality', 'specialized'] as const;
+export const PRIORITIES = ['speed', 'balanced', 'quality'] as const;
+export const CAPABILITIES = ['completion', 'vision', 'tools', 'thinking', 'embedding'] as const;
+export const FITS = ['fits_gpu', 'fits_with_offload', 'does_not_fit'] as const;
+
+export const Purpose = z.enum(PURPOSES);
+export const Priority = z.enum(PRIORITIES);
+export const Capability = z.enum(CAPABILITIES);
+export const Fit = z.enum(FITS);
+
+/** A model name as sent by a client; its grammar is checked by the model manager, which answers INVALID_MODEL_NAME. */
+export const ModelName = z.string({ error: 'model must be text such as "gemma3:4b"' });
+
+const queryBool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'use true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const gb = z.number({ error: 'must be a number of gigabytes' }).positive('must be more than 0').max(4096, 'must be at most 4096 GB');
+const contextLength = z.number().int().min(256).max(1_048_576);
+const numParallel = z.number().int().min(1).max(64);
+
+export const ErrorBody = z.object({
+  success: z.literal(false),
+  error: z.string(),
+  code: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ModelStats = z.object({
+  model: z.string(),
+  count: z.number(),
+  successes: z.number(),
+  failures: z.number(),
+  success_rate: z.number().nullable(),
+  mean_ms: z.number().nullable(),
+  p50_ms: z.number().nullable(),
+  p95_ms: z.number().nullable(),
+  mean_load_ms: z.number().nullable(),
+  tokens_per_second: z.number().nullable(),
+  first_used: z.string().nullable(),
+  last_used: z.string().nullable(),
+  /** Figures carried over from an imported metadata file, never mixed into the measured ones. */
+  imported: z
+    .object({ usage_count: z.number().nullable(), avg_ms: z.number().nullable(), success_rate: z.number().nullable(), last_used: z.string().nullable() })
+    .nullable(),
+  // The old system's names for the same figures, kept for its clients (avg in seconds, as it was).
+  usage_count: z.number(),
+  avg_inference_time: z.number().nullable(),
+});
+
+export const ModelView = z.object({
+  name: z.string(),
+  display_name: z.string(),
+  family: z.string().nullable(),
+  source: z.enum(['catalog', 'custom']),
+  purpose: Purpose.nullable(),
+  capabilities: z.array(z.string()),
+  vision: z.boolean(),
+  parameter_size: z.string().nullable(),
+  parameter_count: z.number().nullable(),
+  quantization: z.string().nullable(),
+  size_bytes: z.number().nullable(),
+  size_gb: z.number().nullable(),
+  min_vram_gb: z.number().nullable(),
+  context_length: z.number().nullable(),
+  description: z.string(),
+  recommended_use: z.string(),
+  installed: z.boolean(),
+  digest: z.string().nullable(),
+  is_current: z.boolean(),
+  usage_count: z.number(),
+  avg_inference_time: z.number().nullable(),
+  success_rate: z.number().nullable(),
+  last_used: z.string().nullable(),
+});
+export type ModelView = z.infer<typeof ModelView>;
+
+export const ListQuery = z.object({
+  purpose: Purpose.optional(),
+  max_vram: z.coerce.number({ error: 'max_vram must be a number of gigabytes' }).positive().max(4096).optional(),
+  installed_only: queryBool.optional(),
+  capability: Capability.optional(),
+});
+export type ListQuery = z.infer<typeof ListQuery>;
+
+export const ListResponse = z.object({ success: z.literal(true), models: z.array(ModelView), count: z.number() });
+
+export const InfoResponse = z.object({ success: z.literal(true), model: ModelView, alias: z.string().optional(), note: z.string().optional() });
+
+export const CurrentResponse = z.object({
+  success: z.literal(true),
+  current_model: z.string().nullable(),
+  model: ModelView.nullable(),
+});
+
+export const ModelRequest = z.object({ model: ModelName });
+export const SwitchResponse = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  current_model: z.string(),
+  previous_model: z.string().nullable(),
+  note: z.string().optional(),
+  warning: z.string().optional(),
+});
+
+export const DeleteResponse = z.object({ success: z.literal(true), message: z.string(), model: z.string() });
+
+export const DownloadRequest = z.object({ model: ModelName, force: z.boolean().optional() });
+
+export const RecommendRequest = z.object({
+  available_vram_gb: gb.optional(),
+  priority: Priority.default('balanced'),
+  /** What the model must do; photo evaluation needs vision, so that is the default. `any` lifts it. */
+  capability: z.enum([...CAPABILITIES, 'any']).default('vision'),
+  context_length: contextLength.optional(),
+  num_parallel: numParallel.optional(),
+});
+export type RecommendRequest = z.infer<typeof RecommendRequest>;
+
+export const MemoryEstimateGb = z.object({
+  total_gb: z.number(),
+  weights_gb: z.number(),
+  kv_cache_gb: z.number(),
+  graph_gb: z.number(),
+  projector_gb: z.number(),
+  overhead_gb: z.number(),
+  context_length: z.number(),
+  num_parallel: z.number(),
+});
+
+export const Available = z.object({
+  gpu_memory_gb: z.number(),
+  offload_memory_gb: z.number(),
+  memory_source: z.string(),
+  from: z.enum(['request', 'hardware']),
+});
+
+export const Candidate = z.object({
+  model: z.string(),
+  display_name: z.string(),
+  installed: z.boolean(),
+  fit: Fit,
+  score: z.number(),
+  estimate: MemoryEstimateGb,
+  reasons: z.array(z.string()),
+});
+
+export const RecommendResponse = z.object({
+  success: z.literal(true),
+  recommended_model: z.string().nullable(),
+  priority: Priority,
+  capability: z.string(),
+  available_vram_gb: z.number(),
+  available: Available,
+  download_needed: z.boolean(),
+  message: z.string(),
+  reasons: z.array(z.string()),
+  recommendation: Candidate.nullable(),
+  alternatives: z.array(Candidate),
+});
+
+export const CompatibilityRequest = z.object({
+  model: ModelName,
+  available_vram_gb: gb.optional(),
+  context_length: contextLength.optional(),
+  num_parallel: numParallel.optional(),
+});
+export type CompatibilityRequest = z.infer<typeof CompatibilityRequest>;
+
+export const CompatibilityResponse = z.object({
+  success: z.literal(true),
+  model: z.string(),
+  compatible: z.boolean(),
+  fit: Fit,
+  message: z.string(),
+  estimate: MemoryEstimateGb,
+  available: Available,
+});
+
+export const StatisticsQuery = z.object({ model: z.string().optional() });
+export const StatisticsResponse = z.object({
+  success: z.literal(true),
+  statistics: z.record(z.string(), ModelStats),
+  total_usage: z.number(),
+});
+
+export const UsageRecord = z.object({
+  model: ModelName,
+  duration_ms: z.number().nonnegative().max(86_400_000),
+  success: z.boolean(),
+  photo_id: z.string().max(512).optional(),
+  error_code: z.string().max(64).optional(),
+  total_ms: z.number().nonnegative().optional(),
+  load_ms: z.number().nonnegative().optional(),
+  prompt_eval_ms: z.number().nonnegative().optional(),
+  eval_ms: z.number().nonnegative().optional(),
+  prompt_tokens: z.number().int().nonnegative().optional(),
+  eval_tokens: z.number().int().nonnegative().optional(),
+  /** When the inference happened (ISO 8601); now when absent. */
+  at: z.iso.datetime({ offset: true }).optional(),
+});
+export type UsageRecord = z.infer<typeof UsageRecord>;
+export const MAX_USAGE_BATCH = 10_000;
+export const UsageRequest = z.union([UsageRecord, z.array(UsageRecord).min(1).max(MAX_USAGE_BATCH)]);
+export const UsageResponse = z.object({ success: z.literal(true), recorded: z.number() });
+
+export const SyncResponse = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  installed: z.array(z.string()),
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+  ollama_version: z.string().nullable(),
+});
+
+const ImportedStats = z.object({
+  usage_count: z.number().int().nonnegative().nullable().optional(),
+  avg_ms: z.number().nonnegative().nullable().optional(),
+  success_rate: z.number().min(0).max(1).nullable().optional(),
+  last_used: z.string().nullable().optional(),
+});
+
+/** Our export document. Statistics travel as aggregates; usage rows stay in the database. */
+export const ExportDocument = z.object({
+  format: z.literal('junmai-model-metadata'),
+  version: z.literal(1),
+  exported_at: z.string(),
+  current_model: z.string().nullable(),
+  models: z.array(
+    z.object({
+      name: z.string(),
+      source: z.enum(['catalog', 'custom']),
+      installed: z.boolean().optional(),
+      family: z.string().nullable().optional(),
+      parameter_size: z.string().nullable().optional(),
+      quantization: z.string().nullable().optional(),
+      capabilities: z.array(z.string()).nullable().optional(),
+      context_length: z.number().int().positive().nullable().optional(),
+      statistics: ImportedStats.optional(),
+    }),
+  ),
+});
+export type ExportDocument = z.infer<typeof ExportDocument>;
+
+/** The old Python system's model_metadata.json: `{current_model, models: {name: {...}}}`. */
+export const LegacyDocument = z.object({
+  current_model: z.string().nullable().optional(),
+  models: z.record(
+    z.string(),
+    z.looseObject({
+      name: z.string().optional(),
+      purpose: z.string().optional(),
+      installed: z.boolean().optional(),
+      usage_count: z.number().int().nonnegative().optional(),
+      avg_inference_time: z.number().nonnegative().optional(),
+      success_rate: z.number().min(0).max(1).optional(),
+      last_used: z.string().nullable().optional(),
+    }),
+  ),
+});
+export type LegacyDocument = z.infer<typeof LegacyDocument>;
+
+export type ImportRequest = ExportDocument | LegacyDocument;
+
+/**
+ * The import body is checked in two steps (is it an object, then which document is it) so that a
+ * wrong field is reported against the format it belongs to, not as "matches no union member".
+ */
+export const ImportBody = z
+  .record(z.string(), z.unknown(), { error: 'send the exported document (a JSON object) as the request body' })
+  .describe('A document from POST /api/model/export, or the old system\'s model_metadata.json ({current_model, models: {name: {...}}})');
+
+export const ImportResponse = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  format: z.enum(['junmai', 'legacy']),
+  imported: z.array(z.string()),
+  current_model: z.string().nullable(),
+  warnings: z.array(z.string()),
+});
+
+export const ExportResponse = z.object({ success: z.literal(true), document: ExportDocument });
+
+export const HealthResponse = z.object({
+  success: z.literal(true),
+  status: z.enum(['ok', 'degraded']),
+  daemon_version: z.string(),
+  api_version: z.number(),
+  ollama: z.object({ reachable: z.boolean(), url: z.string(), version: z.string().nullable(), error: z.string().nullable() }),
+  database: z.object({ ok: z.boolean(), schema_version: z.number() }),
+});
+
+export const JobView = z.object({
+  id: z.string(),
+  model: z.string(),
+  status: z.enum(['queued', 'downloading', 'verifying', 'completed', 'failed', 'cancelled', 'interrupted']),
+  completed_bytes: z.number(),
+  total_bytes: z.number().nullable(),
+  percent: z.number(),
+  bytes_per_second: z.number(),
+  eta_seconds: z.number().nullable(),
+  resumed: z.boolean(),
+  resumed_bytes: z.number(),
+  error_code: z.string().nullable(),
+  error: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  finished_at: z.string().nullable(),
+});
+export type JobView = z.infer<typeof JobView>;
+
+export const DownloadResponse = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  model: z.string(),
+  job: JobView,
+  note: z.string().optional(),
+});
+export const JobResponse = z.object({ success: z.literal(true), job: JobView });
+export const JobListResponse = z.object({ success: z.literal(true), jobs: z.array(JobView), count: z.number() });
+export const JobParams = z.object({ id: z.string().max(64) });
+export const JobListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { JobView } from './api.js';
+
+/**
+ * What travels over /ws, one JSON object per message. Clients parse with these; `seq` orders the
+ * events and is what a client sends back as `?since=` when it reconnects.
+ */
+const envelope = <T extends string, D extends z.ZodType>(type: T, data: D) =>
+  z.object({ seq: z.number().int().nonnegative(), type: z.literal(type), at: z.string(), data });
+
+export const SnapshotData = z.object({
+  current_model: z.string().nullable(),
+  jobs: z.array(JobView),
+  ollama: z.object({ reachable: z.boolean(), url: z.string(), version: z.string().nullable() }),
+});
+
+export const ServerEvent = z.discriminatedUnion('type', [
+  envelope('snapshot', SnapshotData),
+  envelope('download.progress', z.object({ job: JobView })),
+  envelope('download.completed', z.object({ job: JobView })),
+  envelope('download.failed', z.object({ job: JobView })),
+  envelope('download.cancelled', z.object({ job: JobView })),
+  envelope('download.interrupted', z.object({ job: JobView })),
+  envelope('model.switched', z.object({ model: z.string(), previous_model: z.string().nullable() })),
+  envelope('model.installed', z.object({ model: z.string() })),
+  envelope('model.deleted', z.object({ model: z.string() })),
+  envelope('usage.recorded', z.object({ count: z.number().int(), models: z.array(z.string()) })),
+  envelope('ollama.status', z.object({ reachable: z.boolean(), url: z.string(), version: z.string().nullable() })),
+]);
+export type ServerEvent = z.infer<typeof ServerEvent>;
+export type EventType = ServerEvent['type'];

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOG, DEFAULT_MODEL, LEGACY_ALIASES, findCatalogEntry } from '../daemon/catalog/catalog.js';
+import { DEFAULT_CONTEXT_LENGTH, estimateMemory } from '../daemon/catalog/estimate.js';
+import { canonicalModelName } from '../daemon/ollama/names.js';
+
+const REQUIRED_MODELS = [
+  'llama3.2:1b', 'llama3.2:3b', 'llama3.1:8b', 'mixtral:8x7b', 'llama3.1:70b',
+  'gemma3:4b', 'gemma3:12b', 'gemma3:27b', 'qwen2.5vl:7b', 'llama3.2-vision:11b', 'llava:7b', 'minicpm-v:8b', 'moondream:1.8b',
+];
+
+describe('CATALOG', () => {
+  it('holds every model the photo workflow relies on', () => {
+    expect(CATALOG.map((e) => e.name).sort()).toEqual([...REQUIRED_MODELS].sort());
+  });
+
+  it('uses unique, lower-case, canonical model:tag names', () => {
+    const names = CATALOG.map((e) => e.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) {
+      expect(name).toBe(name.toLowerCase());
+      expect(name).toMatch(/^[a-z0-9][a-z0-9._-]*:[a-z0-9][a-z0-9._-]*$/);
+      expect(canonicalModelName(name)).toBe(name);
+    }
+  });
+
+  it('derives every min_vram_gb from the estimator, rounded up to 0.1 GB', () => {
+    for (const entry of CATALOG) {
+      const { total_bytes } = estimateMemory({
+        size_bytes: entry.size_bytes,
+        architecture: entry.architecture,
+        context_length: Math.min(DEFAULT_CONTEXT_LENGTH, entry.context_length),
+        num_parallel: 1,
+      });
+      const expected = Math.ceil(total_bytes / 1e8) / 10;
+      expect(entry.min_vram_gb, entry.name).toBe(expected);
+      expect(entry.min_vram_gb * 1e9, entry.name).toBeGreaterThanOrEqual(total_bytes);
+      expect(entry.min_vram_gb * 1e9 - total_bytes, entry.name).toBeLessThan(1e8);
+    }
+  });
+
+  it('needs more memory than the download for every model', () => {
+    for (const entry of CATALOG) expect(entry.min_vram_gb * 1e9, entry.name).toBeGreaterThan(entry.size_bytes);
+  });
+
+  it('keeps capabilities and vision facts consistent', () => {
+    for (const entry of CATALOG) {
+      const sees = entry.capabilities.includes('vision');
+      expect(entry.capabilities, entry.name).toContain('completion');
+      expect(entry.architecture.projector_bytes > 0, entry.name).toBe(sees);
+      expect((entry.architecture.vision_graph_bytes ?? 0) > 0, entry.name).toBe(sees);
+      expect(entry.architecture.projector_bytes, entry.name).toBeLessThan(entry.size_bytes);
+    }
+  });
+
+  it('describes every model in plain words with sane numbers', () => {
+    for (const entry of CATALOG) {
+      expect(entry.description.length, entry.name).toBeGreaterThan(40);
+      expect(entry.recommended_use.length, entry.name).toBeGreaterThan(30);
+      expect(entry.parameter_size, entry.name).toMatch(/^\d+(\.\d+)?[MB]$/);
+      expect(entry.size_bytes, entry.name).toBeGreaterThan(5e8);
+      expect(entry.context_length, entry.name).toBeGreaterThanOrEqual(2048);
+      expect(['speed', 'balanced', 'quality', 'specialized']).toContain(entry.purpose);
+    }
+  });
+
+  it('is frozen so callers cannot change the shared data', () => {
+    const entry = CATALOG[0]!;
+    expect(Object.isFrozen(CATALOG)).toBe(true);
+    expect(Object.isFrozen(entry)).toBe(true);
+    expect(Object.isFrozen(entry.architecture)).toBe(true);
+  });
+});
+
+describe('DEFAULT_MODEL', () => {
+  it('is a catalog vision model that fits an 8 GB GPU', () => {
+    const entry = findCatalogEntry(DEFAULT_MODEL);
+    expect(entry?.capabilities).toContain('vision');
+    expect(entry?.min_vram_gb).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('LEGACY_ALIASES', () => {
+  it('points every old tag at a catalog entry', () => {
+    for (const [alias, { target }] of Object.entries(LEGACY_ALIASES)) {
+      expect(findCatalogEntry(target), `${alias} -> ${target}`).toBeDefined();
+      expect(findCatalogEntry(alias), alias).toBeUndefined();
+      expect(canonicalModelName(alias)).toBe(alias);
+    }
+  });
+
+  it('maps the instruct tags to the plain tags Ollama publishes', () => {
+    expect(LEGACY_ALIASES['llama3.1:8b-instruct']?.target).toBe('llama3.1:8b');
+    expect(LEGACY_ALIASES['llama3.2:3b-instruct']?.target).toBe('llama3.2:3b');
+    expect(LEGACY_ALIASES['llama3.2:1b-instruct']?.target).toBe('llama3.2:1b');
+    expect(LEGACY_ALIASES['mixtral:8x7b-instruct']?.target).toBe('mixtral:8x7b');
+    expect(LEGACY_ALIASES['llama3.1:70b-instruct']?.target).toBe('llama3.1:70b');
+  });
+
+  it('explains the 13B that never existed', () => {
+    const alias = LEGACY_ALIASES['llama3.1:13b-instruct'];
+    expect(alias?.target).toBe('gemma3:12b');
+    expect(alias?.note).toMatch(/no 13B/);
+    expect(alias?.note).toContain('gemma3:12b');
+  });
+});
+
+describe('findCatalogEntry', () => {
+  it('finds entries by canonical name', () => {
+    expect(findCatalogEntry('gemma3:4b')?.display_name).toBe('Gemma 3 4B');
+    expect(findCatalogEntry('llama3.2-vision:11b')?.family).toBe('mllama');
+  });
+
+  it('returns undefined for unknown or non-canonical names', () => {
+    expect(findCatalogEntry('gemma3')).toBeUndefined();
+    expect(findCatalogEntry('Gemma3:4B')).toBeUndefined();
+    expect(findCatalogEntry('llama3.1:13b-instruct')).toBeUndefined();
+    expect(findCatalogEntry('')).toBeUndefined();
+  });
+});

@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DownloadResponse, JobView } from '../../daemon/schemas/api.js';
+import type { BusEvent } from '../../daemon/events/bus.js';
+import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
+
+let t: TestDaemon | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+async function waitForJob(d: TestDaemon, id: string, done: (j: JobView) => boolean, timeoutMs = 10_000): Promise<JobView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = JobView.parse((await d.req('GET', `/api/model/downloads/${id}`)).body.job);
+    if (done(job)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} at ${job.percent}%`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const ended = (j: JobView) => ['completed', 'failed', 'cancelled', 'interrupted'].includes(j.status);
+
+describe('downloads', () => {
+  it('answers 202 with a job at once, sums layer progress monotonically to 100 and installs the model', async () => {
+    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 8 * 1024 * 1024 } });
+    const events: BusEvent[] = [];
+    t.daemon.events.subscribe((e) => events.push(e));
+    const r = await t.req('POST', '/api/model/download', { body: { model: 'tiny-vision:1b' } });
+    expect(r.status).toBe(202);
+    const body = DownloadResponse.parse(r.body);
+    expect(['queued', 'downloading']).toContain(body.job.status);
+    const again = await t.req('POST', '/api/model/download', { body: { model: 'Tiny-Vision:1B' } });
+    expect(again.body.job.id).toBe(body.job.id);
+    expect(again.body.message).toMatch(/already/);
+
+    const job = await waitForJob(t, body.job.id, ended);
+    expect(job).toMatchObject({ status: 'completed', percent: 100, error_code: null });
+    expect(job.completed_bytes).toBe(job.total_bytes);
+    const percents = events.filter((e) => e.type === 'download.progress').map((e) => (e.data.job as JobView).percent);
+    expect(percents.length).toBeGreaterThan(1);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(events.some((e) => e.type === 'download.completed')).toBe(true);
+    expect(events.some((e) => e.type === 'model.installed' && e.data.model === 'tiny-vision:1b')).toBe(true);
+    expect((await t.req('GET', '/api/model/info/tiny-vision:1b')).body.model.installed).toBe(true);
+    expect(t.daemon.store.jobs.get(job.id)?.status).toBe('completed');
+  });
+
+  it('fails the job with Ollama\'s message on an error line mid-stream and does not mark the model installed', async () => {
+    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 4 * 1024 * 1024 } });
+    t.emu.fault('pull', { kind: 'errorLine', afterLines: 3, error: 'max retries exceeded: unexpected EOF' });
+    const id = (await t.req('POST', '/api/model/download', { body: { model: 'tiny-vision:1b' } })).body.job.id;
+    const job = await waitForJob(t, id, ended);
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/max retries exceeded/);
+    expect((await t.req('GET', '/api/model/info/tiny-vision:1b')).status).toBe(404);
+    expect(t.emu.isInstalled('tiny-vision:1b')).toBe(false);
+  });
+
+  it('fails a stream that ends without success', async () => {
+    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 4 * 1024 * 1024 } });
+    t.emu.fault('pull', { kind: 'endWithoutSuccess', afterLines: 4 });
+    const id = (await t.req('POST', '/api/model/download', { body: { model: 'tiny-vision:1b' } })).body.job.id;
+    const job = await waitForJob(t, id, ended);
+    expect(job).toMatchObject({ status: 'failed', error_code: 'OLLAMA_ERROR' });
+  });
+
+  it('fails a stalled stream with STALLED instead of hanging', async () => {
+    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 4 * 1024 * 1024 }, stallMs: 400 });
+    t.emu.fault('pull', { kind: 'stall', afterLines: 3 });
+    const id = (await t.req('POST', '/api/model/download', { body: { model: 'tiny-vision:1b' } })).body.job.id;
+    const job = await waitForJob(t, id, ended);
+    expect(job).toMatchObject({ status: 'failed', error_code: 'STALLED' });
+  });
+
+  it('cancels one job mid-stream, then a new download resumes from the kept layers and says so', async () => {
+    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 1024 * 1024 } });
+    const id = (await t.req('POST', '/api/model/download', { body: { model: 'tiny-vision:1b' } })).body.job.id;
+    await waitForJob(t, id, (j) => j.completed_bytes > 200_000);
+    const c = await t.req('DELETE', `/api/model/downloads/${id}`, { body: {} });
+    expect(c.status).toBe(200);
+    expect(c.body.job.status).toBe('cancelled');
+    expect(t.emu.isInstalled('tiny-vision:1b')).toBe(false);
+
+    const resumed = await t.req('POST', `/api/model/downloads/${id}/resume`, { body: {} });
+    expect(resumed.status).toBe(202);
+    expect(resumed.body.job.id).not.toBe(id);
+    const job = await waitForJob(t, resumed.body.job.id, ended);
+    expect(job.status).toBe('completed');
+    expect(job.resumed).toBe(true);
+    expect(job.resumed_bytes).toBeGreaterThan(100_000);
+  });
+
+  it('refuses to delete a model while it downloads, lists jobs active first, and 404s unknown jobs', async () => {
+    t = await startTestDaemon({ installed: ['gemma3:4b'], emulator: { pullBytesPerSecond: 256 * 1024 } });
+    await t.req('POST', '/api/model/sync', { body: {} });
+    const id = (await t.req('POST', '/api/model/download', { body: { model: 'tiny-vision:1b' } })).body.job.id;
+    const del = await t.req('DELETE', '/api/model/delete', { body: { model: 'tiny-vision:1b' } });
+    expect(del.status).toBe(409);
+    expect(del.body.code).toBe('MODEL_DOWNLOADING');
+    const list = (await t.req('GET', '/api/model/downloads')).body;
+    expect(list.jobs[0].id).toBe(id);
+    expect((await t.req('GET', '/api/model/downloads/nope')).status).toBe(404);
+    expect((await t.req('POST', '/api/model/download', { body: { model: '../x' } })).body.code).toBe('INVALID_MODEL_NAME');
+    await t.req('DELETE', `/api/model/downloads/${id}`, { body: {} });
+  });
+
+  it('fails a download of a name Ollama\'s library does not have with MODEL_NOT_FOUND', async () => {
+    t = await startTestDaemon();
+    const id = (await t.req('POST', '/api/model/download', { body: { model: 'no-such-model:3b' } })).body.job.id;
+    const job = await waitForJob(t, id, ended);
+    expect(job).toMatchObject({ status: 'failed', error_code: 'MODEL_NOT_FOUND' });
+  });
+
+  it('marks jobs running at shutdown interrupted, and they resume after restart', async () => {
+    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 512 * 1024 } });
+    const id = (await t.req('POST', '/api/model/download', { body: { model: 'tiny-vision:1b' } })).body.job.id;
+    await waitForJob(t, id, (j) => j.completed_bytes > 100_000);
+    await t.restart();
+    const job = JobView.parse((await t.req('GET', `/api/model/downloads/${id}`)).body.job);
+    expect(job.status).toBe('interrupted');
+    expect(t.emu.isInstalled('tiny-vision:1b')).toBe(false);
+    const resumed = await t.req('POST', `/api/model/downloads/${id}/resume`, { body: {} });
+    const done = await waitForJob(t, resumed.body.job.id, ended);
+    expect(done).toMatchObject({ status: 'completed', resumed: true });
+  });
+});

@@ -1,0 +1,288 @@
+import { Ollama, type ProgressResponse } from 'ollama';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { DEFAULT_LIBRARY, type OllamaEmulator, startOllamaEmulator } from './emulator/index.js';
+
+// Driven through the real `ollama` client, so what passes here is what a daemon would see.
+
+let emu: OllamaEmulator;
+afterEach(async () => {
+  await emu?.close();
+  vi.restoreAllMocks();
+});
+
+async function start(options: Parameters<typeof startOllamaEmulator>[0] = {}): Promise<Ollama> {
+  emu = await startOllamaEmulator(options);
+  return new Ollama({ host: emu.url });
+}
+
+/** Runs a streamed pull to the end, keeping every line; rethrows what the client throws. */
+async function collect(stream: AsyncIterable<ProgressResponse>, seen: ProgressResponse[] = []): Promise<ProgressResponse[]> {
+  for await (const line of stream) seen.push(line);
+  return seen;
+}
+
+const TINY = DEFAULT_LIBRARY.find((m) => m.name === 'tiny-vision:1b')!;
+const TINY_WEIGHTS = TINY.layers[0]!;
+
+describe('ollama emulator: metadata routes', () => {
+  it('answers /, version, tags, show and ps like Ollama', async () => {
+    const client = await start({ installed: ['llama3.2:1b', 'gemma3:4b', 'llava:7b'], version: '0.12.6' });
+    expect(await (await fetch(`${emu.url}/`)).text()).toBe('Ollama is running');
+    expect(await client.version()).toEqual({ version: '0.12.6' });
+
+    const { models } = await client.list();
+    expect(models.map((m) => m.name).sort()).toEqual(['gemma3:4b', 'llama3.2:1b', 'llava:7b']);
+    const gemma = models.find((m) => m.name === 'gemma3:4b')!;
+    expect(gemma).toMatchObject({ model: 'gemma3:4b', details: { format: 'gguf', family: 'gemma3', quantization_level: 'Q4_K_M' } });
+    expect(gemma.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(gemma.size).toBeGreaterThan(3e9);
+
+    // Case-insensitive, as Ollama matches names.
+    const shown = await client.show({ model: 'GEMMA3:4B' });
+    expect(shown.capabilities).toContain('vision');
+    const info = shown.model_info as unknown as Record<string, unknown>;
+    expect(info['general.architecture']).toBe('gemma3');
+    expect(info['gemma3.block_count']).toBe(34);
+    expect(info['gemma3.attention.head_count_kv']).toBe(4);
+    expect(info['gemma3.attention.key_length']).toBe(256);
+    expect(info['gemma3.context_length']).toBe(131072);
+    expect(info['general.parameter_count']).toBe(4299915632);
+
+    const llava = await client.show({ model: 'llava:7b' });
+    expect(llava.projector_info).toMatchObject({ 'general.architecture': 'clip' });
+    expect((await client.show({ model: 'llama3.2:1b' })).capabilities).not.toContain('vision');
+
+    // The legacy `name` field still works.
+    const legacy = await fetch(`${emu.url}/api/show`, { method: 'POST', body: JSON.stringify({ name: 'llama3.2:1b' }) });
+    expect(legacy.status).toBe(200);
+
+    await expect(client.show({ model: 'nope:1b' })).rejects.toMatchObject({ status_code: 404, message: "model 'nope:1b' not found" });
+    expect((await client.ps()).models).toEqual([]);
+
+    const unknown = await fetch(`${emu.url}/api/nothing`);
+    expect([unknown.status, await unknown.text()]).toEqual([404, '404 page not found']);
+    expect(emu.requests.some((r) => r.path === '/api/show' && (r.body as { model?: string }).model === 'GEMMA3:4B')).toBe(true);
+  });
+
+  it('deletes a model and answers 404 for one it does not have', async () => {
+    const client = await start({ installed: ['llama3.2:1b', 'llama3.2:3b'] });
+    await client.delete({ model: 'llama3.2:1b' });
+    expect((await client.list()).models.map((m) => m.name)).toEqual(['llama3.2:3b']);
+    await expect(client.delete({ model: 'llama3.2:1b' })).rejects.toMatchObject({ status_code: 404, message: "model 'llama3.2:1b' not found" });
+  });
+});
+
+describe('ollama emulator: pull', () => {
+  it('streams every layer up to its total, then success, and installs the model', async () => {
+    const client = await start({ pullBytesPerSecond: 40e6 });
+    const lines = await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }));
+
+    expect(lines[0]).toEqual({ status: 'pulling manifest' });
+    expect(lines.map((l) => l.status).slice(-3)).toEqual(['verifying sha256 digest', 'writing manifest', 'success']);
+    for (const layer of TINY.layers) {
+      const mine = lines.filter((l) => l.digest === layer.digest);
+      expect(mine[0]!.status).toBe(`pulling ${layer.digest.slice(7, 19)}`);
+      const completed = mine.map((l) => l.completed ?? 0);
+      expect(completed).toEqual([...completed].sort((a, b) => a - b));
+      expect(completed.at(-1)).toBe(layer.size);
+      expect(mine.every((l) => l.total === layer.size)).toBe(true);
+    }
+    expect(lines.filter((l) => l.digest === TINY_WEIGHTS.digest).length).toBeGreaterThanOrEqual(10);
+    expect(emu.isInstalled('tiny-vision:1b')).toBe(true);
+    expect((await client.show({ model: 'tiny-vision:1b' })).capabilities).toContain('vision');
+
+    // Pulling again finds every blob on disk.
+    const again = await client.pull({ model: 'tiny-vision:1b', stream: false });
+    expect(again.status).toBe('success');
+  });
+
+  it('fails an unknown model the way the client reports it', async () => {
+    const client = await start();
+    await expect(collect(await client.pull({ model: 'no-such-model:1b', stream: true }))).rejects.toThrow('pull model manifest: file does not exist');
+    await expect(client.pull({ model: 'no-such-model:1b', stream: false })).rejects.toMatchObject({ status_code: 500 });
+  });
+
+  it('keeps partial layers when the client aborts, and resumes from them', async () => {
+    const client = await start({ pullBytesPerSecond: 8e6 });
+    const stream = await client.pull({ model: 'tiny-vision:1b', stream: true });
+    const seen: ProgressResponse[] = [];
+    await expect(
+      (async () => {
+        for await (const line of stream) {
+          seen.push(line);
+          if (line.digest === TINY_WEIGHTS.digest && (line.completed ?? 0) >= TINY_WEIGHTS.size / 3) stream.abort();
+        }
+      })(),
+    ).rejects.toThrow(/abort/i);
+    const lastSeen = seen.at(-1)!.completed!;
+    await vi.waitFor(() => expect(emu.blobBytes('tiny-vision:1b')[TINY_WEIGHTS.digest]).toBeGreaterThanOrEqual(lastSeen));
+    expect(emu.isInstalled('tiny-vision:1b')).toBe(false);
+
+    emu.configure({ pullBytesPerSecond: 100e6 });
+    const resumed = await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }));
+    const first = resumed.find((l) => l.digest === TINY_WEIGHTS.digest)!;
+    expect(first.completed).toBeGreaterThanOrEqual(lastSeen);
+    expect(first.completed).toBeLessThan(TINY_WEIGHTS.size);
+    expect(resumed.at(-1)!.status).toBe('success');
+  });
+});
+
+describe('ollama emulator: faults', () => {
+  it('errorLine surfaces as the client error, endWithoutSuccess and malformed as an unfinished stream', async () => {
+    const client = await start({ pullBytesPerSecond: 100e6 });
+    emu.fault('pull', { kind: 'errorLine', afterLines: 3, error: 'max retries exceeded: EOF', times: 1 });
+    await expect(collect(await client.pull({ model: 'tiny-vision:1b', stream: true }))).rejects.toThrow('max retries exceeded: EOF');
+
+    emu.fault('pull', { kind: 'endWithoutSuccess', afterLines: 4, times: 1 });
+    const seen: ProgressResponse[] = [];
+    await expect(collect(await client.pull({ model: 'tiny-vision:1b', stream: true }), seen)).rejects.toThrow('Did not receive done or success response in stream.');
+    expect(seen).toHaveLength(4);
+
+    // The client skips a line it cannot parse (with a console warning) and then misses the success line.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    emu.fault('pull', { kind: 'malformed', afterLines: 2, times: 1 });
+    await expect(collect(await client.pull({ model: 'tiny-vision:1b', stream: true }))).rejects.toThrow('Did not receive done or success response in stream.');
+    expect(warn).toHaveBeenCalledWith('invalid json: ', expect.any(String));
+
+    // Faults with `times` run out; the next pull is clean.
+    expect((await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }))).at(-1)!.status).toBe('success');
+  });
+
+  it('cut breaks the body mid-stream, or the connection before any answer', async () => {
+    const client = await start({ pullBytesPerSecond: 100e6, installed: ['llama3.2:1b'] });
+    emu.fault('pull', { kind: 'cut', afterLines: 2, times: 1 });
+    const seen: ProgressResponse[] = [];
+    await expect(collect(await client.pull({ model: 'tiny-vision:1b', stream: true }), seen)).rejects.toThrow();
+    expect(seen).toHaveLength(2);
+
+    emu.fault('tags', { kind: 'cut', afterLines: 0, times: 1 });
+    await expect(client.list()).rejects.toThrow('fetch failed');
+    expect((await client.list()).models).toHaveLength(1);
+  });
+
+  it('stall sends some lines and then nothing; the kept bytes are exactly what the client saw', async () => {
+    const client = await start({ pullBytesPerSecond: 100e6 });
+    emu.fault('pull', { kind: 'stall', afterLines: 6, times: 1 });
+    const stream = await client.pull({ model: 'tiny-vision:1b', stream: true });
+    const seen: ProgressResponse[] = [];
+    const reading = collect(stream, seen);
+    await vi.waitFor(() => expect(seen).toHaveLength(6));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(seen).toHaveLength(6);
+    stream.abort();
+    await expect(reading).rejects.toThrow(/abort/i);
+
+    const kept = seen.at(-1)!.completed!;
+    expect(kept).toBeGreaterThan(0);
+    const resumed = await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }));
+    expect(resumed.find((l) => l.digest === TINY_WEIGHTS.digest)!.completed).toBe(kept);
+  });
+
+  it('stall on a generation leaves the reader waiting', async () => {
+    const client = await start({ installed: ['llama3.2:1b'] });
+    emu.fault('generate', { kind: 'stall', afterLines: 1 });
+    const stream = await client.generate({ model: 'llama3.2:1b', prompt: 'Why is the sky blue?', stream: true });
+    const iterator = stream[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ done: false });
+    const next = iterator.next();
+    const winner = await Promise.race([next.then(() => 'data'), new Promise((r) => setTimeout(() => r('silence'), 200))]);
+    expect(winner).toBe('silence');
+    stream.abort();
+    await expect(next).rejects.toThrow(/abort/i);
+  });
+
+  it('status, delay and hang', async () => {
+    const client = await start({ installed: ['llama3.2:1b'] });
+    emu.fault('tags', { kind: 'status', status: 500, error: 'boom', times: 1 });
+    await expect(client.list()).rejects.toMatchObject({ status_code: 500, message: 'boom' });
+    expect((await client.list()).models).toHaveLength(1);
+
+    emu.fault('*', { kind: 'delay', ms: 120, times: 1 });
+    const t0 = performance.now();
+    await client.version();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(100);
+
+    emu.fault('version', { kind: 'hang' });
+    await expect(fetch(`${emu.url}/api/version`, { signal: AbortSignal.timeout(150) })).rejects.toThrow(/timeout|aborted/i);
+    emu.clearFaults();
+    expect(await client.version()).toEqual({ version: '0.12.6' });
+  });
+});
+
+describe('ollama emulator: generate and chat', () => {
+  const Caption = z.object({
+    title: z.string().max(40),
+    rating: z.number().int().min(1).max(5),
+    keywords: z.array(z.enum(['sunset', 'portrait', 'street', 'macro'])).min(1).max(3),
+    mood: z.enum(['calm', 'busy']),
+    score: z.number().min(0).max(1),
+    outdoor: z.boolean(),
+  });
+
+  it('returns JSON matching a format schema, with Ollama timing fields', async () => {
+    const client = await start({ installed: ['gemma3:4b'] });
+    const format = z.toJSONSchema(Caption);
+    const cold = await client.generate({ model: 'gemma3:4b', prompt: 'Describe the photo', images: ['aGVsbG8='], format, stream: false });
+    expect(Caption.parse(JSON.parse(cold.response!))).toBeTruthy();
+    for (const key of ['total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration'] as const) {
+      expect(cold[key]).toBeGreaterThan(0);
+    }
+    expect(cold.done_reason).toBe('stop');
+    expect(emu.isLoaded('gemma3:4b')).toBe(true);
+    expect((await client.ps()).models[0]).toMatchObject({ name: 'gemma3:4b', context_length: 4096 });
+
+    // Warm: loading is cheap now. Streaming chat with the same schema concatenates to valid JSON.
+    const stream = await client.chat({ model: 'gemma3:4b', messages: [{ role: 'user', content: 'Again' }], format, stream: true });
+    let text = '';
+    let last;
+    for await (const part of stream) {
+      text += part.message.content;
+      last = part;
+    }
+    expect(Caption.parse(JSON.parse(text))).toBeTruthy();
+    expect(last!.load_duration).toBeLessThan(cold.load_duration / 10);
+
+    const json = await client.generate({ model: 'gemma3:4b', prompt: 'Say hi in JSON', format: 'json' });
+    expect(typeof JSON.parse(json.response!)).toBe('object');
+  });
+
+  it('loads, unloads, refuses images without vision, and 404s an unknown model', async () => {
+    const client = await start({ installed: ['llama3.2:1b'], generateLatencyMs: 30 });
+    const loaded = await client.generate({ model: 'llama3.2:1b', prompt: '' });
+    expect(loaded).toMatchObject({ response: '', done: true, done_reason: 'load' });
+    expect(emu.isLoaded('llama3.2:1b')).toBe(true);
+
+    await expect(client.generate({ model: 'llama3.2:1b', prompt: 'What is this?', images: ['aGVsbG8='] })).rejects.toMatchObject({
+      status_code: 500,
+      message: expect.stringContaining('missing data required for image input'),
+    });
+
+    const answer = await client.chat({ model: 'llama3.2:1b', messages: [{ role: 'user', content: 'hi' }], keep_alive: 0 });
+    expect(answer.message.content.length).toBeGreaterThan(0);
+    expect((await client.ps()).models).toEqual([]);
+
+    await expect(client.generate({ model: 'llama3.2:3b', prompt: 'hi' })).rejects.toMatchObject({ status_code: 404, message: "model 'llama3.2:3b' not found" });
+  });
+});
+
+describe('ollama emulator: lifecycle', () => {
+  it('stop() refuses connections and start() brings it back with its state', async () => {
+    const client = await start({ installed: ['llama3.2:1b'] });
+    const port = emu.port;
+    await emu.stop();
+    await expect(client.list()).rejects.toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } });
+    await emu.start();
+    expect(emu.port).toBe(port);
+    expect((await client.list()).models.map((m) => m.name)).toEqual(['llama3.2:1b']);
+  });
+
+  it('close() ends hung and streaming requests instead of leaving them open', async () => {
+    const client = await start({ installed: ['llama3.2:1b'] });
+    emu.fault('tags', { kind: 'hang' });
+    const hung = client.list();
+    await new Promise((r) => setTimeout(r, 50));
+    await emu.close();
+    await expect(hung).rejects.toThrow('fetch failed');
+  });
+});

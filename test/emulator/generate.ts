@@ -1,0 +1,159 @@
+import { defaultAnswer, promptTokens, tokenize } from './answer.js';
+import { type RouteContext, requireBody } from './context.js';
+import { parseKeepAlive } from './keep-alive.js';
+import { modelSize } from './library.js';
+import { fullName, nameKey } from './names.js';
+import { DEFAULT_CONTEXT_LENGTH, type InstalledModel } from './state.js';
+import type { GenerateInput } from './types.js';
+import { isRecord, MS_NS, sleep } from './util.js';
+
+/**
+ * POST /api/generate and /api/chat. Checks run in Ollama's order: model lookup, unload request,
+ * thinking/tools capability, load (a load-only answer for an empty prompt), then what the runner
+ * rejects (images without vision, a bad format). Reported durations are at least the real time
+ * spent, and never less than plausible figures, so tokens-per-second maths never divides by zero.
+ */
+
+type Route = 'generate' | 'chat';
+
+export const generate = (ctx: RouteContext): Promise<void> => run(ctx, 'generate');
+export const chat = (ctx: RouteContext): Promise<void> => run(ctx, 'chat');
+
+async function run(ctx: RouteContext, route: Route): Promise<void> {
+  if (!(await requireBody(ctx))) return;
+  const startedAt = performance.now();
+  const body = isRecord(ctx.body) ? ctx.body : {};
+  const { reply, state, settings } = ctx;
+  const requested = typeof body.model === 'string' ? body.model : '';
+
+  if (requested === '') {
+    return route === 'generate' ? reply.json(404, { error: `model '' not found` }) : reply.json(400, { error: 'model is required' });
+  }
+  const keepAlive = parseKeepAlive(body.keep_alive);
+  if (!keepAlive.ok) return reply.json(400, { error: keepAlive.error });
+  const installed = state.findInstalled(requested);
+  if (!installed) return reply.json(404, { error: `model '${requested}' not found` });
+
+  const input = readInput(body, route, requested);
+  const empty = route === 'generate' ? input.prompt === '' : input.messages.length === 0;
+  const created_at = (): string => new Date().toISOString();
+  const shape = (text: string): Record<string, unknown> =>
+    route === 'generate' ? { response: text } : { message: { role: 'assistant', content: text } };
+
+  if (empty && keepAlive.ms === 0) {
+    state.unload(installed.name);
+    return reply.json(200, { model: requested, created_at: created_at(), ...shape(''), done: true, done_reason: 'unload' });
+  }
+  const caps = installed.model.capabilities;
+  const think = body.think;
+  if ((think === true || typeof think === 'string') && !caps.includes('thinking')) {
+    return reply.json(400, { error: `${JSON.stringify(requested)} does not support thinking` });
+  }
+  if (route === 'chat' && Array.isArray(body.tools) && body.tools.length > 0 && !caps.includes('tools')) {
+    return reply.json(400, { error: `${fullName(nameKey(installed.name))} does not support tools` });
+  }
+
+  const loadNs = await load(ctx, installed, input.options);
+  if (loadNs === undefined) return;
+  const finish = (): void => {
+    if (keepAlive.ms === 0) state.unload(installed.name);
+    else state.load(installed, state.findLoaded(installed.name)?.contextLength ?? DEFAULT_CONTEXT_LENGTH, Date.now() + keepAlive.ms);
+  };
+
+  if (empty) {
+    finish();
+    return reply.json(200, { model: requested, created_at: created_at(), ...shape(''), done: true, done_reason: 'load' });
+  }
+  const rejection = runnerRejection(installed, input);
+  if (rejection) {
+    finish();
+    return reply.json(rejection.status, { error: rejection.error });
+  }
+
+  const text = settings.responder?.(input) ?? defaultAnswer(input);
+  const pieces = tokenize(text);
+  const promptCount = promptTokens(input);
+  const latency = settings.generateLatencyMs;
+  const promptStart = performance.now();
+  if (!(await sleep(latency * 0.2, ctx.signal))) return finish();
+  const evalStart = performance.now();
+  const stream = body.stream !== false;
+  if (stream) reply.startStream();
+  for (const piece of pieces) {
+    if (!(await sleep((latency * 0.8) / Math.max(1, pieces.length), ctx.signal))) return finish();
+    if (stream && !(await reply.line({ model: requested, created_at: created_at(), ...shape(piece), done: false }))) return finish();
+  }
+  const end = performance.now();
+
+  const promptNs = Math.max((evalStart - promptStart) * MS_NS, promptCount * 0.4 * MS_NS + input.images.length * 120 * MS_NS);
+  const evalNs = Math.max((end - evalStart) * MS_NS, pieces.length * 12 * MS_NS);
+  const final = {
+    model: requested,
+    created_at: created_at(),
+    ...shape(stream ? '' : text),
+    done: true,
+    done_reason: 'stop',
+    ...(route === 'generate' && body.raw !== true ? { context: Array.from({ length: Math.min(promptCount + pieces.length, 2048) }, (_, i) => 1000 + ((i * 7919) % 30000)) } : {}),
+    total_duration: Math.round(Math.max((performance.now() - startedAt) * MS_NS, loadNs + promptNs + evalNs)),
+    load_duration: Math.round(loadNs),
+    prompt_eval_count: promptCount,
+    prompt_eval_duration: Math.round(promptNs),
+    eval_count: pieces.length,
+    eval_duration: Math.round(evalNs),
+  };
+  finish();
+  if (!stream) return reply.json(200, final);
+  if (await reply.line(final)) await reply.end();
+}
+
+function readInput(body: Record<string, unknown>, route: Route, model: string): GenerateInput {
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const messages =
+    route === 'chat' && Array.isArray(body.messages)
+      ? body.messages.filter(isRecord).map((m) => ({
+          role: typeof m.role === 'string' ? m.role : 'user',
+          content: typeof m.content === 'string' ? m.content : '',
+          ...(Array.isArray(m.images) ? { images: strings(m.images) } : {}),
+        }))
+      : [];
+  return {
+    route,
+    model,
+    prompt: route === 'generate' && typeof body.prompt === 'string' ? body.prompt : '',
+    ...(typeof body.system === 'string' ? { system: body.system } : {}),
+    messages,
+    images: route === 'generate' ? strings(body.images) : messages.flatMap((m) => m.images ?? []),
+    format: body.format ?? undefined,
+    options: isRecord(body.options) ? body.options : {},
+  };
+}
+
+/** Marks the model loaded; returns the load_duration to report, or undefined if the client left. */
+async function load(ctx: RouteContext, installed: InstalledModel, options: Record<string, unknown>): Promise<number | undefined> {
+  const numCtx = typeof options.num_ctx === 'number' && options.num_ctx > 0 ? Math.floor(options.num_ctx) : DEFAULT_CONTEXT_LENGTH;
+  const runner = ctx.state.findLoaded(installed.name);
+  // A different num_ctx makes Ollama reload the runner, which costs a full load.
+  const cold = !runner || runner.contextLength !== numCtx;
+  const started = performance.now();
+  if (cold && !(await sleep(ctx.settings.loadLatencyMs, ctx.signal))) return undefined;
+  ctx.state.load(installed, numCtx, Infinity);
+  const realNs = (performance.now() - started) * MS_NS;
+  const simulatedMs = cold ? 400 + modelSize(installed.model) / 2.5e6 : 12 + Math.random() * 8;
+  return Math.max(realNs, simulatedMs * MS_NS);
+}
+
+/** What Ollama's runner refuses once the model is up. */
+function runnerRejection(installed: InstalledModel, input: GenerateInput): { status: number; error: string } | undefined {
+  const model = installed.model;
+  if (input.images.length > 0 && !model.capabilities.includes('vision')) {
+    return { status: 500, error: 'Failed to create new sequence: failed to process inputs: this model is missing data required for image input' };
+  }
+  if (input.images.length > 1 && model.details.family === 'mllama') {
+    return { status: 400, error: 'this model only supports one image while more than one image requested' };
+  }
+  const format = input.format;
+  if (format !== undefined && format !== '' && format !== 'json' && !isRecord(format)) {
+    return { status: 500, error: `invalid format: ${JSON.stringify(JSON.stringify(format))}; expected "json" or a valid JSON Schema` };
+  }
+  return undefined;
+}

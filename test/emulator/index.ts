@@ -1,0 +1,15 @@
+/** An Ollama stand-in for tests: a real HTTP server speaking Ollama's wire protocol. */
+export { startOllamaEmulator } from './server.js';
+export { DEFAULT_LIBRARY } from './library.js';
+export { sampleFromSchema } from './schema-sample.js';
+export type {
+  EmulatedLayer,
+  EmulatedModel,
+  EmulatorOptions,
+  Fault,
+  FaultRoute,
+  GenerateInput,
+  LoggedRequest,
+  ModelDetails,
+  OllamaEmulator,
+} from './types.js';

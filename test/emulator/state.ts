@@ -1,0 +1,114 @@
+import { modelSize } from './library.js';
+import { nameKey } from './names.js';
+import type { EmulatedModel } from './types.js';
+
+export interface InstalledModel {
+  /** The tag it was pulled as, e.g. `gemma3:latest` even though the manifest is gemma3:4b's. */
+  name: string;
+  model: EmulatedModel;
+  modifiedAt: Date;
+}
+
+export interface LoadedModel {
+  name: string;
+  model: EmulatedModel;
+  contextLength: number;
+  expiresAt: number;
+}
+
+export const DEFAULT_CONTEXT_LENGTH = 4096;
+
+/**
+ * What an Ollama server keeps: the registry it can pull from, the manifests it has, the blobs on
+ * disk (partial ones included, which is what makes a cancelled pull resumable) and the runners
+ * in memory. Survives stop()/start() like a data directory; only the runners die with the server.
+ */
+export class EmulatorState {
+  private readonly library = new Map<string, EmulatedModel>();
+  private readonly installed = new Map<string, InstalledModel>();
+  /** Bytes on disk per digest; a blob is complete when this equals the layer's size. */
+  readonly blobs = new Map<string, number>();
+  private readonly loaded = new Map<string, LoadedModel>();
+
+  constructor(library: EmulatedModel[]) {
+    for (const model of library) {
+      for (const name of [model.name, ...(model.aliases ?? [])]) this.library.set(nameKey(name), model);
+    }
+  }
+
+  inLibrary(name: string): EmulatedModel | undefined {
+    return this.library.get(nameKey(name));
+  }
+
+  findInstalled(name: string): InstalledModel | undefined {
+    return this.installed.get(nameKey(name));
+  }
+
+  listInstalled(): InstalledModel[] {
+    return [...this.installed.values()].sort((a, b) => b.modifiedAt.getTime() - a.modifiedAt.getTime());
+  }
+
+  /** Writes the manifest under the requested tag; every blob is complete from now on. */
+  install(name: string): InstalledModel {
+    const model = this.inLibrary(name);
+    if (!model) throw new Error(`ollama emulator: '${name}' is not in the emulator's library`);
+    for (const layer of model.layers) this.blobs.set(layer.digest, layer.size);
+    const key = nameKey(name);
+    const entry = { name: key, model, modifiedAt: new Date() };
+    this.installed.set(key, entry);
+    return entry;
+  }
+
+  /** Removes the manifest and, as Ollama does, the complete blobs no other manifest uses. */
+  uninstall(name: string): boolean {
+    const key = nameKey(name);
+    const entry = this.installed.get(key);
+    if (!entry) return false;
+    this.installed.delete(key);
+    this.loaded.delete(key);
+    const inUse = new Set([...this.installed.values()].flatMap((m) => m.model.layers.map((l) => l.digest)));
+    for (const layer of entry.model.layers) {
+      if (!inUse.has(layer.digest) && this.blobs.get(layer.digest) === layer.size) this.blobs.delete(layer.digest);
+    }
+    return true;
+  }
+
+  findLoaded(name: string, now = Date.now()): LoadedModel | undefined {
+    const key = nameKey(name);
+    const runner = this.loaded.get(key);
+    if (runner && runner.expiresAt <= now) {
+      this.loaded.delete(key);
+      return undefined;
+    }
+    return runner;
+  }
+
+  listLoaded(now = Date.now()): LoadedModel[] {
+    for (const [key, runner] of this.loaded) if (runner.expiresAt <= now) this.loaded.delete(key);
+    return [...this.loaded.values()].sort((a, b) => b.expiresAt - a.expiresAt);
+  }
+
+  load(entry: InstalledModel, contextLength: number, expiresAt: number): LoadedModel {
+    const runner = { name: entry.name, model: entry.model, contextLength, expiresAt };
+    this.loaded.set(nameKey(entry.name), runner);
+    return runner;
+  }
+
+  unload(name: string): void {
+    this.loaded.delete(nameKey(name));
+  }
+
+  unloadAll(): void {
+    this.loaded.clear();
+  }
+}
+
+/** Weights plus an f16 KV cache for the context, plus compute-graph slack: what /api/ps reports. */
+export function memoryFootprint(model: EmulatedModel, contextLength: number): number {
+  const info = model.modelInfo;
+  const arch = String(info['general.architecture']);
+  const num = (key: string): number => Number(info[`${arch}.${key}`] ?? 0);
+  const kv = 2 * num('block_count') * num('attention.head_count_kv') * num('attention.key_length') * contextLength * 2;
+  const weights = modelSize(model);
+  return Math.round(weights + kv + weights * 0.08);
+}

@@ -1,0 +1,115 @@
+/** Shapes shared by the Ollama emulator's modules. Field names follow Ollama's wire format. */
+
+export interface ModelDetails {
+  parent_model: string;
+  format: string;
+  family: string;
+  families: string[] | null;
+  parameter_size: string;
+  quantization_level: string;
+}
+
+export interface EmulatedLayer {
+  /** e.g. application/vnd.ollama.image.model, .projector, .template, .license, .params */
+  mediaType: string;
+  /** `sha256:` + 64 hex, as Ollama reports it in pull progress. */
+  digest: string;
+  size: number;
+}
+
+export interface EmulatedModel {
+  /** Canonical `model:tag`, as `ollama list` shows it. */
+  name: string;
+  /** Other tags that point at the same manifest in the registry (`gemma3:latest` for `gemma3:4b`). */
+  aliases?: string[];
+  /** Manifest digest, bare 64 hex, as /api/tags reports it. */
+  digest: string;
+  layers: EmulatedLayer[];
+  details: ModelDetails;
+  modelInfo: Record<string, unknown>;
+  /** Present only for models that ship a separate projector (clip/mllama) layer. */
+  projectorInfo?: Record<string, unknown>;
+  capabilities: string[];
+  template: string;
+  /** Ollama's show format: one `name<padding>value` line per parameter. */
+  parameters: string;
+  license?: string;
+  system?: string;
+}
+
+export type FaultRoute = 'root' | 'version' | 'tags' | 'show' | 'pull' | 'delete' | 'ps' | 'generate' | 'chat' | '*';
+
+interface FaultBase {
+  /** Apply to the next n matching requests only; forever when absent. */
+  times?: number;
+}
+
+export type LineFault = FaultBase &
+  (
+    | { kind: 'stall'; afterLines: number }
+    | { kind: 'cut'; afterLines: number }
+    | { kind: 'errorLine'; afterLines: number; error: string }
+    | { kind: 'malformed'; afterLines: number }
+    | { kind: 'endWithoutSuccess'; afterLines: number }
+  );
+
+export type Fault =
+  | (FaultBase & { kind: 'status'; status: number; error?: string })
+  | (FaultBase & { kind: 'delay'; ms: number })
+  | (FaultBase & { kind: 'hang' })
+  | LineFault;
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  /** Parsed JSON when the body was JSON, the raw text when it was not, undefined when empty. */
+  body: unknown;
+}
+
+/** What a custom responder sees; return undefined to fall back to the emulator's own answer. */
+export interface GenerateInput {
+  route: 'generate' | 'chat';
+  model: string;
+  prompt: string;
+  system?: string;
+  messages: Array<{ role: string; content: string; images?: string[] }>;
+  images: string[];
+  format: unknown;
+  options: Record<string, unknown>;
+}
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Library names (or aliases) installed at start. */
+  installed?: string[];
+  library?: EmulatedModel[];
+  /** Simulated download speed; default 1e9 bytes/s. */
+  pullBytesPerSecond?: number;
+  /** Wall-clock time each generate/chat takes; default 0. */
+  generateLatencyMs?: number;
+  /** Extra wall-clock time a cold load takes; default 0 (the reported load_duration is simulated anyway). */
+  loadLatencyMs?: number;
+  version?: string;
+  /** Lets a test decide what the model says. */
+  responder?: (input: GenerateInput) => string | undefined;
+}
+
+export interface OllamaEmulator {
+  readonly url: string;
+  readonly port: number;
+  readonly requests: LoggedRequest[];
+  install(name: string): void;
+  uninstall(name: string): void;
+  isInstalled(name: string): boolean;
+  isLoaded(name: string): boolean;
+  /** Bytes of each layer already on "disk" (complete or partial), by digest. */
+  blobBytes(name: string): Record<string, number>;
+  fault(route: FaultRoute, fault: Fault): void;
+  clearFaults(): void;
+  /** Change speed, latency or responder while running. */
+  configure(options: Pick<EmulatorOptions, 'pullBytesPerSecond' | 'generateLatencyMs' | 'loadLatencyMs' | 'responder' | 'version'>): void;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,252 @@
+import { describe, expect, it } from 'vitest';
+import { findCatalogEntry } from '../daemon/catalog/catalog.js';
+import {
+  DEFAULT_CONTEXT_LENGTH,
+  architectureFromShow,
+  estimateMemory,
+  kvCacheBytes,
+  visionGraphBytes,
+  type EstimateInput,
+} from '../daemon/catalog/estimate.js';
+import type { ArchitectureFacts } from '../daemon/catalog/types.js';
+
+const GB = 1e9;
+
+function catalogArch(name: string): { size_bytes: number; architecture: ArchitectureFacts } {
+  const entry = findCatalogEntry(name);
+  if (!entry) throw new Error(`${name} missing from catalog`);
+  return { size_bytes: entry.size_bytes, architecture: entry.architecture };
+}
+
+const llama8b: ArchitectureFacts = {
+  architecture: 'llama', block_count: 32, head_count: 32, head_count_kv: 8, key_length: 128, value_length: 128,
+  embedding_length: 4096, vocab_size: 128_256, projector_bytes: 0,
+};
+
+/**
+ * Published `ollama ps` SIZE figures (or /api/ps `size`, which is the same number in bytes), each with
+ * the context and parallel slots it was taken at. Older Ollama printed its estimate; newer prints what
+ * it allocated; both are what a photographer sees, so both calibrate.
+ */
+const PUBLISHED: ReadonlyArray<{ label: string; input: EstimateInput; published: number }> = [
+  {
+    // Ollama docs, "Context length": `gemma3:latest a2af6cc3eb7f 6.6 GB 100% GPU 65536`.
+    // https://github.com/ollama/ollama/blob/01562a7f1cb3b037d3f1ac8c148d99e847b421ca/docs/context-length.mdx
+    label: 'gemma3:4b at 65,536 tokens',
+    input: { ...catalogArch('gemma3:4b'), context_length: 65_536, num_parallel: 1 },
+    published: 6.6 * GB,
+  },
+  {
+    // `qwen2.5vl:latest 5ced39dfa4ba 8.5 GB 100% GPU 4096`, OLLAMA_NUM_PARALLEL:1, RTX 4090 (Ollama 0.11).
+    // https://github.com/ollama/ollama/issues/12261
+    label: 'qwen2.5vl:7b at 4,096 tokens',
+    input: { ...catalogArch('qwen2.5vl:7b'), context_length: 4096, num_parallel: 1 },
+    published: 8.5 * GB,
+  },
+  {
+    // `llama3:latest 365c0bd3c000 32 GB 36%/64% CPU/GPU` with OLLAMA_NUM_PARALLEL=64 and the then-default
+    // 2,048-token context (Ollama 0.2.7): 64 slots make the cache dominate. llama3:8b is Q4_0, 4,661,224,676 B.
+    // https://github.com/ollama/ollama/issues/5756
+    label: 'llama3:8b at 2,048 tokens × 64 slots',
+    input: { size_bytes: 4_661_224_676, architecture: { ...llama8b }, context_length: 2048, num_parallel: 64 },
+    published: 32 * GB,
+  },
+  {
+    // Ollama FAQ, "How can I tell if my model was loaded onto the GPU?": `llama3:70b bcfb190ca3a7 42 GB 100% GPU`
+    // (May 2024: 2,048-token default, one slot). Q4_0 file ≈ 37.22 GiB as llama.cpp reports it (ollama/ollama#6279).
+    // https://github.com/ollama/ollama/blob/main/docs/faq.md#how-can-i-tell-if-my-model-was-loaded-onto-the-gpu
+    label: 'llama3:70b at 2,048 tokens',
+    input: {
+      size_bytes: 39_965_000_000,
+      architecture: { ...llama8b, block_count: 80, head_count: 64, embedding_length: 8192 },
+      context_length: 2048,
+      num_parallel: 1,
+    },
+    published: 42 * GB,
+  },
+  {
+    // Ollama API docs, "List Running Models": mistral:latest (v0.3, Q4_0, 4,113,301,824 B) `"size": 5137025024`
+    // (June 2024: 2,048-token default, one slot). https://github.com/ollama/ollama/blob/main/docs/api.md#list-running-models
+    label: 'mistral:7b at 2,048 tokens',
+    input: { size_bytes: 4_113_301_824, architecture: { ...llama8b, vocab_size: 32_768 }, context_length: 2048, num_parallel: 1 },
+    published: 5_137_025_024,
+  },
+  {
+    // `llama3.1:latest 91ab477bec9d 6.5 GB 47%/53% CPU/GPU` on Ollama 0.7.0 (default 4,096 tokens; the model did
+    // not fit, so one slot). 91ab477bec9d is the Q4_0 llama3.1 of 4,661,230,977 B. https://github.com/ollama/ollama/issues/10801
+    label: 'llama3.1:8b (Q4_0) at 4,096 tokens',
+    input: { size_bytes: 4_661_230_977, architecture: { ...llama8b }, context_length: 4096, num_parallel: 1 },
+    published: 6.5 * GB,
+  },
+];
+
+describe('estimateMemory against published ollama ps figures', () => {
+  it.each(PUBLISHED)('$label is within ±15%', ({ input, published }) => {
+    const { total_bytes } = estimateMemory(input);
+    expect(Math.abs(total_bytes - published) / published).toBeLessThanOrEqual(0.15);
+  });
+});
+
+describe('estimateMemory components', () => {
+  const base: EstimateInput = { size_bytes: 4_920_753_328, architecture: llama8b };
+
+  it('defaults to 4,096 tokens and one slot', () => {
+    const m = estimateMemory(base);
+    expect(DEFAULT_CONTEXT_LENGTH).toBe(4096);
+    expect(m.context_length).toBe(4096);
+    expect(m.num_parallel).toBe(1);
+    expect(m.total_bytes).toBe(
+      m.weights_bytes + m.projector_bytes + m.kv_cache_bytes + m.graph_bytes + m.overhead_bytes,
+    );
+  });
+
+  it('sizes the f16 KV cache as context × layers × (key + value) × KV heads × 2 bytes', () => {
+    // 4096 × 32 × 256 × 8 × 2 = 536,870,912: the 512 MiB Ollama logs for llama3.1:8b at 4K.
+    expect(estimateMemory(base).kv_cache_bytes).toBe(536_870_912);
+  });
+
+  it('scales the KV cache linearly with context and with parallel slots', () => {
+    const kv = (context_length: number, num_parallel: number) =>
+      estimateMemory({ ...base, context_length, num_parallel }).kv_cache_bytes;
+    expect(kv(8192, 1)).toBe(2 * kv(4096, 1));
+    expect(kv(32_768, 1)).toBe(8 * kv(4096, 1));
+    expect(kv(4096, 2)).toBe(2 * kv(4096, 1));
+    expect(kv(4096, 4)).toBe(kv(16_384, 1));
+  });
+
+  it('makes a q8_0 cache about half of f16 and q4_0 about a quarter', () => {
+    const f16 = estimateMemory({ ...base, context_length: 32_768 }).kv_cache_bytes;
+    const q8 = estimateMemory({ ...base, context_length: 32_768, kv_cache_type: 'q8_0' }).kv_cache_bytes;
+    const q4 = estimateMemory({ ...base, context_length: 32_768, kv_cache_type: 'q4_0' }).kv_cache_bytes;
+    expect(q8 / f16).toBeGreaterThan(0.5);
+    expect(q8 / f16).toBeLessThan(0.55);
+    expect(q4 / f16).toBeGreaterThan(0.25);
+    expect(q4 / f16).toBeLessThan(0.3);
+  });
+
+  it('keeps only the sliding window in Gemma 3 local layers', () => {
+    const gemma = catalogArch('gemma3:4b').architecture;
+    const full = kvCacheBytes({ ...gemma, sliding_window: undefined }, 65_536, 1);
+    const windowed = kvCacheBytes(gemma, 65_536, 1);
+    expect(windowed).toBeLessThan(full / 4);
+    // Below the window every layer holds the whole context, so the two agree.
+    expect(kvCacheBytes(gemma, 1024, 1)).toBe(kvCacheBytes({ ...gemma, sliding_window: undefined }, 1024, 1));
+  });
+
+  it('reserves the larger of the text and vision scratch, not both', () => {
+    const qwen = catalogArch('qwen2.5vl:7b');
+    const m = estimateMemory({ ...qwen, context_length: 4096 });
+    expect(m.graph_bytes).toBe(qwen.architecture.vision_graph_bytes);
+    expect(m.projector_bytes).toBe(qwen.architecture.projector_bytes);
+    expect(m.weights_bytes + m.projector_bytes).toBe(qwen.size_bytes);
+  });
+
+  it('rejects nonsense inputs', () => {
+    expect(() => estimateMemory({ ...base, context_length: 0 })).toThrow(RangeError);
+    expect(() => estimateMemory({ ...base, num_parallel: Number.NaN })).toThrow(RangeError);
+    expect(() => estimateMemory({ ...base, size_bytes: -1 })).toThrow(RangeError);
+  });
+});
+
+/** /api/show answers as Ollama returns them: arrays it does not send in full come back as null. */
+const SHOW_LLAMA31_8B = {
+  details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '8.0B', quantization_level: 'Q4_K_M' },
+  model_info: {
+    'general.architecture': 'llama', 'general.basename': 'Meta-Llama-3.1', 'general.file_type': 15,
+    'general.parameter_count': 8_030_261_248, 'general.quantization_version': 2, 'general.size_label': '8B',
+    'llama.attention.head_count': 32, 'llama.attention.head_count_kv': 8, 'llama.attention.layer_norm_rms_epsilon': 0.00001,
+    'llama.block_count': 32, 'llama.context_length': 131_072, 'llama.embedding_length': 4096, 'llama.feed_forward_length': 14_336,
+    'llama.rope.dimension_count': 128, 'llama.rope.freq_base': 500_000, 'llama.vocab_size': 128_256,
+    'tokenizer.ggml.bos_token_id': 128_000, 'tokenizer.ggml.merges': null, 'tokenizer.ggml.model': 'gpt2',
+    'tokenizer.ggml.token_type': null, 'tokenizer.ggml.tokens': null,
+  },
+};
+
+const SHOW_GEMMA3_4B = {
+  details: { format: 'gguf', family: 'gemma3', families: ['gemma3'], parameter_size: '4.3B', quantization_level: 'Q4_K_M' },
+  model_info: {
+    'general.architecture': 'gemma3', 'general.file_type': 15, 'general.parameter_count': 4_299_915_632,
+    'gemma3.attention.head_count': 8, 'gemma3.attention.head_count_kv': 4, 'gemma3.attention.key_length': 256,
+    'gemma3.attention.value_length': 256, 'gemma3.attention.sliding_window': 1024, 'gemma3.block_count': 34,
+    'gemma3.context_length': 131_072, 'gemma3.embedding_length': 2560, 'gemma3.feed_forward_length': 10_240,
+    'gemma3.mm.tokens_per_image': 256, 'gemma3.vision.attention.head_count': 16, 'gemma3.vision.block_count': 27,
+    'gemma3.vision.embedding_length': 1152, 'gemma3.vision.feed_forward_length': 4304, 'gemma3.vision.image_size': 896,
+    'gemma3.vision.num_channels': 3, 'gemma3.vision.patch_size': 14,
+    'tokenizer.ggml.model': 'llama', 'tokenizer.ggml.tokens': null,
+  },
+};
+
+const SHOW_LLAVA_7B = {
+  details: { format: 'gguf', family: 'llama', families: ['llama', 'clip'], parameter_size: '7B', quantization_level: 'Q4_0' },
+  model_info: {
+    'general.architecture': 'llama', 'general.file_type': 2, 'general.parameter_count': 7_241_732_096,
+    'llama.attention.head_count': 32, 'llama.attention.head_count_kv': 8, 'llama.block_count': 32,
+    'llama.context_length': 32_768, 'llama.embedding_length': 4096, 'llama.feed_forward_length': 14_336,
+    'llama.rope.dimension_count': 128, 'tokenizer.ggml.tokens': null,
+  },
+  projector_info: {
+    'clip.has_llava_projector': true, 'clip.vision.attention.head_count': 16, 'clip.vision.block_count': 23,
+    'clip.vision.embedding_length': 1024, 'clip.vision.feed_forward_length': 4096, 'clip.vision.image_size': 336,
+    'clip.vision.patch_size': 14, 'clip.vision.projection_dim': 768, 'general.architecture': 'clip',
+    'general.file_type': 1, 'general.parameter_count': 311_841_792,
+  },
+};
+
+describe('architectureFromShow', () => {
+  it('reads a llama model and reproduces the catalog estimate', () => {
+    const facts = architectureFromShow(SHOW_LLAMA31_8B, 4_920_753_328);
+    expect(facts).toEqual({
+      architecture: 'llama', block_count: 32, head_count: 32, head_count_kv: 8, key_length: 128, value_length: 128,
+      embedding_length: 4096, vocab_size: 128_256, projector_bytes: 0,
+    });
+    const fromShow = estimateMemory({ size_bytes: 4_920_753_328, architecture: facts as ArchitectureFacts });
+    expect(fromShow.total_bytes).toBe(estimateMemory(catalogArch('llama3.1:8b')).total_bytes);
+  });
+
+  it('reads Gemma 3 with its sliding window and built-in vision tower', () => {
+    const facts = architectureFromShow(SHOW_GEMMA3_4B, 3_338_801_804);
+    expect(facts).toMatchObject({
+      architecture: 'gemma3', block_count: 34, head_count: 8, head_count_kv: 4, key_length: 256, value_length: 256,
+      embedding_length: 2560, sliding_window: 1024, sliding_window_pattern: 6,
+      vision_graph_bytes: visionGraphBytes(64 * 64, 16),
+    });
+    // 27 SigLIP layers of 1152 wide in F16 ≈ 0.82 GB, close to the 851 MB F16 mmproj of the same encoder.
+    expect(facts?.projector_bytes).toBeGreaterThan(0.78 * GB);
+    expect(facts?.projector_bytes).toBeLessThan(0.88 * GB);
+    const fromShow = estimateMemory({ size_bytes: 3_338_801_804, architecture: facts as ArchitectureFacts }).total_bytes;
+    const fromCatalog = estimateMemory(catalogArch('gemma3:4b')).total_bytes;
+    expect(Math.abs(fromShow - fromCatalog) / fromCatalog).toBeLessThan(0.02);
+  });
+
+  it('reads a llava model whose projector is a separate CLIP blob', () => {
+    const facts = architectureFromShow(SHOW_LLAVA_7B, 4_733_363_377);
+    // 311,841,792 F16 parameters.
+    expect(facts?.projector_bytes).toBe(623_683_584);
+    expect(facts?.vision_graph_bytes).toBe(visionGraphBytes(576, 16));
+    // No vocab_size in this GGUF: the estimator falls back to its default.
+    expect(facts?.vocab_size).toBeUndefined();
+    const fromShow = estimateMemory({ size_bytes: 4_733_363_377, architecture: facts as ArchitectureFacts }).total_bytes;
+    const fromCatalog = estimateMemory(catalogArch('llava:7b')).total_bytes;
+    expect(Math.abs(fromShow - fromCatalog) / fromCatalog).toBeLessThan(0.03);
+    // A projector can never be larger than the download it is part of.
+    expect(architectureFromShow(SHOW_LLAVA_7B, 100_000_000)?.projector_bytes).toBe(100_000_000);
+  });
+
+  it('averages per-layer KV heads and ignores attention-free layers for the head width', () => {
+    const facts = architectureFromShow(
+      {
+        model_info: {
+          'general.architecture': 'hybrid', 'hybrid.block_count': 4, 'hybrid.embedding_length': 2048,
+          'hybrid.attention.head_count': [16, 0, 16, 0], 'hybrid.attention.head_count_kv': [4, 0, 4, 0],
+        },
+      },
+      1e9,
+    );
+    expect(facts).toMatchObject({ head_count: 16, head_count_kv: 2, key_length: 128, value_length: 128 });
+  });
+
+  it('gives up when the metadata cannot describe the model', () => {
+    expect(architectureFromShow({}, 1e9)).toBeUndefined();
+    expect(architectureFromShow({ model_info: { 'general.architecture': 'llama' } }, 1e9)).toBeUndefined();
+  });
+});
