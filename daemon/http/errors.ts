@@ -57,6 +57,9 @@ export function toAppError(err: unknown): AppError {
 
 export function sendError(reply: FastifyReply, req: FastifyRequest, err: unknown): FastifyReply {
   const appErr = toAppError(err);
-  if (appErr.status >= 500) req.log.error({ err }, appErr.message);
+  // An AppError is an expected condition (Ollama down, disk full): one line. Anything else is a bug: the stack.
+  if (isAppError(err)) {
+    if (appErr.status >= 500) req.log.warn({ code: appErr.code }, appErr.message);
+  } else if (appErr.status >= 500) req.log.error({ err }, appErr.message);
   return reply.code(appErr.status).type('application/json').send(errorBody(appErr));
 }

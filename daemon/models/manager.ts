@@ -49,12 +49,12 @@ export class ModelManager {
     return out;
   }
 
-  private statsOf(name: string, row = this.store.models.get(name)): ModelStats {
-    return statsFor(name, this.store.usage.totalsFor(name), this.store.usage, row);
+  private statsOf(name: string, row = this.store.models.get(name), percentiles = true): ModelStats {
+    return statsFor(name, this.store.usage.totalsFor(name), this.store.usage, row, percentiles);
   }
 
   private view(m: KnownModel, current = this.currentModel()): ModelView {
-    return toView(m, current, this.statsOf(m.name, m.row));
+    return toView(m, current, this.statsOf(m.name, m.row, false));
   }
 
   /** Resolves a client's name to a model we know, or answers MODEL_NOT_FOUND. */
@@ -69,8 +69,10 @@ export class ModelManager {
 
   list(q: ListQuery = {}): ModelView[] {
     const current = this.currentModel();
+    // One query for every model's totals instead of one per model: the list is the hottest read.
+    const totals = new Map(this.store.usage.totals().map((t) => [t.model, t]));
     return this.known()
-      .map((m) => this.view(m, current))
+      .map((m) => toView(m, current, statsFor(m.name, totals.get(m.name), this.store.usage, m.row, false)))
       .filter(
         (v) =>
           (q.purpose === undefined || v.purpose === q.purpose) &&

@@ -23,9 +23,10 @@ const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
 /**
  * Figures for one model from its running totals (means, rates, throughput) and the duration
- * index (percentiles). Rates are exact ratios of counts, never a running approximation.
+ * index (percentiles, skipped where a caller such as the model list shows none). Rates are exact
+ * ratios of counts, never a running approximation.
  */
-export function statsFor(model: string, totals: UsageTotals | undefined, usage: UsageRepo, row?: ModelRow): ModelStats {
+export function statsFor(model: string, totals: UsageTotals | undefined, usage: UsageRepo, row?: ModelRow, percentiles = true): ModelStats {
   const count = totals?.count ?? 0;
   const successes = totals?.successes ?? 0;
   const mean = successes > 0 && totals ? totals.success_ms_sum / successes : null;
@@ -45,8 +46,8 @@ export function statsFor(model: string, totals: UsageTotals | undefined, usage: 
     failures: count - successes,
     success_rate: count > 0 ? round(successes / count, 4) : null,
     mean_ms: mean === null ? null : round(mean),
-    p50_ms: usage.successPercentile(model, successes, 50),
-    p95_ms: usage.successPercentile(model, successes, 95),
+    p50_ms: percentiles ? usage.successPercentile(model, successes, 50) : null,
+    p95_ms: percentiles ? usage.successPercentile(model, successes, 95) : null,
     mean_load_ms: totals && totals.load_count > 0 ? round(totals.load_ms_sum / totals.load_count) : null,
     tokens_per_second: totals && totals.eval_ms_sum > 0 ? round((totals.eval_tokens_sum / totals.eval_ms_sum) * 1000, 2) : null,
     first_used: totals ? new Date(totals.first_ts).toISOString() : null,
