@@ -15,6 +15,13 @@ export interface Config {
   token: string | undefined;
   ollamaTimeoutMs: number;
   bodyLimitBytes: number;
+  /** Where Ollama keeps its models (OLLAMA_MODELS), when set: the disk a download must fit on. */
+  ollamaModelsDir: string | undefined;
+  /** Downloads are refused when they would leave less than this free on that disk. */
+  minFreeDiskBytes: number;
+  downloadConcurrency: number;
+  /** A download with no progress for this long fails with STALLED. */
+  stallMs: number;
 }
 
 export class ConfigError extends Error {
@@ -49,7 +56,15 @@ const EnvSchema = z.object({
   JUNMAI_TOKEN: z.string().min(16, 'JUNMAI_TOKEN must be at least 16 characters').optional(),
   JUNMAI_OLLAMA_TIMEOUT_MS: integer('JUNMAI_OLLAMA_TIMEOUT_MS', 100, 600_000).default(10_000),
   JUNMAI_BODY_LIMIT_BYTES: integer('JUNMAI_BODY_LIMIT_BYTES', 1024, 512 * 1024 * 1024).default(4 * 1024 * 1024),
+  JUNMAI_MIN_FREE_DISK_GB: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'JUNMAI_MIN_FREE_DISK_GB must be a number of gigabytes')
+    .transform(Number)
+    .default(2),
+  JUNMAI_DOWNLOAD_CONCURRENCY: integer('JUNMAI_DOWNLOAD_CONCURRENCY', 1, 8).default(1),
+  JUNMAI_STALL_SECONDS: integer('JUNMAI_STALL_SECONDS', 5, 3600).default(60),
   OLLAMA_HOST: z.string().optional(),
+  OLLAMA_MODELS: z.string().min(1).optional(),
 });
 
 /**
@@ -113,5 +128,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     token: e.JUNMAI_TOKEN,
     ollamaTimeoutMs: e.JUNMAI_OLLAMA_TIMEOUT_MS,
     bodyLimitBytes: e.JUNMAI_BODY_LIMIT_BYTES,
+    ollamaModelsDir: e.OLLAMA_MODELS,
+    minFreeDiskBytes: Math.round(e.JUNMAI_MIN_FREE_DISK_GB * 1024 ** 3),
+    downloadConcurrency: e.JUNMAI_DOWNLOAD_CONCURRENCY,
+    stallMs: e.JUNMAI_STALL_SECONDS * 1000,
   };
 }

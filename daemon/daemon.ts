@@ -43,7 +43,8 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   const downloads = new DownloadService({
     store, gateway, clock, events,
     confirmInstalled: (model) => (manager as ModelManager).confirmInstalled(model),
-    ...(o.stallMs ? { stallMs: o.stallMs } : {}),
+    concurrency: config.downloadConcurrency,
+    stallMs: o.stallMs ?? config.stallMs,
   });
   manager = new ModelManager({ store, gateway, hardware, clock, events, isDownloading: (m) => downloads.isDownloading(m) });
   downloads.recoverInterrupted();
@@ -53,6 +54,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     manager, downloads, health, hardware,
     guard: { listenHost: config.host, token: resolveToken(config) },
     bodyLimitBytes: config.bodyLimitBytes,
+    preflight: { ollamaUrl: config.ollamaUrl, ollamaModelsDir: config.ollamaModelsDir, minFreeDiskBytes: config.minFreeDiskBytes },
     ws: { events, snapshot: () => ({ current_model: (manager as ModelManager).currentModel(), jobs: downloads.list(20), ollama: monitor.status }) },
     logger: o.logger ?? false,
   });

@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import type { HardwareProbe } from '../hardware/probe.js';
 import type { Health } from '../health.js';
 import type { DownloadService } from '../downloads/jobs.js';
+import type { PreflightOptions } from '../downloads/preflight.js';
 import type { ModelManager } from '../models/manager.js';
 import { DAEMON_VERSION } from '../version.js';
 import { sendError } from './errors.js';
@@ -23,6 +24,7 @@ export interface AppDeps {
   guard: GuardOptions;
   bodyLimitBytes: number;
   ws: WsDeps;
+  preflight: Omit<PreflightOptions, 'manager'>;
   logger?: boolean | object;
 }
 
@@ -46,6 +48,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     defaultJson(req, body as string, done);
   });
 
+  // Registered before the guards so that a refused upgrade still has its socket closed after the 403.
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.addHook('onRequest', async (req) => {
     checkHost(req.headers.host, deps.guard);
     checkOrigin(req.headers.origin, req.headers['sec-fetch-site'] as string | undefined, deps.guard);
@@ -63,10 +67,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   registerWs(app, deps.ws);
   await app.register(modelRoutes(deps.manager, () => deps.health.ollamaVersion()), { prefix: '/api/model' });
-  await app.register(downloadRoutes(deps.manager, deps.downloads), { prefix: '/api/model' });
+  await app.register(downloadRoutes(deps.manager, deps.downloads, deps.preflight), { prefix: '/api/model' });
   await app.register(systemRoutes(deps.health, deps.hardware), { prefix: '/api' });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   return app;

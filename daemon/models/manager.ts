@@ -2,6 +2,7 @@ import { CATALOG } from '../catalog/catalog.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
+import { UsageCoalescer } from '../events/usage-coalescer.js';
 import type { HardwareProbe } from '../hardware/probe.js';
 import type { OllamaGateway } from '../ollama/gateway.js';
 import type { CompatibilityRequest, ExportDocument, ListQuery, ModelView, RecommendRequest, UsageRecord } from '../schemas/api.js';
@@ -29,7 +30,11 @@ export interface ManagerDeps {
  * performs, and what fits this computer. Routes, the CLI's daemon and the plugin all go through it.
  */
 export class ModelManager {
-  constructor(private readonly deps: ManagerDeps) {}
+  private readonly usageEvents: UsageCoalescer;
+
+  constructor(private readonly deps: ManagerDeps) {
+    this.usageEvents = new UsageCoalescer(deps.events);
+  }
 
   private get store() {
     return this.deps.store;
@@ -269,7 +274,7 @@ export class ModelManager {
       error_code: r.error_code ?? null,
     }));
     this.store.transaction(() => rows.forEach((row) => this.store.usage.insert(row)));
-    this.deps.events.publish('usage.recorded', { count: rows.length, models: [...new Set(rows.map((r) => r.model))] });
+    this.usageEvents.add([...new Set(rows.map((r) => r.model))], rows.length);
     return rows.length;
   }
 

@@ -27,6 +27,15 @@ describe('GET /api/health', () => {
   });
 });
 
+describe('GET /api/hardware', () => {
+  it('returns what the hardware probe found', async () => {
+    const r = await t.req('GET', '/api/hardware');
+    expect(r.status).toBe(200);
+    expect(r.body.hardware).toMatchObject({ memory_source: 'dedicated_vram', gpu_memory_bytes: 8 * 1024 ** 3 });
+    expect(r.body.hardware.gpus[0]).toMatchObject({ vendor: 'NVIDIA', dedicated: true });
+  });
+});
+
 describe('Ollama down', () => {
   it('answers 503 OLLAMA_UNREACHABLE naming the URL where Ollama is needed, and keeps serving the store', async () => {
     await t.emu.stop();

@@ -1,14 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { DownloadService } from '../../downloads/jobs.js';
 import type { ModelManager } from '../../models/manager.js';
+import { preflightDownload, type PreflightOptions } from '../../downloads/preflight.js';
 import { DownloadRequest, DownloadResponse, JobListQuery, JobListResponse, JobParams, JobResponse } from '../../schemas/api.js';
 
 /** Downloads answer at once with a job; progress is read from the job (or pushed over /ws). */
-export function downloadRoutes(manager: ModelManager, downloads: DownloadService): FastifyPluginAsyncZod {
+export function downloadRoutes(manager: ModelManager, downloads: DownloadService, preflight: Omit<PreflightOptions, 'manager'>): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['downloads'];
     app.post('/download', { schema: { tags, body: DownloadRequest, response: { 202: DownloadResponse } } }, async (req, reply) => {
       const target = manager.downloadTarget(req.body.model);
+      // A download already under way is joined, never refused: it passed these checks when it started.
+      if (!downloads.isDownloading(target.name)) {
+        await preflightDownload({ ...preflight, manager }, target.name, target.expected_bytes, req.body.force ?? false);
+      }
       const { job, created } = downloads.start(target.name, target.expected_bytes);
       return reply.code(202).send({
         success: true as const,
