@@ -67,6 +67,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  if (store.notice) app.log.warn(store.notice);
   monitor.start();
   void manager.sync().catch((err: Error) => app.log.warn(`First sync with Ollama failed: ${err.message}`));
   return {

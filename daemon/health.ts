@@ -29,7 +29,7 @@ export class Health {
       daemon_version: DAEMON_VERSION,
       api_version: API_VERSION,
       ollama,
-      database: { ok: dbOk, schema_version: dbOk ? this.store.schemaVersion() : 0 },
+      database: { ok: dbOk, schema_version: dbOk ? this.store.schemaVersion() : 0, notice: this.store.notice ?? null },
     };
   }
 }

@@ -43,6 +43,19 @@ export const ModelStats = z.object({
   p95_ms: z.number().nullable(),
   mean_load_ms: z.number().nullable(),
   tokens_per_second: z.number().nullable(),
+  /** Photos answered from the evaluation cache; counted in count/successes, never in durations. */
+  cache_hits: z.number(),
+  /** Photos whose model load took over a second (the model was not in memory). */
+  cold_starts: z.number(),
+  /** Successful photos that did not wait for a load: the speed of a batch once it is running. */
+  warm_mean_ms: z.number().nullable(),
+  warm_p50_ms: z.number().nullable(),
+  warm_p95_ms: z.number().nullable(),
+  /** The plugin's end-to-end time per photo (POST /api/model/usage with client_ms). */
+  mean_client_ms: z.number().nullable(),
+  /** Model loads asked for on a switch; never counted as photos. */
+  warmups: z.number(),
+  mean_warmup_ms: z.number().nullable(),
   first_used: z.string().nullable(),
   last_used: z.string().nullable(),
   /** Figures carried over from an imported metadata file, never mixed into the measured ones. */
@@ -293,7 +306,7 @@ export const HealthResponse = z.object({
   daemon_version: z.string(),
   api_version: z.number(),
   ollama: z.object({ reachable: z.boolean(), url: z.string(), version: z.string().nullable(), error: z.string().nullable() }),
-  database: z.object({ ok: z.boolean(), schema_version: z.number() }),
+  database: z.object({ ok: z.boolean(), schema_version: z.number(), notice: z.string().nullable() }),
 });
 
 export const JobView = z.object({

@@ -105,4 +105,147 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE INDEX download_jobs_by_model ON download_jobs (model, status);
   `,
+  `
+  -- Photo evaluation (issue 6). A usage row is now either a photo ('inference') or a model load
+  -- the daemon asked for ahead of the first photo ('warmup'); a warm-up is not a photo, so the
+  -- photo figures below never count it. cache_hit marks a photo answered from evaluation_cache
+  -- without calling the model: it counts as a photo but says nothing about the model's speed.
+  -- client_ms is the plugin's own end-to-end time for the photo, filled in later; queue_ms is the
+  -- time the photo waited for a free Ollama slot, kept out of duration_ms so that batch size does
+  -- not make a model look slower.
+  ALTER TABLE usage ADD COLUMN kind TEXT NOT NULL DEFAULT 'inference' CHECK (kind IN ('inference', 'warmup'));
+  ALTER TABLE usage ADD COLUMN cache_hit INTEGER NOT NULL DEFAULT 0 CHECK (cache_hit IN (0, 1));
+  ALTER TABLE usage ADD COLUMN client_ms REAL;
+  ALTER TABLE usage ADD COLUMN queue_ms REAL;
+
+  -- Percentiles walk only the rows they rank. A warm inference is one whose load took at most
+  -- 1000 ms (or was not reported); above that it was a cold start.
+  DROP INDEX usage_by_model_duration;
+  CREATE INDEX usage_timed_successes ON usage (model, duration_ms)
+    WHERE kind = 'inference' AND cache_hit = 0 AND success = 1;
+  CREATE INDEX usage_warm_successes ON usage (model, duration_ms)
+    WHERE kind = 'inference' AND cache_hit = 0 AND success = 1 AND (load_ms IS NULL OR load_ms <= 1000);
+  -- Finds the row a later client_ms report belongs to.
+  CREATE INDEX usage_by_photo ON usage (photo_id, model, ts) WHERE photo_id IS NOT NULL;
+
+  -- The totals gain columns and change meaning (warm-ups and cache hits are kept apart), so they
+  -- are rebuilt from the rows rather than patched: whatever the old trigger summed, the new table
+  -- starts equal to what the new trigger would have summed.
+  DROP TRIGGER usage_totals_on_insert;
+  DROP TABLE usage_totals;
+  CREATE TABLE usage_totals (
+    model            TEXT PRIMARY KEY,
+    count            INTEGER NOT NULL,  -- photos (kind 'inference'), cache hits included
+    successes        INTEGER NOT NULL,
+    cache_hits       INTEGER NOT NULL,
+    timed_successes  INTEGER NOT NULL,  -- successful photos that ran the model: what durations describe
+    success_ms_sum   REAL NOT NULL,
+    load_ms_sum      REAL NOT NULL,
+    load_count       INTEGER NOT NULL,
+    cold_starts      INTEGER NOT NULL,
+    warm_successes   INTEGER NOT NULL,
+    warm_ms_sum      REAL NOT NULL,
+    eval_tokens_sum  INTEGER NOT NULL,
+    eval_ms_sum      REAL NOT NULL,
+    client_count     INTEGER NOT NULL,
+    client_ms_sum    REAL NOT NULL,
+    warmups          INTEGER NOT NULL,
+    warmup_failures  INTEGER NOT NULL,
+    warmup_ms_sum    REAL NOT NULL,
+    first_ts         INTEGER,           -- first and last photo; NULL while only warm-ups were seen
+    last_ts          INTEGER
+  ) STRICT;
+
+  -- The sums over one row (the trigger) and over many (the rebuild) are the same expressions.
+  INSERT INTO usage_totals
+  SELECT model,
+         sum(kind = 'inference'),
+         sum(kind = 'inference' AND success = 1),
+         sum(kind = 'inference' AND cache_hit = 1),
+         sum(kind = 'inference' AND cache_hit = 0 AND success = 1),
+         total(CASE WHEN kind = 'inference' AND cache_hit = 0 AND success = 1 THEN duration_ms END),
+         total(CASE WHEN kind = 'inference' AND cache_hit = 0 THEN load_ms END),
+         sum(kind = 'inference' AND cache_hit = 0 AND load_ms IS NOT NULL),
+         sum(kind = 'inference' AND cache_hit = 0 AND coalesce(load_ms, 0) > 1000),
+         sum(kind = 'inference' AND cache_hit = 0 AND success = 1 AND (load_ms IS NULL OR load_ms <= 1000)),
+         total(CASE WHEN kind = 'inference' AND cache_hit = 0 AND success = 1 AND (load_ms IS NULL OR load_ms <= 1000) THEN duration_ms END),
+         coalesce(sum(CASE WHEN kind = 'inference' AND cache_hit = 0 AND eval_tokens IS NOT NULL AND eval_ms > 0 THEN eval_tokens END), 0),
+         total(CASE WHEN kind = 'inference' AND cache_hit = 0 AND eval_tokens IS NOT NULL AND eval_ms > 0 THEN eval_ms END),
+         sum(kind = 'inference' AND client_ms IS NOT NULL),
+         total(CASE WHEN kind = 'inference' THEN client_ms END),
+         sum(kind = 'warmup'),
+         sum(kind = 'warmup' AND success = 0),
+         total(CASE WHEN kind = 'warmup' AND success = 1 THEN duration_ms END),
+         min(CASE WHEN kind = 'inference' THEN ts END),
+         max(CASE WHEN kind = 'inference' THEN ts END)
+  FROM usage GROUP BY model;
+
+  CREATE TRIGGER usage_totals_on_insert AFTER INSERT ON usage BEGIN
+    INSERT INTO usage_totals (model, count, successes, cache_hits, timed_successes, success_ms_sum, load_ms_sum, load_count,
+                              cold_starts, warm_successes, warm_ms_sum, eval_tokens_sum, eval_ms_sum, client_count,
+                              client_ms_sum, warmups, warmup_failures, warmup_ms_sum, first_ts, last_ts)
+    VALUES (NEW.model,
+            NEW.kind = 'inference',
+            NEW.kind = 'inference' AND NEW.success = 1,
+            NEW.kind = 'inference' AND NEW.cache_hit = 1,
+            NEW.kind = 'inference' AND NEW.cache_hit = 0 AND NEW.success = 1,
+            CASE WHEN NEW.kind = 'inference' AND NEW.cache_hit = 0 AND NEW.success = 1 THEN NEW.duration_ms ELSE 0 END,
+            CASE WHEN NEW.kind = 'inference' AND NEW.cache_hit = 0 THEN coalesce(NEW.load_ms, 0) ELSE 0 END,
+            NEW.kind = 'inference' AND NEW.cache_hit = 0 AND NEW.load_ms IS NOT NULL,
+            NEW.kind = 'inference' AND NEW.cache_hit = 0 AND coalesce(NEW.load_ms, 0) > 1000,
+            NEW.kind = 'inference' AND NEW.cache_hit = 0 AND NEW.success = 1 AND (NEW.load_ms IS NULL OR NEW.load_ms <= 1000),
+            CASE WHEN NEW.kind = 'inference' AND NEW.cache_hit = 0 AND NEW.success = 1 AND (NEW.load_ms IS NULL OR NEW.load_ms <= 1000) THEN NEW.duration_ms ELSE 0 END,
+            CASE WHEN NEW.kind = 'inference' AND NEW.cache_hit = 0 AND NEW.eval_tokens IS NOT NULL AND NEW.eval_ms > 0 THEN NEW.eval_tokens ELSE 0 END,
+            CASE WHEN NEW.kind = 'inference' AND NEW.cache_hit = 0 AND NEW.eval_tokens IS NOT NULL AND NEW.eval_ms > 0 THEN NEW.eval_ms ELSE 0 END,
+            NEW.kind = 'inference' AND NEW.client_ms IS NOT NULL,
+            CASE WHEN NEW.kind = 'inference' THEN coalesce(NEW.client_ms, 0) ELSE 0 END,
+            NEW.kind = 'warmup',
+            NEW.kind = 'warmup' AND NEW.success = 0,
+            CASE WHEN NEW.kind = 'warmup' AND NEW.success = 1 THEN NEW.duration_ms ELSE 0 END,
+            CASE WHEN NEW.kind = 'inference' THEN NEW.ts END,
+            CASE WHEN NEW.kind = 'inference' THEN NEW.ts END)
+    ON CONFLICT (model) DO UPDATE SET
+      count = count + excluded.count,
+      successes = successes + excluded.successes,
+      cache_hits = cache_hits + excluded.cache_hits,
+      timed_successes = timed_successes + excluded.timed_successes,
+      success_ms_sum = success_ms_sum + excluded.success_ms_sum,
+      load_ms_sum = load_ms_sum + excluded.load_ms_sum,
+      load_count = load_count + excluded.load_count,
+      cold_starts = cold_starts + excluded.cold_starts,
+      warm_successes = warm_successes + excluded.warm_successes,
+      warm_ms_sum = warm_ms_sum + excluded.warm_ms_sum,
+      eval_tokens_sum = eval_tokens_sum + excluded.eval_tokens_sum,
+      eval_ms_sum = eval_ms_sum + excluded.eval_ms_sum,
+      client_count = client_count + excluded.client_count,
+      client_ms_sum = client_ms_sum + excluded.client_ms_sum,
+      warmups = warmups + excluded.warmups,
+      warmup_failures = warmup_failures + excluded.warmup_failures,
+      warmup_ms_sum = warmup_ms_sum + excluded.warmup_ms_sum,
+      -- min()/max() of a NULL is NULL; coalesce keeps whichever side has a photo.
+      first_ts = coalesce(min(first_ts, excluded.first_ts), first_ts, excluded.first_ts),
+      last_ts = coalesce(max(last_ts, excluded.last_ts), last_ts, excluded.last_ts);
+  END;
+
+  -- The plugin reports its end-to-end time after the photo's row exists (POST /api/model/usage
+  -- with client_ms fills that row in), so the totals follow updates of client_ms too.
+  CREATE TRIGGER usage_totals_on_client_ms AFTER UPDATE OF client_ms ON usage WHEN NEW.kind = 'inference' BEGIN
+    UPDATE usage_totals SET
+      client_count = client_count + (NEW.client_ms IS NOT NULL) - (OLD.client_ms IS NOT NULL),
+      client_ms_sum = client_ms_sum + coalesce(NEW.client_ms, 0) - coalesce(OLD.client_ms, 0)
+    WHERE model = NEW.model;
+  END;
+
+  -- Evaluation results by (image content, model digest, prompt version, request shape), so that
+  -- re-exporting the same photos does not run the model again. Bounded: the least recently used
+  -- rows go first.
+  CREATE TABLE evaluation_cache (
+    key           TEXT PRIMARY KEY,
+    model         TEXT NOT NULL,
+    result        TEXT NOT NULL,
+    created_ms    INTEGER NOT NULL,
+    last_used_ms  INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX evaluation_cache_lru ON evaluation_cache (last_used_ms);
+  `,
 ];

@@ -11,7 +11,11 @@ export class Store {
   readonly usage: UsageRepo;
   readonly jobs: JobsRepo;
 
-  constructor(private readonly db: Db) {
+  /** A sentence about the database file for /api/health, when something needs the photographer's attention. */
+  readonly notice: string | undefined;
+
+  constructor(private readonly db: Db, notice?: string) {
+    this.notice = notice;
     this.models = new ModelsRepo(db);
     this.settings = new SettingsRepo(db);
     this.usage = new UsageRepo(db);
@@ -19,7 +23,8 @@ export class Store {
   }
 
   static open(dataDir: string): Store {
-    return new Store(openDatabase(dataDir));
+    const { db, movedAside } = openDatabase(dataDir);
+    return new Store(db, movedAside ? `The database could not be read and was moved aside to ${movedAside}; Junmai started a new one. Statistics from before are in that file.` : undefined);
   }
 
   /** Runs fn in one transaction: everything it writes lands, or nothing does. */

@@ -1,5 +1,11 @@
 import type { Db } from './db.js';
 
+/** A photo evaluated by a model, or a model load the daemon asked for before the first photo. */
+export type UsageKind = 'inference' | 'warmup';
+
+/** Above this reported load time an inference was a cold start (the model had to be loaded). */
+export const COLD_START_LOAD_MS = 1000;
+
 /** One inference as stored: model already canonical, ts in ms since the epoch. */
 export interface UsageInsert {
   ts: number;
@@ -14,19 +20,35 @@ export interface UsageInsert {
   eval_tokens: number | null;
   success: boolean;
   error_code: string | null;
+  /** 'inference' when absent. */
+  kind?: UsageKind;
+  cache_hit?: boolean;
+  client_ms?: number | null;
+  queue_ms?: number | null;
 }
 
+/** Running sums per model (see migration 2 for what each one counts). */
 export interface UsageTotals {
   model: string;
   count: number;
   successes: number;
+  cache_hits: number;
+  timed_successes: number;
   success_ms_sum: number;
   load_ms_sum: number;
   load_count: number;
+  cold_starts: number;
+  warm_successes: number;
+  warm_ms_sum: number;
   eval_tokens_sum: number;
   eval_ms_sum: number;
-  first_ts: number;
-  last_ts: number;
+  client_count: number;
+  client_ms_sum: number;
+  warmups: number;
+  warmup_failures: number;
+  warmup_ms_sum: number;
+  first_ts: number | null;
+  last_ts: number | null;
 }
 
 export class UsageRepo {
@@ -34,24 +56,58 @@ export class UsageRepo {
   private readonly totalsStmt;
   private readonly totalsForStmt;
   private readonly nthSuccessStmt;
+  private readonly nthWarmStmt;
+  private readonly fillClientStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO usage (ts, model, photo_id, duration_ms, total_ms, load_ms, prompt_eval_ms, eval_ms, prompt_tokens, eval_tokens, success, error_code)
-       VALUES (@ts, @model, @photo_id, @duration_ms, @total_ms, @load_ms, @prompt_eval_ms, @eval_ms, @prompt_tokens, @eval_tokens, @success, @error_code)`,
+      `INSERT INTO usage (ts, model, photo_id, duration_ms, total_ms, load_ms, prompt_eval_ms, eval_ms, prompt_tokens, eval_tokens, success, error_code,
+                          kind, cache_hit, client_ms, queue_ms)
+       VALUES (@ts, @model, @photo_id, @duration_ms, @total_ms, @load_ms, @prompt_eval_ms, @eval_ms, @prompt_tokens, @eval_tokens, @success, @error_code,
+               @kind, @cache_hit, @client_ms, @queue_ms)`,
     );
     this.totalsStmt = db.prepare<[], UsageTotals>('SELECT * FROM usage_totals ORDER BY model');
     this.totalsForStmt = db.prepare<[string], UsageTotals>('SELECT * FROM usage_totals WHERE model = ?');
+    // The WHERE clauses repeat the partial indexes' conditions word for word: that is how SQLite knows it may use them.
     this.nthSuccessStmt = db
       .prepare<[string, number], number>(
-        'SELECT duration_ms FROM usage WHERE model = ? AND success = 1 ORDER BY duration_ms LIMIT 1 OFFSET ?',
+        `SELECT duration_ms FROM usage WHERE model = ? AND kind = 'inference' AND cache_hit = 0 AND success = 1
+         ORDER BY duration_ms LIMIT 1 OFFSET ?`,
       )
       .pluck();
+    this.nthWarmStmt = db
+      .prepare<[string, number], number>(
+        `SELECT duration_ms FROM usage WHERE model = ? AND kind = 'inference' AND cache_hit = 0 AND success = 1 AND (load_ms IS NULL OR load_ms <= 1000)
+         ORDER BY duration_ms LIMIT 1 OFFSET ?`,
+      )
+      .pluck();
+    this.fillClientStmt = db.prepare<[number, string, string, number]>(
+      `UPDATE usage SET client_ms = ? WHERE id = (
+         SELECT id FROM usage WHERE photo_id = ? AND model = ? AND ts >= ? AND kind = 'inference' AND client_ms IS NULL
+         ORDER BY ts DESC, id DESC LIMIT 1)`,
+    );
   }
 
   /** Callers wrap batches in Store.transaction so a batch lands whole or not at all. */
   insert(r: UsageInsert): number {
-    return Number(this.insertStmt.run({ ...r, success: r.success ? 1 : 0 }).lastInsertRowid);
+    return Number(
+      this.insertStmt.run({
+        ...r,
+        success: r.success ? 1 : 0,
+        kind: r.kind ?? 'inference',
+        cache_hit: r.cache_hit ? 1 : 0,
+        client_ms: r.client_ms ?? null,
+        queue_ms: r.queue_ms ?? null,
+      }).lastInsertRowid,
+    );
+  }
+
+  /**
+   * Puts the plugin's end-to-end time into the latest photo row of this model and photo since
+   * `sinceTs` that has none yet. False when there is no such row (the caller inserts one instead).
+   */
+  fillClientMs(model: string, photoId: string, sinceTs: number, clientMs: number): boolean {
+    return this.fillClientStmt.run(clientMs, photoId, model, sinceTs).changes > 0;
   }
 
   totals(): UsageTotals[] {
@@ -63,13 +119,23 @@ export class UsageRepo {
   }
 
   /**
-   * The nearest-rank percentile of successful durations, read by walking the (model, success,
-   * duration) index rather than sorting: failures are excluded because a refused photo that fails
-   * in milliseconds says nothing about how long a photo takes.
+   * The nearest-rank percentile of successful durations of photos that ran the model, read by
+   * walking an index rather than sorting: failures are excluded because a refused photo that fails
+   * in milliseconds says nothing about how long a photo takes, and so are cache hits and warm-ups.
+   * `successes` is the count of such rows (UsageTotals.timed_successes).
    */
   successPercentile(model: string, successes: number, p: number): number | null {
-    if (successes <= 0) return null;
-    const rank = Math.max(1, Math.ceil((p / 100) * successes));
-    return this.nthSuccessStmt.get(model, rank - 1) ?? null;
+    return nth(this.nthSuccessStmt, model, successes, p);
   }
+
+  /** The same over warm inferences only (load at most COLD_START_LOAD_MS); `warm` is UsageTotals.warm_successes. */
+  warmPercentile(model: string, warm: number, p: number): number | null {
+    return nth(this.nthWarmStmt, model, warm, p);
+  }
+}
+
+function nth(stmt: { get(model: string, offset: number): number | undefined }, model: string, n: number, p: number): number | null {
+  if (n <= 0) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * n));
+  return stmt.get(model, rank - 1) ?? null;
 }

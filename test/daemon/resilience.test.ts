@@ -106,7 +106,7 @@ describe('the database file', () => {
   it('is in WAL mode with the schema version set', () => {
     const dir = mkdtempSync(join(tmpdir(), 'junmai-db-'));
     try {
-      openDatabase(dir).close();
+      openDatabase(dir).db.close();
       const db = new Database(join(dir, 'junmai.db'));
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
