@@ -25,7 +25,7 @@ export function modelRoutes(manager: ModelManager, ollamaVersion: () => Promise<
 
     app.get('/info/*', { schema: { tags, params: z.object({ '*': z.string() }), response: { 200: InfoResponse } } }, async (req) => ({
       success: true as const,
-      ...manager.info(decodeURIComponent(req.params['*'])),
+      ...manager.info(req.params['*']),
     }));
 
     app.post('/switch', { schema: { tags, body: ModelRequest, response: { 200: SwitchResponse } } }, async (req) => ({
