@@ -23,6 +23,8 @@ describe('CATALOG', () => {
     }
   });
 
+  // Memory is in GiB (1024³ bytes), as GPU makers and nvidia-smi count it.
+  const GIB = 1024 ** 3;
   it('derives every min_vram_gb from the estimator, rounded up to 0.1 GB', () => {
     for (const entry of CATALOG) {
       const { total_bytes } = estimateMemory({
@@ -31,15 +33,15 @@ describe('CATALOG', () => {
         context_length: Math.min(DEFAULT_CONTEXT_LENGTH, entry.context_length),
         num_parallel: 1,
       });
-      const expected = Math.ceil(total_bytes / 1e8) / 10;
+      const expected = Math.ceil(total_bytes / (GIB / 10)) / 10;
       expect(entry.min_vram_gb, entry.name).toBe(expected);
-      expect(entry.min_vram_gb * 1e9, entry.name).toBeGreaterThanOrEqual(total_bytes);
-      expect(entry.min_vram_gb * 1e9 - total_bytes, entry.name).toBeLessThan(1e8);
+      expect(entry.min_vram_gb * GIB, entry.name).toBeGreaterThanOrEqual(total_bytes);
+      expect(entry.min_vram_gb * GIB - total_bytes, entry.name).toBeLessThan(GIB / 10);
     }
   });
 
   it('needs more memory than the download for every model', () => {
-    for (const entry of CATALOG) expect(entry.min_vram_gb * 1e9, entry.name).toBeGreaterThan(entry.size_bytes);
+    for (const entry of CATALOG) expect(entry.min_vram_gb * GIB, entry.name).toBeGreaterThan(entry.size_bytes);
   });
 
   it('keeps capabilities and vision facts consistent', () => {

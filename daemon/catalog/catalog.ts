@@ -4,7 +4,8 @@ import type { CatalogEntry } from './types.js';
 
 export type { ArchitectureFacts, Capability, CatalogEntry, Purpose } from './types.js';
 
-const BYTES_PER_GB = 1e9;
+/** Memory is counted as GPU makers and nvidia-smi count it: 1 GB of VRAM is 1024³ bytes. */
+const BYTES_PER_GB = 1024 ** 3;
 
 /**
  * What a photographer's GPU must hold for one photo at a time. Context is capped at the model's

@@ -46,7 +46,8 @@ export function toView(m: KnownModel, currentModel: string | null, stats: ModelS
     parameter_count: entry?.parameter_count ?? null,
     quantization: row?.quantization ?? entry?.quantization ?? null,
     size_bytes: size,
-    size_gb: size === null ? null : toGb(size),
+    // Download sizes in decimal GB, as Ollama's library and `ollama list` show them; memory figures are in GiB.
+    size_gb: size === null ? null : Number((size / 1e9).toFixed(2)),
     min_vram_gb: minVramGb(m),
     context_length: row?.context_length ?? entry?.context_length ?? null,
     description: entry?.description ?? 'A model installed in Ollama that is not in Junmai\'s catalog.',
