@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HardwareInfo } from '../hardware/types.js';
 
 /**
  * Every request and response shape of the REST API, once. Routes validate with them, the CLI and
@@ -110,6 +111,8 @@ export const CurrentResponse = z.object({
   success: z.literal(true),
   current_model: z.string().nullable(),
   model: ModelView.nullable(),
+  /** Whether Ollama has the current model in memory (/api/ps); null when Ollama does not answer or no model is current. */
+  loaded: z.boolean().nullable(),
 });
 
 export const ModelRequest = z.object({ model: ModelName });
@@ -215,6 +218,11 @@ export const UsageRecord = z.object({
   eval_ms: z.number().nonnegative().optional(),
   prompt_tokens: z.number().int().nonnegative().optional(),
   eval_tokens: z.number().int().nonnegative().optional(),
+  /**
+   * The plugin's own end-to-end time for the photo. With photo_id, it is written into the daemon's
+   * row for the same model and photo from the last hour that has none yet, instead of a new row.
+   */
+  client_ms: z.number().nonnegative().max(86_400_000).optional(),
   /** When the inference happened (ISO 8601); now when absent. */
   at: z.iso.datetime({ offset: true }).optional(),
 });
@@ -299,6 +307,30 @@ export const ImportResponse = z.object({
 });
 
 export const ExportResponse = z.object({ success: z.literal(true), document: ExportDocument });
+
+const Gpu = z.object({
+  vendor: z.string(),
+  model: z.string(),
+  vram_total_bytes: z.number().nullable(),
+  vram_free_bytes: z.number().nullable(),
+  dedicated: z.boolean(),
+});
+
+/** What the hardware probe found; `satisfies` keeps it in step with HardwareInfo. */
+export const Hardware = z.object({
+  platform: z.string().transform((p) => p as NodeJS.Platform),
+  arch: z.string(),
+  cpu: z.object({ brand: z.string(), physical_cores: z.number(), cores: z.number() }),
+  ram_total_bytes: z.number(),
+  ram_available_bytes: z.number(),
+  gpus: z.array(Gpu),
+  memory_source: z.enum(['dedicated_vram', 'unified_memory', 'system_ram']),
+  gpu_memory_bytes: z.number(),
+  offload_memory_bytes: z.number(),
+  notes: z.array(z.string()),
+  probed_at: z.string(),
+}) satisfies z.ZodType<HardwareInfo>;
+export const HardwareResponse = z.object({ success: z.literal(true), hardware: Hardware });
 
 export const HealthResponse = z.object({
   success: z.literal(true),

@@ -1,0 +1,22 @@
+import type { Command } from '../command.js';
+import { cancel } from './cancel.js';
+import { current } from './current.js';
+import { downloads } from './downloads.js';
+import { exportCmd } from './export.js';
+import { hardware } from './hardware.js';
+import { help } from './help.js';
+import { importCmd } from './import.js';
+import { info } from './info.js';
+import { list } from './list.js';
+import { pull } from './pull.js';
+import { recommend } from './recommend.js';
+import { rm } from './rm.js';
+import { serve } from './serve.js';
+import { stats } from './stats.js';
+import { switchModel } from './switch.js';
+import { sync } from './sync.js';
+
+/** In the order `junmai help` lists them: the everyday ones first. */
+export const COMMANDS: readonly Command[] = [
+  list, current, info, switchModel, pull, rm, downloads, cancel, recommend, stats, hardware, sync, exportCmd, importCmd, serve, help,
+];

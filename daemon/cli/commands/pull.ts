@@ -1,0 +1,200 @@
+import { createInterface } from 'node:readline';
+import { DownloadResponse, JobResponse, type JobView } from '../../schemas/api.js';
+import type { Command, Context } from '../command.js';
+import { CliError, EXIT } from '../errors.js';
+import type { EventStream } from '../events.js';
+import { bytes, duration } from '../output.js';
+import type { ProgressDisplay } from '../progress.js';
+import { ACTIVE } from './downloads.js';
+
+/** After the socket drops, how often the job is read instead. */
+const POLL_MS = 500;
+/** With the socket up, an occasional read anyway: a job can sit queued without events, and a dropped event must not hang us. */
+const HEARTBEAT_MS = 5000;
+
+type Outcome = { kind: 'ended'; job: JobView; byUser: boolean } | { kind: 'left'; job: JobView };
+
+export const pull: Command = {
+  name: 'pull',
+  synopsis: 'NAME',
+  summary: 'download a model with live progress (Ctrl-C: cancel it, or leave it running in the daemon)',
+  arity: [1, 1],
+  async run(ctx) {
+    const model = ctx.args[0] as string;
+    const { client, out } = ctx;
+    // Loaded here, not at the top: ws and cli-progress would add ~80 ms to the start of every other command.
+    const [{ EventStream }, { createProgress }] = await Promise.all([import('../events.js'), import('../progress.js')]);
+    // Subscribe before starting, so not one event of the job can slip past.
+    let stream: EventStream | undefined;
+    try {
+      stream = await EventStream.open({ url: client.url, headers: client.headers(), connectTimeoutMs: 3000 });
+    } catch {
+      stream = undefined;
+    }
+    let started;
+    try {
+      started = await client.post('/api/model/download', DownloadResponse, { model });
+    } catch (err) {
+      stream?.close();
+      throw err;
+    }
+    const first = started.data.job;
+    out.line(`${started.data.message} ${out.dim(`(job ${first.id})`)}`);
+    if (started.data.note) out.note(out.dim(started.data.note));
+    if (!stream) out.note(out.dim('Live updates are unavailable; following the download by polling.'));
+
+    const outcome = await follow(ctx, first, stream, createProgress(out));
+    return finish(ctx, outcome);
+  },
+};
+
+/** Feeds the display from events (or polling) until the job ends, fails to be followed, or Ctrl-C is answered. */
+function follow(ctx: Context, initial: JobView, stream: EventStream | undefined, display: ProgressDisplay): Promise<Outcome> {
+  const { client } = ctx;
+  let last = initial;
+  let asking = false;
+  let prompted = false;
+  /** Set once we have asked the daemon to cancel: its `download.cancelled` may arrive before its answer. */
+  let cancelling = false;
+  let pollTimer: NodeJS.Timeout | undefined;
+  let polling = false;
+
+  return new Promise<Outcome>((resolve, reject) => {
+    let settled = false;
+    const cleanup = () => {
+      settled = true;
+      if (pollTimer) clearInterval(pollTimer);
+      process.off('SIGINT', onSigint);
+      stream?.close();
+      display.stop();
+    };
+    const done = (o: Outcome) => {
+      if (settled) return;
+      cleanup();
+      resolve(o);
+    };
+    const fail = (err: unknown) => {
+      if (settled) return;
+      cleanup();
+      reject(err);
+    };
+
+    const seen = (job: JobView) => {
+      if (settled || job.id !== initial.id) return;
+      // Events and polls can cross; an older picture of the job must not move the bar back or revive it.
+      if (job.updated_at < last.updated_at || (!ACTIVE.has(last.status) && ACTIVE.has(job.status))) return;
+      last = job;
+      if (asking) return;
+      // Once the question has been asked the bar stays put: the answer is the last thing on screen.
+      if (!prompted) display.update(job);
+      if (!ACTIVE.has(job.status)) done({ kind: 'ended', job, byUser: cancelling && job.status === 'cancelled' });
+    };
+
+    const poll = async () => {
+      if (polling || settled) return;
+      polling = true;
+      try {
+        seen((await client.get(`/api/model/downloads/${encodeURIComponent(initial.id)}`, JobResponse)).data.job);
+      } catch (err) {
+        if (err instanceof CliError && err.exitCode === EXIT.NOT_RUNNING) {
+          fail(new CliError(
+            `Lost contact with the Junmai daemon at ${client.url} during the download of ${initial.model}. ` +
+              'When it is running again, `junmai downloads` shows what became of it.',
+            EXIT.NOT_RUNNING, 'DAEMON_NOT_RUNNING',
+          ));
+        } else fail(err);
+      } finally {
+        polling = false;
+      }
+    };
+    const startPolling = (everyMs: number) => {
+      if (pollTimer) clearInterval(pollTimer);
+      pollTimer = setInterval(() => void poll(), everyMs);
+    };
+
+    const onSigint = () => {
+      if (asking) return;
+      // Without a terminal to answer on (a script, a CI job), nobody can be asked: the daemon keeps the download.
+      if (!process.stdin.isTTY) return done({ kind: 'left', job: last });
+      asking = true;
+      prompted = true;
+      display.stop();
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      let answered = false;
+      const answer = (text: string) => {
+        if (answered) return;
+        answered = true;
+        rl.close();
+        asking = false;
+        // It may have ended while the question was up; then there is nothing left to decide.
+        if (!ACTIVE.has(last.status)) done({ kind: 'ended', job: last, byUser: false });
+        else if (/^\s*c/i.test(text)) void cancel();
+        else done({ kind: 'left', job: last });
+      };
+      // A second Ctrl-C at the question means "just let me go": leave it running.
+      rl.on('SIGINT', () => answer(''));
+      rl.on('close', () => answer(''));
+      rl.question('\nCancel the download, or leave it running in the daemon? [c/L] ', answer);
+    };
+    const cancel = async () => {
+      cancelling = true;
+      try {
+        const { data } = await client.delete(`/api/model/downloads/${encodeURIComponent(initial.id)}`, JobResponse);
+        last = data.job;
+        done({ kind: 'ended', job: data.job, byUser: data.job.status === 'cancelled' });
+      } catch (err) {
+        fail(err);
+      }
+    };
+    process.on('SIGINT', onSigint);
+
+    if (stream) {
+      stream.on((e) => {
+        if (e.type.startsWith('download.') && 'job' in e.data) seen(e.data.job);
+      });
+      stream.onClose(() => {
+        if (!settled) startPolling(POLL_MS);
+      });
+      stream.onDrift((err) => fail(new CliError(err.message, EXIT.DAEMON_ERROR, 'CONTRACT_MISMATCH')));
+      startPolling(HEARTBEAT_MS);
+    } else startPolling(POLL_MS);
+    seen(initial);
+  });
+}
+
+async function finish(ctx: Context, outcome: Outcome): Promise<number> {
+  const { out, client } = ctx;
+  const job = outcome.job;
+  if (out.json) {
+    // The API's own body for the job, as the other commands print theirs.
+    const body = await client.get(`/api/model/downloads/${encodeURIComponent(job.id)}`, JobResponse).then((a) => a.raw, () => ({ success: true, job }));
+    out.document(body);
+  }
+  if (outcome.kind === 'left') {
+    out.note(`Left the download of ${job.model} running in the daemon (${Math.floor(job.percent)}% so far). ` +
+      `Check on it with \`junmai downloads\`; cancel it with \`junmai cancel ${job.id}\`.`);
+    return EXIT.INTERRUPTED;
+  }
+  switch (job.status) {
+    case 'completed': {
+      const took = (Date.parse(job.finished_at ?? job.updated_at) - Date.parse(job.created_at)) / 1000;
+      out.line(`${out.green('✓')} ${job.model} is downloaded and installed (${bytes(job.total_bytes ?? job.completed_bytes)} in ${duration(took)}${job.resumed ? ', resumed' : ''}).`);
+      out.line(out.dim(`Make it the current model with \`junmai switch ${job.model}\`.`));
+      return EXIT.OK;
+    }
+    case 'cancelled':
+      if (outcome.byUser) {
+        out.note(`Cancelled the download of ${job.model}. Ollama keeps the layers it has, so \`junmai pull ${job.model}\` continues from there.`);
+        return EXIT.INTERRUPTED;
+      }
+      out.note(out.red(`The download of ${job.model} was cancelled.`));
+      return EXIT.DOWNLOAD_FAILED;
+    case 'interrupted':
+      out.note(out.red(`The download of ${job.model} was interrupted: ${job.error ?? 'the daemon stopped'}`) +
+        ` Run \`junmai pull ${job.model}\` again to continue where it stopped.`);
+      return EXIT.DOWNLOAD_FAILED;
+    default:
+      out.note(out.red(`junmai: the download of ${job.model} failed: ${job.error ?? 'no reason given'}`) + (job.error_code ? ` (${job.error_code})` : ''));
+      return EXIT.DOWNLOAD_FAILED;
+  }
+}

@@ -1,0 +1,86 @@
+import cliProgress from 'cli-progress';
+import type { JobView } from '../schemas/api.js';
+import { duration, inUnit, progressBytes, speed, unitOf, type Output } from './output.js';
+
+/** What `pull` shows while a job runs; each kind of terminal gets its own. */
+export interface ProgressDisplay {
+  update(job: JobView): void;
+  /** Leaves what was drawn on screen and gives the line back (before a prompt or the final sentence). */
+  stop(): void;
+}
+
+export function createProgress(out: Output): ProgressDisplay {
+  if (out.json) return { update() {}, stop() {} };
+  return out.isTTY ? new BarProgress(out) : new LineProgress(out);
+}
+
+const stateText = (job: JobView) => (job.status === 'downloading' ? '' : `  (${job.status})`);
+
+/** A live bar for a person at a terminal. */
+class BarProgress implements ProgressDisplay {
+  private readonly bar: cliProgress.SingleBar;
+  private started = false;
+  private unit: 'GB' | 'MB' = 'MB';
+  /** Ollama reports layer sizes as it reaches them; until the first, the total is unknown, not 0. */
+  private totalKnown = false;
+
+  constructor(private readonly out: Output) {
+    this.bar = new cliProgress.SingleBar({
+      format: `${out.cyan('{model}')} |{bar}| {percentage}% | {value}/{total} {unit} | {speed} | ETA {eta_text}{state}`,
+      // Values are bytes; shown in the unit picked from the total so both figures read alike.
+      formatValue: (v, _o, type) => {
+        if (type === 'total' && !this.totalKnown) return '?';
+        if (type === 'value' || type === 'total') return inUnit(Number(v), this.unit);
+        return type === 'percentage' ? String(v).padStart(3) : String(v);
+      },
+      stream: out.stdout,
+      barsize: 30,
+      hideCursor: true,
+      emptyOnZero: true,
+      // We handle Ctrl-C ourselves (the cancel-or-leave question).
+      gracefulExit: false,
+      barCompleteChar: '█',
+      barIncompleteChar: '░',
+    });
+  }
+
+  update(job: JobView): void {
+    const total = job.total_bytes ?? 0;
+    this.totalKnown = job.total_bytes !== null;
+    this.unit = unitOf(Math.max(total, job.completed_bytes));
+    const payload = { model: job.model, unit: this.unit, speed: speed(job.bytes_per_second), eta_text: duration(job.eta_seconds), state: stateText(job) };
+    if (!this.started) {
+      this.bar.start(total, job.completed_bytes, payload);
+      this.started = true;
+      return;
+    }
+    if (total !== this.bar.getTotal()) this.bar.setTotal(total);
+    this.bar.update(job.completed_bytes, payload);
+  }
+
+  stop(): void {
+    if (this.started) this.bar.stop();
+    this.started = false;
+  }
+}
+
+/** Piped or logged output: a plain line every ~5 % (and on a change of state), never a carriage return. */
+class LineProgress implements ProgressDisplay {
+  private lastStep = -1;
+  private lastStatus: string | undefined;
+
+  constructor(private readonly out: Output) {}
+
+  update(job: JobView): void {
+    const step = Math.floor(job.percent / 5);
+    if (step <= this.lastStep && job.status === this.lastStatus) return;
+    this.lastStep = Math.max(step, this.lastStep);
+    this.lastStatus = job.status;
+    this.out.line(
+      `${job.model}  ${String(Math.floor(job.percent)).padStart(3)}%  ${progressBytes(job.completed_bytes, job.total_bytes)}  ` +
+        `${speed(job.bytes_per_second)}  ETA ${duration(job.eta_seconds)}${stateText(job)}`,
+    );
+  }
+
+  stop(): void {}
+}
