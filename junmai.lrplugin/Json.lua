@@ -62,6 +62,11 @@ local function encodeNumber(n)
   if n == math.floor(n) and math.abs(n) < 2 ^ 53 then
     return string.format("%d", n)
   end
+  -- The shortest form that reads back as the same double: 0.3, not 0.29999999999999999.
+  for precision = 14, 16 do
+    local s = string.format("%." .. precision .. "g", n)
+    if tonumber(s) == n then return s end
+  end
   return string.format("%.17g", n)
 end
 
@@ -259,7 +264,7 @@ end
 local function decodeNumber(state, pos)
   local text = state.text
   local s, e = string.find(text, "^-?%d+", pos)
-  if not s then fail(state, pos, "expected a digit") end
+  if not s then fail(state, pos + 1, "expected a digit after the minus sign") end
   local intPart = string.match(text, "^-?(%d+)", pos)
   if #intPart > 1 and string.sub(intPart, 1, 1) == "0" then
     fail(state, pos, "expected no leading zeros in a number")
@@ -347,13 +352,14 @@ function Json.decode(text)
     return nil, "Invalid JSON: expected text, got " .. type(text) .. "."
   end
   local state = { text = text }
-  local ok, value, pos = pcall(function()
+  -- Plain pcall is safe here: decoding never yields.
+  local ok, value = pcall(function()
     local v, p = decodeValue(state, 1, 0)
     p = skipSpace(text, p)
     if p <= #text then fail(state, p, "expected nothing after the value") end
-    return v, p
+    return v
   end)
-  if ok then return value, pos end
+  if ok then return value end
   if type(value) == "table" and value.json then return nil, value.message end
   error(value, 0)
 end

@@ -17,3 +17,6 @@ npm run --silent build
 
 echo "== daemon tests (vitest)"
 npx vitest run --reporter=default
+
+echo "== Lightroom plug-in (luacheck + busted under Lua 5.1)"
+bash scripts/test-plugin.sh

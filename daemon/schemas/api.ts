@@ -318,7 +318,7 @@ const Gpu = z.object({
 
 /** What the hardware probe found; `satisfies` keeps it in step with HardwareInfo. */
 export const Hardware = z.object({
-  platform: z.string().transform((p) => p as NodeJS.Platform),
+  platform: z.custom<NodeJS.Platform>((p) => typeof p === 'string'),
   arch: z.string(),
   cpu: z.object({ brand: z.string(), physical_cores: z.number(), cores: z.number() }),
   ram_total_bytes: z.number(),

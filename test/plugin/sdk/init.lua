@@ -89,6 +89,14 @@ function sdk.runTasks(opts)
   return sdk.import("LrTasks")._run(opts or {})
 end
 
+-- Loaded once, up front, so that busted's per-file insulation never makes a second copy of a
+-- shim module (specs and plug-in modules must see the same recorded state).
+sdk.namespaces = {
+  "LrBinding", "LrColor", "LrDialogs", "LrFunctionContext", "LrHttp", "LrLogger", "LrPathUtils",
+  "LrPrefs", "LrProgressScope", "LrShell", "LrTasks", "LrView",
+}
+
 sdk.install()
+for _, name in ipairs(sdk.namespaces) do sdk.import(name) end
 
 return sdk

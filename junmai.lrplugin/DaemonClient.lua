@@ -1,0 +1,187 @@
+--[[
+The daemon's REST API as Lua calls. Every method returns the decoded answer (a table with
+success = true) or nil plus an error {message, code, status} from DaemonErrors. Nothing here
+raises for a network or daemon failure, so UI code can show err.message as it is.
+
+Must be called from an async task (LrHttp's rule). The HTTP library is passed in, so specs can
+run the same code over luasocket.
+]]
+local Json = require "Json"
+local DaemonErrors = require "DaemonErrors"
+
+local DaemonClient = {}
+DaemonClient.__index = DaemonClient
+
+-- Seconds. Reads are quick; a switch may wait for Ollama to answer, so writes get longer.
+DaemonClient.READ_TIMEOUT = 10
+DaemonClient.WRITE_TIMEOUT = 30
+DaemonClient.HEALTH_TIMEOUT = 5
+
+--[[
+opts: http (LrHttp or a stand-in with get/post), baseUrl, token (optional),
+      urlError (a sentence when the configured address is unusable; every call then fails with it).
+]]
+function DaemonClient.new(opts)
+  assert(type(opts) == "table" and opts.http, "DaemonClient.new needs opts.http")
+  return setmetatable({
+    http = opts.http,
+    baseUrl = opts.baseUrl or "http://127.0.0.1:5100",
+    token = opts.token,
+    urlError = opts.urlError,
+  }, DaemonClient)
+end
+
+-- The client for the address and token in the plug-in's preferences.
+function DaemonClient.fromPrefs()
+  local Settings = require "Settings"
+  local settings = Settings.read(import("LrPrefs").prefsForPlugin())
+  return DaemonClient.new({
+    http = import "LrHttp",
+    baseUrl = settings.daemonUrl,
+    token = settings.token,
+    urlError = settings.urlError,
+  })
+end
+
+-- Percent-encodes everything but unreserved characters, so model names like "user/model:tag" survive.
+function DaemonClient.encode(s)
+  return (string.gsub(tostring(s), "[^%w%-%._~]", function(c)
+    return string.format("%%%02X", string.byte(c))
+  end))
+end
+
+function DaemonClient.query(params)
+  local keys = {}
+  for k, v in pairs(params or {}) do
+    if v ~= nil and v ~= false and v ~= "" then keys[#keys + 1] = k end
+  end
+  if #keys == 0 then return "" end
+  table.sort(keys)
+  local parts = {}
+  for _, k in ipairs(keys) do
+    parts[#parts + 1] = DaemonClient.encode(k) .. "=" .. DaemonClient.encode(tostring(params[k]))
+  end
+  return "?" .. table.concat(parts, "&")
+end
+
+function DaemonClient:headers(withBody)
+  local headers = { { field = "Accept", value = "application/json" } }
+  if withBody then
+    -- The daemon refuses (415) any POST or DELETE that is not declared as JSON.
+    headers[#headers + 1] = { field = "Content-Type", value = "application/json" }
+  end
+  if self.token and self.token ~= "" then
+    headers[#headers + 1] = { field = "Authorization", value = "Bearer " .. self.token }
+  end
+  return headers
+end
+
+--[[
+One request. method: "GET", "POST" or "DELETE"; body: a Lua table (POST/DELETE send {} when nil).
+Returns the decoded success answer, or nil and an error.
+]]
+function DaemonClient:request(method, path, body, timeout)
+  if self.urlError then return nil, { message = self.urlError, code = "BAD_URL" } end
+  local url = self.baseUrl .. path
+  local responseBody, info
+  if method == "GET" then
+    timeout = timeout or DaemonClient.READ_TIMEOUT
+    responseBody, info = self.http.get(url, self:headers(false), timeout)
+  else
+    timeout = timeout or DaemonClient.WRITE_TIMEOUT
+    local text, encodeError = Json.encode(body or {})
+    if not text then return nil, { message = encodeError, code = "INVALID_REQUEST" } end
+    -- LrHttp has no delete(); post() takes the method as its fourth argument.
+    responseBody, info = self.http.post(url, text, self:headers(true), method, timeout)
+  end
+  if responseBody == nil then
+    return nil, DaemonErrors.fromTransport(info, self.baseUrl, timeout)
+  end
+  local status = DaemonErrors.statusOf(info)
+  local decoded = Json.decode(responseBody)
+  local err = DaemonErrors.fromAnswer(status, decoded, self.baseUrl)
+  if err then return nil, err end
+  return decoded
+end
+
+function DaemonClient:get(path, timeout) return self:request("GET", path, nil, timeout) end
+function DaemonClient:post(path, body, timeout) return self:request("POST", path, body, timeout) end
+function DaemonClient:delete(path, body, timeout) return self:request("DELETE", path, body, timeout) end
+
+------------------------------------------------------------------------------------------------
+-- The API, one method per route.
+
+function DaemonClient:health()
+  return self:get("/api/health", DaemonClient.HEALTH_TIMEOUT)
+end
+
+function DaemonClient:hardware()
+  return self:get("/api/hardware")
+end
+
+-- filters: purpose ("speed"|"balanced"|"quality"|"specialized"), installedOnly, visionOnly, maxVramGb.
+function DaemonClient:listModels(filters)
+  filters = filters or {}
+  return self:get("/api/model/list" .. DaemonClient.query({
+    purpose = filters.purpose ~= "all" and filters.purpose or nil,
+    installed_only = filters.installedOnly and "true" or nil,
+    capability = filters.visionOnly and "vision" or nil,
+    max_vram = filters.maxVramGb,
+  }))
+end
+
+function DaemonClient:installedModels()
+  return self:get("/api/model/installed")
+end
+
+function DaemonClient:currentModel()
+  return self:get("/api/model/current")
+end
+
+function DaemonClient:modelInfo(name)
+  return self:get("/api/model/info/" .. DaemonClient.encode(name))
+end
+
+function DaemonClient:statistics(name)
+  return self:get("/api/model/statistics" .. DaemonClient.query({ model = name }))
+end
+
+function DaemonClient:switchModel(name)
+  return self:post("/api/model/switch", { model = name })
+end
+
+-- opts: priority ("speed"|"balanced"|"quality"), capability ("vision" by default), availableVramGb.
+function DaemonClient:recommend(opts)
+  opts = opts or {}
+  return self:post("/api/model/recommend", {
+    priority = opts.priority or "balanced",
+    capability = opts.capability or "vision",
+    available_vram_gb = opts.availableVramGb,
+  })
+end
+
+function DaemonClient:checkCompatibility(name)
+  return self:post("/api/model/check_compatibility", { model = name })
+end
+
+function DaemonClient:startDownload(name)
+  return self:post("/api/model/download", { model = name })
+end
+
+function DaemonClient:downloads(limit)
+  return self:get("/api/model/downloads" .. DaemonClient.query({ limit = limit }))
+end
+
+function DaemonClient:download(id)
+  return self:get("/api/model/downloads/" .. DaemonClient.encode(id))
+end
+
+function DaemonClient:cancelDownload(id)
+  return self:delete("/api/model/downloads/" .. DaemonClient.encode(id), {})
+end
+
+function DaemonClient:resumeDownload(id)
+  return self:post("/api/model/downloads/" .. DaemonClient.encode(id) .. "/resume", {})
+end
+
+return DaemonClient

@@ -1,0 +1,26 @@
+--[[
+What Lightroom Classic reads to load Junmai AutoDev. The menu entries appear twice on purpose:
+Library › Plug-in Extras and File › Plug-in Extras, so they are reachable from every module.
+]]
+local menuItems = {
+  {
+    title = LOC "$$$/Junmai/Menu/ChooseModel=Choose AI Model…",
+    file = "ChooseModelMenuItem.lua",
+  },
+  {
+    title = LOC "$$$/Junmai/Menu/Downloads=AI Model Downloads…",
+    file = "DownloadsMenuItem.lua",
+  },
+}
+
+return {
+  LrSdkVersion = 13.0,
+  LrSdkMinimumVersion = 10.0,
+  LrToolkitIdentifier = "com.junmai.autodev",
+  LrPluginName = LOC "$$$/Junmai/PluginName=Junmai AutoDev",
+  LrPluginInfoProvider = "PluginInfoProvider.lua",
+  LrInitPlugin = "Init.lua",
+  LrLibraryMenuItems = menuItems,
+  LrExportMenuItems = menuItems,
+  VERSION = { major = 0, minor = 1, revision = 0, build = 1, display = "0.1.0" },
+}

@@ -1,0 +1,48 @@
+--[[
+The plug-in's preferences: where the daemon is and the access token, with their defaults.
+A daemon address is normalised here once, so every request is built from a clean base URL.
+]]
+local Settings = {}
+
+Settings.DEFAULT_URL = "http://127.0.0.1:5100"
+
+local function trim(s)
+  return (string.gsub(s or "", "^%s*(.-)%s*$", "%1"))
+end
+
+-- Returns a base URL without a trailing slash, or nil and a sentence for the photographer.
+function Settings.normalizeUrl(text)
+  local url = trim(text)
+  if url == "" then return Settings.DEFAULT_URL end
+  if not string.find(url, "^%a[%w+.-]*://") then url = "http://" .. url end
+  url = string.gsub(url, "/+$", "")
+  local scheme, host, port = string.match(url, "^(%a[%w+.-]*)://([^/:%[%]]+):?(%d*)")
+  if not scheme then
+    scheme, host, port = string.match(url, "^(%a[%w+.-]*)://(%[[%x:.]+%]):?(%d*)")
+  end
+  local valid = scheme and (string.lower(scheme) == "http" or string.lower(scheme) == "https")
+    and host and string.find(host, "^[%w.%-%[%]:]+$")
+    and (port == "" or (tonumber(port) >= 1 and tonumber(port) <= 65535))
+  if not valid or string.find(url, "%s") then
+    return nil, LOC("$$$/Junmai/Settings/BadUrl=“^1” is not a daemon address. Use one like ^2.", trim(text), Settings.DEFAULT_URL)
+  end
+  return url
+end
+
+function Settings.applyDefaults(prefs)
+  if prefs.daemonUrl == nil or trim(prefs.daemonUrl) == "" then prefs.daemonUrl = Settings.DEFAULT_URL end
+  if prefs.token == nil then prefs.token = "" end
+end
+
+-- The settings in force: {daemonUrl, token (nil when empty), urlError (a sentence, or nil)}.
+function Settings.read(prefs)
+  local url, urlError = Settings.normalizeUrl(prefs.daemonUrl)
+  local token = trim(prefs.token)
+  return {
+    daemonUrl = url or trim(prefs.daemonUrl),
+    urlError = urlError,
+    token = token ~= "" and token or nil,
+  }
+end
+
+return Settings

@@ -1,0 +1,100 @@
+-- The plug-in as Lightroom loads it: Info.lua, every file compiling as Lua 5.1, LOC everywhere.
+local sdk = require "sdk"
+local Daemon = require "support.daemon"
+
+local closedUrl = "http://127.0.0.1:" .. Daemon.freePort()
+
+local function pluginFiles()
+  local files = {}
+  local p = io.popen("ls " .. sdk.pluginPath .. "/*.lua")
+  for line in p:lines() do files[#files + 1] = line end
+  p:close()
+  return files
+end
+
+local function read(path)
+  local f = assert(io.open(path, "r"))
+  local text = f:read("*a")
+  f:close()
+  return text
+end
+
+describe("the plug-in folder", function()
+  before_each(function() sdk.reset() end)
+
+  it("has an Info.lua with everything Lightroom needs", function()
+    local info = dofile(sdk.pluginPath .. "/Info.lua")
+    assert.are.equal(13.0, info.LrSdkVersion)
+    assert.are.equal(10.0, info.LrSdkMinimumVersion)
+    assert.are.equal("com.junmai.autodev", info.LrToolkitIdentifier)
+    assert.are.equal("Junmai AutoDev", info.LrPluginName)
+    assert.are.equal("PluginInfoProvider.lua", info.LrPluginInfoProvider)
+    assert.are.equal("Init.lua", info.LrInitPlugin)
+    assert.are.same({ major = 0, minor = 1, revision = 0, build = 1, display = "0.1.0" }, info.VERSION)
+    for _, key in ipairs({ "LrLibraryMenuItems", "LrExportMenuItems" }) do
+      local items = info[key]
+      assert.are.equal("Choose AI Model…", items[1].title)
+      assert.are.equal("AI Model Downloads…", items[2].title)
+      for _, item in ipairs(items) do
+        assert.is_truthy(io.open(sdk.pluginPath .. "/" .. item.file), item.file .. " is missing")
+      end
+    end
+  end)
+
+  it("compiles every file as Lua 5.1 and uses nothing newer", function()
+    local files = pluginFiles()
+    assert.is_true(#files >= 15)
+    for _, path in ipairs(files) do
+      assert.is_function(loadfile(path), path)
+      local text = read(path)
+      for _, newer in ipairs({ "table%.unpack", "table%.pack", "utf8%.", "bit32%.", "string%.pack", "math%.type", "<const>", "<close>" }) do
+        assert.is_nil(string.find(text, newer), path .. " uses " .. newer)
+      end
+    end
+  end)
+
+  it("returns a table from every module", function()
+    sdk.import("LrPrefs").prefsForPlugin().daemonUrl = closedUrl
+    for _, path in ipairs(pluginFiles()) do
+      local result = assert(loadfile(path))()
+      assert.is_table(result, path)
+    end
+    sdk.runTasks({ timeout = 5 })
+  end)
+
+  it("passes every user-facing string through LOC with one English text per key", function()
+    local texts = {}
+    for _, path in ipairs(pluginFiles()) do
+      local text = read(path)
+      for key, english in string.gmatch(text, 'LOC%s*%(?%s*"%$%$%$/([^=]+)=([^"]*)"') do
+        assert.matches("^Junmai/", key, path)
+        if texts[key] then
+          assert.are.equal(texts[key], english, "key " .. key .. " has two texts")
+        end
+        texts[key] = english
+      end
+      -- Literal titles and dialog texts would escape translation.
+      assert.is_nil(string.find(text, 'title%s*=%s*"'), path .. " has a literal title")
+      assert.is_nil(string.find(text, 'LrDialogs%.%w+%(%s*"'), path .. " passes a literal to LrDialogs")
+      assert.is_nil(string.find(text, 'setCaption%(%s*"'), path .. " has a literal caption")
+    end
+    local n = 0
+    for _ in pairs(texts) do n = n + 1 end
+    assert.is_true(n > 80)
+  end)
+
+  it("runs the menu items without a daemon and says so in a sentence", function()
+    sdk.import("LrPrefs").prefsForPlugin().daemonUrl = closedUrl
+    local LrDialogs = sdk.import "LrDialogs"
+    dofile(sdk.pluginPath .. "/ChooseModelMenuItem.lua")
+    dofile(sdk.pluginPath .. "/DownloadsMenuItem.lua")
+    assert.is_true(sdk.runTasks({ timeout = 10 }))
+    local shown = LrDialogs._all("message")
+    assert.are.equal(2, #shown)
+    assert.are.equal("Junmai cannot show the AI models.", shown[1].message)
+    assert.are.equal("The Junmai daemon is not running at " .. closedUrl .. " — start it with `npm start` (or the Junmai login item).", shown[1].info)
+    assert.are.equal("Junmai cannot show the downloads.", shown[2].message)
+    assert.matches("is not running at " .. closedUrl, shown[2].info, 1, true)
+    assert.are.same({}, sdk.import("LrTasks")._errors)
+  end)
+end)

@@ -1,0 +1,131 @@
+--[[
+LrView as a tree of plain tables. f:row{...} returns {_type = "row", <its arguments>}, children
+in the array part. Not in Lightroom: LrView._find/_findAll look nodes up, LrView._get reads a
+property through its binding, LrView._set writes a bound value (as a photographer typing or
+picking would), LrView._press calls a button's action.
+]]
+local LrView = {}
+
+local spacing = {
+  control_spacing = 8, label_spacing = 4, dialog_spacing = 12,
+}
+
+local factoryMeta = {
+  __index = function(_, name)
+    if spacing[name] then
+      return function() return spacing[name] end
+    end
+    return function(_, args)
+      local node = {}
+      for k, v in pairs(args or {}) do node[k] = v end
+      node._type = name
+      return node
+    end
+  end,
+}
+
+function LrView.osFactory()
+  return setmetatable({}, factoryMeta)
+end
+
+function LrView.bind(arg)
+  if type(arg) == "string" then return { _bind = true, key = arg } end
+  local b = { _bind = true }
+  for k, v in pairs(arg) do b[k] = v end
+  if b.key == nil and b.keys == nil then b.key = arg[1] end
+  return b
+end
+
+function LrView.share(name)
+  return "shared:" .. name
+end
+
+local function children(node)
+  local out = {}
+  for i = 1, #node do
+    if type(node[i]) == "table" then out[#out + 1] = node[i] end
+  end
+  return out
+end
+
+-- Visits every node with the object its bindings read from (bind_to_object is inherited).
+local function walk(node, object, visit)
+  if type(node) ~= "table" then return end
+  object = node.bind_to_object or object
+  visit(node, object)
+  for _, child in ipairs(children(node)) do walk(child, object, visit) end
+end
+
+local function matcher(query)
+  if type(query) == "function" then return query end
+  return function(node)
+    for k, v in pairs(query) do
+      local actual = node[k]
+      if type(actual) == "table" and actual._bind then actual = LrView._get(node, k) end
+      if actual ~= v then return false end
+    end
+    return true
+  end
+end
+
+-- Finds every node matching `query` (a table of field = value, or a predicate function).
+function LrView._findAll(root, query, object)
+  local match = matcher(query)
+  local out = {}
+  walk(root, object, function(node, obj)
+    node._object = node._object or obj
+    if match(node) then out[#out + 1] = node end
+  end)
+  return out
+end
+
+function LrView._find(root, query, object)
+  local all = LrView._findAll(root, query, object)
+  return all[1]
+end
+
+-- Indexes every node's bound object; call once on a tree before _get/_set on its nodes.
+function LrView._attach(root, object)
+  LrView._findAll(root, function() return false end, object)
+  return root
+end
+
+function LrView._get(node, prop)
+  local v = node[prop]
+  if type(v) ~= "table" or not v._bind then return v end
+  local obj = v.bind_to_object or v.object or node._object
+  assert(obj, "LrView shim: no object to read binding " .. tostring(v.key) .. " from")
+  local value = obj[v.key]
+  if v.transform then value = v.transform(value, true) end
+  return value
+end
+
+function LrView._set(node, value, prop)
+  prop = prop or "value"
+  local v = node[prop]
+  assert(type(v) == "table" and v._bind, "LrView shim: " .. prop .. " of " .. tostring(node._type) .. " is not bound")
+  local obj = v.bind_to_object or v.object or node._object
+  assert(obj, "LrView shim: no object to write binding " .. tostring(v.key) .. " to")
+  if v.transform then value = v.transform(value, false) end
+  obj[v.key] = value
+end
+
+function LrView._press(node)
+  assert(node, "LrView shim: no such button")
+  local enabled = LrView._get(node, "enabled")
+  assert(enabled ~= false, "LrView shim: the button is disabled: " .. tostring(LrView._get(node, "title")))
+  assert(type(node.action) == "function", "LrView shim: the node has no action")
+  node.action(node)
+end
+
+-- Every static text in a tree, resolved through bindings, joined by newlines.
+function LrView._text(root, object)
+  local out = {}
+  for _, node in ipairs(LrView._findAll(root, { _type = "static_text" }, object)) do
+    local t = LrView._get(node, "title")
+    if t ~= nil then out[#out + 1] = tostring(t) end
+  end
+  return table.concat(out, "\n")
+end
+
+return LrView
