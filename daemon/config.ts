@@ -22,6 +22,21 @@ export interface Config {
   downloadConcurrency: number;
   /** A download with no progress for this long fails with STALLED. */
   stallMs: number;
+  evaluation: EvaluationConfig;
+}
+
+/** POST /api/evaluate's limits; the README describes each variable. */
+export interface EvaluationConfig {
+  /** Evaluations sent to Ollama at once: its parallel slots (OLLAMA_NUM_PARALLEL) unless JUNMAI_EVAL_CONCURRENCY says otherwise. */
+  concurrency: number;
+  /** Evaluations waiting for a slot before further ones are refused with 503 BUSY. */
+  maxQueue: number;
+  maxImageBytes: number;
+  /** How long Ollama keeps the model loaded after an evaluation or warm-up (Ollama's duration syntax). */
+  keepAlive: string;
+  /** Longest silence from Ollama during an evaluation (the model load included) before 504 OLLAMA_TIMEOUT. */
+  idleTimeoutMs: number;
+  cacheMaxRows: number;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +80,16 @@ const EnvSchema = z.object({
   JUNMAI_STALL_SECONDS: integer('JUNMAI_STALL_SECONDS', 5, 3600).default(60),
   OLLAMA_HOST: z.string().optional(),
   OLLAMA_MODELS: z.string().min(1).optional(),
+  OLLAMA_NUM_PARALLEL: integer('OLLAMA_NUM_PARALLEL', 1, 64).default(1),
+  JUNMAI_EVAL_CONCURRENCY: integer('JUNMAI_EVAL_CONCURRENCY', 1, 64).optional(),
+  JUNMAI_EVAL_QUEUE: integer('JUNMAI_EVAL_QUEUE', 0, 10_000).default(64),
+  JUNMAI_EVAL_MAX_IMAGE_BYTES: integer('JUNMAI_EVAL_MAX_IMAGE_BYTES', 1024, 256 * 1024 * 1024).default(25 * 1024 * 1024),
+  JUNMAI_EVAL_KEEP_ALIVE: z
+    .string()
+    .regex(/^(-1|0|\d+(\.\d+)?(ms|s|m|h))$/, 'JUNMAI_EVAL_KEEP_ALIVE must be a duration such as 30m, 1h, or -1 for as long as Ollama runs')
+    .default('30m'),
+  JUNMAI_EVAL_TIMEOUT_MS: integer('JUNMAI_EVAL_TIMEOUT_MS', 1000, 3_600_000).default(300_000),
+  JUNMAI_EVAL_CACHE_MAX_ROWS: integer('JUNMAI_EVAL_CACHE_MAX_ROWS', 0, 10_000_000).default(50_000),
 });
 
 /**
@@ -132,5 +157,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     minFreeDiskBytes: Math.round(e.JUNMAI_MIN_FREE_DISK_GB * 1024 ** 3),
     downloadConcurrency: e.JUNMAI_DOWNLOAD_CONCURRENCY,
     stallMs: e.JUNMAI_STALL_SECONDS * 1000,
+    evaluation: {
+      concurrency: e.JUNMAI_EVAL_CONCURRENCY ?? e.OLLAMA_NUM_PARALLEL,
+      maxQueue: e.JUNMAI_EVAL_QUEUE,
+      maxImageBytes: e.JUNMAI_EVAL_MAX_IMAGE_BYTES,
+      keepAlive: e.JUNMAI_EVAL_KEEP_ALIVE,
+      idleTimeoutMs: e.JUNMAI_EVAL_TIMEOUT_MS,
+      cacheMaxRows: e.JUNMAI_EVAL_CACHE_MAX_ROWS,
+    },
   };
 }

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DownloadService } from './downloads/jobs.js';
+import { EvaluationService } from './evaluation/evaluate.js';
+import { WarmupService } from './evaluation/warmup.js';
 import { EventBus } from './events/bus.js';
 import { SystemHardwareProbe, type HardwareProbe } from './hardware/probe.js';
 import { Health } from './health.js';
@@ -19,6 +21,8 @@ export interface Daemon {
   manager: ModelManager;
   downloads: DownloadService;
   events: EventBus;
+  evaluation: EvaluationService;
+  warmup: WarmupService;
   close(): Promise<void>;
 }
 
@@ -48,6 +52,17 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   });
   manager = new ModelManager({ store, gateway, hardware, clock, events, isDownloading: (m) => downloads.isDownloading(m) });
   downloads.recoverInterrupted();
+  // The log belongs to the app, which is built after the services that report to it.
+  let log: ((message: string) => void) | undefined;
+  const warn = (message: string) => log?.(message);
+  const cache = store.evaluationCache(config.evaluation.cacheMaxRows, (err) => warn(`Evaluation cache: ${(err as Error).message}`));
+  const evaluation = new EvaluationService({
+    store, gateway, cache, clock, events, config: config.evaluation, warn,
+    currentModel: () => (manager as ModelManager).currentModel(),
+    sync: () => (manager as ModelManager).sync(),
+  });
+  const warmup = new WarmupService({ store, gateway, events, clock, config: config.evaluation, warn });
+  warmup.start();
   const health = new Health(store, gateway);
   const monitor = new OllamaMonitor(gateway, events);
   const app = await buildApp({
@@ -57,10 +72,13 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     preflight: { ollamaUrl: config.ollamaUrl, ollamaModelsDir: config.ollamaModelsDir, minFreeDiskBytes: config.minFreeDiskBytes },
     ws: { events, snapshot: () => ({ current_model: (manager as ModelManager).currentModel(), jobs: downloads.list(20), ollama: monitor.status }) },
     logger: o.logger ?? false,
+    evaluation: { service: evaluation, maxImageBytes: config.evaluation.maxImageBytes },
   });
+  log = (message) => app.log.warn(message);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    warmup.close();
     store.close();
     throw err;
   }
@@ -71,12 +89,40 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   monitor.start();
   void manager.sync().catch((err: Error) => app.log.warn(`First sync with Ollama failed: ${err.message}`));
   return {
-    app, url: `http://${host}:${port}`, store, manager, downloads, events,
+    app, url: `http://${host}:${port}`, store, manager, downloads, events, evaluation, warmup,
     async close() {
       monitor.stop();
+      // Downloads first, so WebSocket clients receive download.interrupted before their socket closes.
       downloads.interruptAll();
+      // Evaluations wait on Ollama, possibly for minutes: end them so app.close() below does not wait for them.
+      warmup.close();
+      evaluation.close();
+      await closeWebSockets(app);
+      // Stops accepting connections and waits for requests in flight, so their SQLite writes complete.
       await app.close();
+      // A request that was in flight may have queued a download after the first call.
+      downloads.interruptAll();
+      await warmup.settled();
       store.close();
     },
   };
+}
+
+/** 1001 "going away" tells clients the daemon stopped on purpose; a client that does not answer the close is cut off. */
+async function closeWebSockets(app: FastifyInstance, waitMs = 2_000): Promise<void> {
+  const clients = [...app.websocketServer.clients];
+  await Promise.all(
+    clients.map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === ws.CLOSED) return resolve();
+          const timer = setTimeout(() => ws.terminate(), waitMs);
+          ws.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          ws.close(1001, 'daemon shutting down');
+        }),
+    ),
+  );
 }

@@ -1,34 +1,113 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig } from './config.js';
-import { startDaemon } from './daemon.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { startDaemon, type Daemon } from './daemon.js';
+import { acquireLock, LockHeldError, type DaemonLock } from './lock.js';
+import { openLog, type DaemonLogging } from './logging.js';
 import { StoreOpenError } from './store/db.js';
 
-/** Entry point: a bad setting or an unusable database stops the daemon with one line and exit code 2. */
+/** After a stop signal the daemon exits within this bound, forced if a request or socket will not finish. */
+const SHUTDOWN_BOUND_MS = 10_000;
+
+/**
+ * Entry point. Order matters: the lock comes before the log (a second daemon must not write into the
+ * first one's log) and before the store and the port (it must yield without touching either).
+ * Exit codes: 0 stopped cleanly or another daemon already serves this data dir (so a service manager
+ * does not respawn it), 1 crashed or forced, 2 could not start (bad setting, database, port).
+ */
 async function main(): Promise<void> {
-  let daemon;
+  let config: Config;
   try {
-    const config = loadConfig();
-    daemon = await startDaemon(config, { logger: { level: process.env.JUNMAI_LOG_LEVEL ?? 'info' } });
-    daemon.app.log.info(`Junmai daemon listening on ${daemon.url} (data in ${config.dataDir}, Ollama at ${config.ollamaUrl})`);
+    config = loadConfig();
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (err instanceof ConfigError) console.error(`junmai: configuration error: ${e.message}`);
-    else if (err instanceof StoreOpenError) console.error(`junmai: ${e.message}`);
-    else if (e.code === 'EADDRINUSE') console.error(`junmai: the port is already in use (${e.message}); is another Junmai daemon running?`);
-    else console.error(`junmai: could not start: ${e.message}`);
-    process.exit(2);
+    if (err instanceof ConfigError) exitNow(2, `configuration error: ${err.message}`);
+    throw err;
   }
+
+  let lock: DaemonLock;
+  try {
+    lock = acquireLock(config.dataDir, { port: config.port, url: urlOf(config.host, config.port) });
+  } catch (err) {
+    if (err instanceof LockHeldError) exitNow(0, err.message);
+    exitNow(2, `could not create the lock file in ${config.dataDir}: ${(err as Error).message}`);
+  }
+  process.on('exit', () => lock.release());
+
+  let logging: DaemonLogging;
+  try {
+    logging = await openLog({ dataDir: config.dataDir, level: process.env.JUNMAI_LOG_LEVEL ?? 'info', stdout: Boolean(process.stdout.isTTY) });
+  } catch (err) {
+    exitNow(2, (err as Error).message);
+  }
+  const log = logging.logger;
+  process.on('exit', () => logging.flushSync());
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, `unexpected error, stopping: ${err.message}`);
+    process.exit(1);
+  });
+
+  let daemon: Daemon;
+  try {
+    daemon = await startDaemon(config, { logger: logging.fastifyLogger });
+  } catch (err) {
+    const line = startFailure(err as NodeJS.ErrnoException, config);
+    log.error({ err }, line);
+    exitNow(2, line);
+  }
+  lock.update({ port: Number(new URL(daemon.url).port), url: daemon.url });
+  log.info(`Junmai daemon listening on ${daemon.url} (pid ${process.pid}, data in ${config.dataDir}, Ollama at ${config.ollamaUrl}, log ${logging.file()})`);
+
   let closing = false;
-  const shutdown = (signal: string) => {
+  const stop = (signal: string) => {
+    // Once: a terminal's Ctrl-C reaches both `junmai serve` and this child, which forwards it again.
     if (closing) return;
     closing = true;
-    daemon.app.log.info(`${signal} received, shutting down`);
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    daemon.close().then(() => process.exit(0), () => process.exit(1));
+    log.info(`${signal} received, shutting down`);
+    const force = setTimeout(() => {
+      log.error(`shutdown took longer than ${SHUTDOWN_BOUND_MS / 1000} s, forcing exit`);
+      process.exit(1);
+    }, SHUTDOWN_BOUND_MS);
+    daemon.close().then(
+      async () => {
+        clearTimeout(force);
+        lock.release();
+        log.info('stopped');
+        await logging.close();
+        process.exit(0);
+      },
+      (err: Error) => {
+        log.error({ err }, `shutdown failed: ${err.message}`);
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  // SIGHUP: terminal closed (and on Windows the console window); SIGBREAK: Ctrl+Break on Windows.
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+  if (process.platform === 'win32') signals.push('SIGBREAK');
+  for (const s of signals) process.on(s, () => stop(s));
+}
+
+/** One line on stderr, which a service manager keeps (launchd's StandardErrorPath, the journal). */
+function exitNow(code: number, line: string): never {
+  console.error(`junmai: ${line}`);
+  process.exit(code);
+}
+
+function urlOf(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function startFailure(e: NodeJS.ErrnoException, config: Config): string {
+  if (e instanceof StoreOpenError) return e.message;
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return `port ${config.port} is already in use on ${config.host} by another program; stop that program or choose another port with JUNMAI_PORT`;
+    case 'EACCES':
+      return `not allowed to listen on port ${config.port}; choose a port above 1024 with JUNMAI_PORT`;
+    case 'EADDRNOTAVAIL':
+      return `JUNMAI_HOST ${config.host} is not an address of this computer`;
+    default:
+      return `could not start: ${e.message}`;
+  }
 }
 
 void main();

@@ -7,11 +7,13 @@ import type { HardwareProbe } from '../hardware/probe.js';
 import type { Health } from '../health.js';
 import type { DownloadService } from '../downloads/jobs.js';
 import type { PreflightOptions } from '../downloads/preflight.js';
+import type { EvaluationService } from '../evaluation/evaluate.js';
 import type { ModelManager } from '../models/manager.js';
 import { DAEMON_VERSION } from '../version.js';
 import { sendError } from './errors.js';
 import { checkContentType, checkHost, checkOrigin, checkToken, type GuardOptions } from './guards.js';
 import { downloadRoutes } from './routes/downloads.js';
+import { evaluateRoutes } from './routes/evaluate.js';
 import { modelRoutes } from './routes/models.js';
 import { systemRoutes } from './routes/system.js';
 import { registerWs, type WsDeps } from './ws.js';
@@ -26,6 +28,7 @@ export interface AppDeps {
   ws: WsDeps;
   preflight: Omit<PreflightOptions, 'manager'>;
   logger?: boolean | object;
+  evaluation?: { service: EvaluationService; maxImageBytes: number };
 }
 
 /** Builds the Fastify instance: guards, JSON parsing, error shape, routes. Only main.ts listens. */
@@ -71,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(modelRoutes(deps.manager, () => deps.health.ollamaVersion()), { prefix: '/api/model' });
   await app.register(downloadRoutes(deps.manager, deps.downloads, deps.preflight), { prefix: '/api/model' });
   await app.register(systemRoutes(deps.health, deps.hardware), { prefix: '/api' });
+  if (deps.evaluation) await app.register(evaluateRoutes(deps.evaluation.service, deps.evaluation.maxImageBytes), { prefix: '/api' });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

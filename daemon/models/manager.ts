@@ -15,6 +15,19 @@ import { syncWithOllama, type SyncResult } from './sync.js';
 import { applyImport, buildExport, CURRENT_KEY, parseImportDocument, type ImportResult } from './transfer.js';
 import { architectureOf, capabilitiesOf, sizeOf, toView, type KnownModel } from './views.js';
 
+const LOADED_CHECK_MS = 2000;
+
+function sameModel(ollamaName: string, ours: string): boolean {
+  try {
+    return resolveModelName(ollamaName).name === ours;
+  } catch {
+    return false;
+  }
+}
+
+/** How far back a client_ms report looks for the daemon's row of the same photo. */
+const CLIENT_MS_WINDOW_MS = 3_600_000;
+
 export interface ManagerDeps {
   store: Store;
   gateway: OllamaGateway;
@@ -97,6 +110,24 @@ export class ModelManager {
     if (!name) return { current_model: null, model: null };
     const r = resolveModelName(name);
     return { current_model: name, model: this.view({ name, entry: r.entry, row: this.store.models.get(name) }, name) };
+  }
+
+  /**
+   * Whether Ollama has the model in memory right now, or null when it does not answer within
+   * LOADED_CHECK_MS: a hung Ollama must not hold up a status display.
+   */
+  async isLoaded(name: string): Promise<boolean | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), LOADED_CHECK_MS)));
+    const asked = this.deps.gateway
+      .ps()
+      .then((loaded) => loaded.some((m) => sameModel(m.name, name)))
+      .catch(() => null);
+    try {
+      return await Promise.race([asked, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -256,7 +287,11 @@ export class ModelManager {
     return { statistics, total_usage: total };
   }
 
-  /** Stores every record or none: names are all checked before the first INSERT. */
+  /**
+   * Stores every record or none: names are all checked before the first INSERT. A record with
+   * client_ms and photo_id completes the daemon's own row for that photo (same model, last hour,
+   * no client_ms yet) rather than adding a second row for the same photo.
+   */
   recordUsage(records: UsageRecord[]): number {
     const nowMs = this.deps.clock.now().getTime();
     const rows = records.map((r) => ({
@@ -272,8 +307,15 @@ export class ModelManager {
       eval_tokens: r.eval_tokens ?? null,
       success: r.success,
       error_code: r.error_code ?? null,
+      client_ms: r.client_ms ?? null,
     }));
-    this.store.transaction(() => rows.forEach((row) => this.store.usage.insert(row)));
+    const since = nowMs - CLIENT_MS_WINDOW_MS;
+    this.store.transaction(() =>
+      rows.forEach((row) => {
+        if (row.client_ms !== null && row.photo_id !== null && this.store.usage.fillClientMs(row.model, row.photo_id, since, row.client_ms)) return;
+        this.store.usage.insert(row);
+      }),
+    );
     this.usageEvents.add([...new Set(rows.map((r) => r.model))], rows.length);
     return rows.length;
   }

@@ -12,6 +12,18 @@ export interface ModelStats {
   p95_ms: number | null;
   mean_load_ms: number | null;
   tokens_per_second: number | null;
+  /** Photos answered from the evaluation cache: counted, but kept out of every duration. */
+  cache_hits: number;
+  /** Photos whose reported load took over COLD_START_LOAD_MS: the model was not in memory yet. */
+  cold_starts: number;
+  warm_mean_ms: number | null;
+  warm_p50_ms: number | null;
+  warm_p95_ms: number | null;
+  /** The plugin's own end-to-end time per photo, where it reported one. */
+  mean_client_ms: number | null;
+  /** Loads the daemon asked for ahead of the first photo; never counted as photos. */
+  warmups: number;
+  mean_warmup_ms: number | null;
   first_used: string | null;
   last_used: string | null;
   imported: { usage_count: number | null; avg_ms: number | null; success_rate: number | null; last_used: string | null } | null;
@@ -29,7 +41,10 @@ const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 export function statsFor(model: string, totals: UsageTotals | undefined, usage: UsageRepo, row?: ModelRow, percentiles = true): ModelStats {
   const count = totals?.count ?? 0;
   const successes = totals?.successes ?? 0;
-  const mean = successes > 0 && totals ? totals.success_ms_sum / successes : null;
+  const timed = totals?.timed_successes ?? 0;
+  const warm = totals?.warm_successes ?? 0;
+  const warmupsOk = totals ? totals.warmups - totals.warmup_failures : 0;
+  const mean = timed > 0 && totals ? totals.success_ms_sum / timed : null;
   const imported =
     row && (row.imported_usage_count !== null || row.imported_avg_ms !== null || row.imported_success_rate !== null)
       ? {
@@ -46,12 +61,20 @@ export function statsFor(model: string, totals: UsageTotals | undefined, usage: 
     failures: count - successes,
     success_rate: count > 0 ? round(successes / count, 4) : null,
     mean_ms: mean === null ? null : round(mean),
-    p50_ms: percentiles ? usage.successPercentile(model, successes, 50) : null,
-    p95_ms: percentiles ? usage.successPercentile(model, successes, 95) : null,
+    p50_ms: percentiles ? usage.successPercentile(model, timed, 50) : null,
+    p95_ms: percentiles ? usage.successPercentile(model, timed, 95) : null,
     mean_load_ms: totals && totals.load_count > 0 ? round(totals.load_ms_sum / totals.load_count) : null,
     tokens_per_second: totals && totals.eval_ms_sum > 0 ? round((totals.eval_tokens_sum / totals.eval_ms_sum) * 1000, 2) : null,
-    first_used: totals ? new Date(totals.first_ts).toISOString() : null,
-    last_used: totals ? new Date(totals.last_ts).toISOString() : null,
+    cache_hits: totals?.cache_hits ?? 0,
+    cold_starts: totals?.cold_starts ?? 0,
+    warm_mean_ms: warm > 0 && totals ? round(totals.warm_ms_sum / warm) : null,
+    warm_p50_ms: percentiles ? usage.warmPercentile(model, warm, 50) : null,
+    warm_p95_ms: percentiles ? usage.warmPercentile(model, warm, 95) : null,
+    mean_client_ms: totals && totals.client_count > 0 ? round(totals.client_ms_sum / totals.client_count) : null,
+    warmups: totals?.warmups ?? 0,
+    mean_warmup_ms: warmupsOk > 0 && totals ? round(totals.warmup_ms_sum / warmupsOk) : null,
+    first_used: totals?.first_ts != null ? new Date(totals.first_ts).toISOString() : null,
+    last_used: totals?.last_ts != null ? new Date(totals.last_ts).toISOString() : null,
     imported,
     usage_count: count,
     avg_inference_time: mean === null ? null : round(mean / 1000, 3),

@@ -38,6 +38,46 @@ export interface PullProgress {
   completed: number | undefined;
 }
 
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+  /** Base64, as Ollama takes them. */
+  images?: string[];
+}
+
+export interface InferenceRequest {
+  model: string;
+  messages: ChatMessage[];
+  /** A JSON schema for structured output. */
+  format?: Record<string, unknown>;
+  /** Ollama's duration syntax ("30m", "-1"). */
+  keepAlive?: string;
+  options?: Record<string, unknown>;
+  signal?: AbortSignal;
+  /**
+   * Longest silence from Ollama, the model load included, before OLLAMA_TIMEOUT. The answer is
+   * streamed, so a slow but working model keeps the call alive however long it takes in all.
+   */
+  idleTimeoutMs: number;
+}
+
+/** Ollama's figures for one call, in its own units (nanoseconds, tokens); absent when it sent none. */
+export interface InferenceTimings {
+  totalNs: number | undefined;
+  loadNs: number | undefined;
+  promptEvalNs: number | undefined;
+  evalNs: number | undefined;
+  promptTokens: number | undefined;
+  evalTokens: number | undefined;
+}
+
+export interface InferenceResult {
+  content: string;
+  /** `stop`, or `length` when the answer was cut off at the token limit. */
+  doneReason: string | undefined;
+  timings: InferenceTimings;
+}
+
 export interface OllamaGateway {
   readonly url: string;
   version(): Promise<string>;
@@ -47,6 +87,10 @@ export interface OllamaGateway {
   delete(name: string): Promise<void>;
   /** Streams a pull; resolves on Ollama's `success`, rejects with an AppError otherwise. */
   pull(name: string, opts: { signal: AbortSignal; onProgress: (p: PullProgress) => void }): Promise<void>;
+  /** One chat turn, streamed; resolves with the whole answer and Ollama's timings. */
+  chat(req: InferenceRequest): Promise<InferenceResult>;
+  /** Loads the model without a prompt (Ollama's documented way), so the next call does not wait for it. */
+  load(model: string, opts: { keepAlive: string; signal?: AbortSignal; idleTimeoutMs: number }): Promise<InferenceTimings>;
 }
 
 interface ClientError {
@@ -57,7 +101,9 @@ interface ClientError {
   cause?: { code?: string; name?: string };
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'EPIPE']);
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** Failures of a connection that had been made: Ollama went away mid-answer. */
+const LOST_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 
 export class OllamaHttpGateway implements OllamaGateway {
   readonly url: string;
@@ -138,6 +184,68 @@ export class OllamaHttpGateway implements OllamaGateway {
     }
   }
 
+  async chat(req: InferenceRequest): Promise<InferenceResult> {
+    return this.streamed(req.model, req, async (client) => {
+      const stream = await client.chat({
+        model: req.model,
+        messages: req.messages,
+        stream: true,
+        ...(req.format ? { format: req.format } : {}),
+        ...(req.keepAlive !== undefined ? { keep_alive: req.keepAlive } : {}),
+        ...(req.options ? { options: req.options } : {}),
+      });
+      return stream;
+    }, (parts) => ({ content: parts.map((p) => p.message?.content ?? '').join(''), doneReason: parts.at(-1)?.done_reason || undefined, timings: timingsOf(parts.at(-1)) }));
+  }
+
+  async load(model: string, opts: { keepAlive: string; signal?: AbortSignal; idleTimeoutMs: number }): Promise<InferenceTimings> {
+    return this.streamed(model, opts, (client) => client.generate({ model, prompt: '', keep_alive: opts.keepAlive, stream: true }), (parts) => timingsOf(parts.at(-1)));
+  }
+
+  /**
+   * Runs one streamed inference call on its own client (so a cancel or a deadline ends this call
+   * only) without the short deadline of the other calls: a big model can take minutes to answer,
+   * so the deadline is on silence between streamed lines instead.
+   */
+  private async streamed<P extends { done?: boolean }, R>(
+    model: string,
+    opts: { signal?: AbortSignal; idleTimeoutMs: number },
+    start: (client: Ollama) => Promise<AsyncIterable<P>>,
+    finish: (parts: P[]) => R,
+  ): Promise<R> {
+    const silence = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, silence.signal]) : silence.signal;
+    const client = new Ollama({
+      host: this.url,
+      fetch: (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => silence.abort(), opts.idleTimeoutMs);
+    };
+    arm();
+    try {
+      const parts: P[] = [];
+      for await (const part of await start(client)) {
+        arm();
+        parts.push(part);
+      }
+      return finish(parts);
+    } catch (err) {
+      if (opts.signal?.aborted) throw opts.signal.reason instanceof AppError ? opts.signal.reason : new AppError('OLLAMA_ERROR', 'The request to Ollama was cancelled.');
+      if (silence.signal.aborted) {
+        throw new AppError('OLLAMA_TIMEOUT', `Ollama at ${this.url} sent nothing for ${Math.round(opts.idleTimeoutMs / 1000)} seconds while working with ${model}. It may be stuck loading the model; try again, or raise JUNMAI_EVAL_TIMEOUT_MS.`, { ollama_url: this.url });
+      }
+      if (/did not receive done or success/i.test((err as Error | undefined)?.message ?? '')) {
+        throw new AppError('OLLAMA_ERROR', `Ollama stopped before its answer was complete while working with ${model}. Try again.`, { ollama_message: (err as Error).message });
+      }
+      throw this.translate(err, model);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async call<T>(fn: () => Promise<T>, model?: string): Promise<T> {
     try {
       return await fn();
@@ -154,12 +262,13 @@ export class OllamaHttpGateway implements OllamaGateway {
     if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError') {
       return new AppError('OLLAMA_TIMEOUT', `Ollama at ${this.url} did not answer within ${Math.round(this.timeoutMs / 1000)} seconds. It may be busy loading a model; try again shortly.`, { ollama_url: this.url });
     }
-    if ((causeCode && CONNECTION_CODES.has(causeCode)) || (e.name === 'TypeError' && /fetch failed/i.test(e.message ?? ''))) {
-      return new AppError('OLLAMA_UNREACHABLE', `Ollama is not reachable at ${this.url}. Start Ollama (or check OLLAMA_HOST) and try again.`, { ollama_url: this.url });
-    }
     const message = (e.message ?? '').trim();
-    if (e.name === 'TypeError' && /terminated|other side closed|socket/i.test(message)) {
+    const lost = (causeCode && LOST_CODES.has(causeCode)) || (e.name === 'TypeError' && /terminated|other side closed/i.test(message));
+    if (lost) {
       return new AppError('OLLAMA_UNREACHABLE', `The connection to Ollama at ${this.url} was lost. Check that Ollama is still running and try again.`, { ollama_url: this.url });
+    }
+    if ((causeCode && CONNECTION_CODES.has(causeCode)) || (e.name === 'TypeError' && /fetch failed/i.test(message))) {
+      return new AppError('OLLAMA_UNREACHABLE', `Ollama is not reachable at ${this.url}. Start Ollama (or check OLLAMA_HOST) and try again.`, { ollama_url: this.url });
     }
     if (e.name === 'ResponseError' && e.status_code === 404) {
       return new AppError('MODEL_NOT_INSTALLED', model ? `Ollama does not have the model "${model}" installed.` : `Ollama answered "not found": ${message}`, { ollama_message: message });
@@ -176,4 +285,17 @@ export class OllamaHttpGateway implements OllamaGateway {
     const status = e.status_code ? ` (HTTP ${e.status_code})` : '';
     return new AppError('OLLAMA_ERROR', `Ollama reported an error${status}: ${message || 'no details given'}`, { ollama_message: message });
   }
+}
+
+/** Ollama reports each duration in nanoseconds; a field it left out stays undefined rather than 0. */
+function timingsOf(last: Partial<Record<'total_duration' | 'load_duration' | 'prompt_eval_duration' | 'eval_duration' | 'prompt_eval_count' | 'eval_count', number>> | undefined): InferenceTimings {
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
+  return {
+    totalNs: n(last?.total_duration),
+    loadNs: n(last?.load_duration),
+    promptEvalNs: n(last?.prompt_eval_duration),
+    evalNs: n(last?.eval_duration),
+    promptTokens: n(last?.prompt_eval_count),
+    evalTokens: n(last?.eval_count),
+  };
 }

@@ -1,4 +1,5 @@
 import { openDatabase, type Db } from './db.js';
+import { EvaluationCache } from './evaluation-cache.js';
 import { JobsRepo } from './jobs-repo.js';
 import { ModelsRepo } from './models-repo.js';
 import { SettingsRepo } from './settings-repo.js';
@@ -25,6 +26,11 @@ export class Store {
   static open(dataDir: string): Store {
     const { db, movedAside } = openDatabase(dataDir);
     return new Store(db, movedAside ? `The database could not be read and was moved aside to ${movedAside}; Junmai started a new one. Statistics from before are in that file.` : undefined);
+  }
+
+  /** The evaluation result cache on this connection, bounded to `maxRows` (0: off). */
+  evaluationCache(maxRows: number, onError?: (err: unknown) => void): EvaluationCache {
+    return new EvaluationCache(this.db, maxRows, onError);
   }
 
   /** Runs fn in one transaction: everything it writes lands, or nothing does. */

@@ -39,8 +39,11 @@ function assertSafe(r: HttpResult, what: string): void {
 }
 
 async function probe(method: string, path: string, o: Parameters<TestDaemon['req']>[2] = {}): Promise<void> {
+  // A successful switch warms the model up in the background; its row must not land between the snapshots.
+  await t.daemon.warmup.settled();
   const before = snapshot();
   const r = await t.req(method, path, o);
+  await t.daemon.warmup.settled();
   assertSafe(r, `${method} ${path} ${o.raw ?? JSON.stringify(o.body)}`);
   if (r.status >= 400) expect(snapshot(), `${method} ${path} changed the store but failed with ${r.status}`).toBe(before);
 }

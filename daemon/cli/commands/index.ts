@@ -8,15 +8,17 @@ import { help } from './help.js';
 import { importCmd } from './import.js';
 import { info } from './info.js';
 import { list } from './list.js';
+import { logs } from './logs.js';
 import { pull } from './pull.js';
 import { recommend } from './recommend.js';
 import { rm } from './rm.js';
 import { serve } from './serve.js';
+import { service } from './service.js';
 import { stats } from './stats.js';
 import { switchModel } from './switch.js';
 import { sync } from './sync.js';
 
 /** In the order `junmai help` lists them: the everyday ones first. */
 export const COMMANDS: readonly Command[] = [
-  list, current, info, switchModel, pull, rm, downloads, cancel, recommend, stats, hardware, sync, exportCmd, importCmd, serve, help,
+  list, current, info, switchModel, pull, rm, downloads, cancel, recommend, stats, hardware, sync, exportCmd, importCmd, serve, service, logs, help,
 ];

@@ -21,7 +21,10 @@ export function modelRoutes(manager: ModelManager, ollamaVersion: () => Promise<
       return { success: true as const, models, count: models.length };
     });
 
-    app.get('/current', { schema: { tags, response: { 200: CurrentResponse } } }, async () => ({ success: true as const, ...manager.current() }));
+    app.get('/current', { schema: { tags, response: { 200: CurrentResponse } } }, async () => {
+      const current = manager.current();
+      return { success: true as const, ...current, loaded: current.current_model ? await manager.isLoaded(current.current_model) : null };
+    });
 
     app.get('/info/*', { schema: { tags, params: z.object({ '*': z.string() }), response: { 200: InfoResponse } } }, async (req) => ({
       success: true as const,

@@ -1,0 +1,228 @@
+import type { Clock } from '../clock.js';
+import type { EvaluationConfig } from '../config.js';
+import { AppError, isAppError } from '../errors.js';
+import type { EventBus } from '../events/bus.js';
+import { UsageCoalescer } from '../events/usage-coalescer.js';
+import { resolveModelName } from '../models/resolve.js';
+import { capabilitiesOf } from '../models/views.js';
+import type { InferenceResult, OllamaGateway } from '../ollama/gateway.js';
+import { DEFAULT_KEYWORDS, EVALUATION_FIELDS, type EvaluateRequest, type EvaluateResponse, type Evaluation } from '../schemas/evaluate.js';
+import type { ModelRow } from '../store/models-repo.js';
+import type { Store } from '../store/store.js';
+import type { UsageInsert } from '../store/usage-repo.js';
+import type { EvaluationCache } from '../store/evaluation-cache.js';
+import { decodeImageBase64, readImageFile, type LoadedImage } from './image.js';
+import { Limiter } from './limiter.js';
+import { buildMessages, cacheKey, PROMPT_VERSION, type PromptSpec } from './prompt.js';
+import { answerSchema, ollamaFormat, parseAnswer } from './schema.js';
+import { roundMs, TimingSum } from './timings.js';
+
+export interface EvaluationDeps {
+  store: Store;
+  gateway: OllamaGateway;
+  cache: EvaluationCache;
+  clock: Clock;
+  events: EventBus;
+  config: EvaluationConfig;
+  currentModel: () => string | null;
+  /** Re-reads Ollama's models, so a model installed since the last sync is found before it is refused. */
+  sync: () => Promise<unknown>;
+  /** Where failures that must not fail the photo (a usage row that could not be written) are reported. */
+  warn?: (message: string) => void;
+}
+
+/** The request went away; the usage row says so and nobody is answered. */
+export class ClientGone extends Error {
+  override name = 'ClientGone';
+}
+
+/** A cap on the answer's length: with structured output some models otherwise pad with whitespace forever. */
+const NUM_PREDICT = 1024;
+const ATTEMPTS = 2;
+
+interface Attempted {
+  result: Partial<Evaluation>;
+  attempts: number;
+}
+
+/**
+ * POST /api/evaluate: one photo, one model, one structured answer. Every evaluation of an
+ * installed vision model writes exactly one usage row, whatever its outcome; requests refused
+ * before a model is settled on (no current model, bad name, not installed, not a vision model)
+ * write none, as nothing was evaluated.
+ */
+export class EvaluationService {
+  readonly limiter: Limiter;
+  private readonly usageEvents: UsageCoalescer;
+  private readonly inFlight = new Set<AbortController>();
+  private closed = false;
+
+  constructor(private readonly deps: EvaluationDeps) {
+    this.limiter = new Limiter(deps.config.concurrency, deps.config.maxQueue);
+    this.usageEvents = new UsageCoalescer(deps.events);
+  }
+
+  async evaluate(req: EvaluateRequest, clientSignal?: AbortSignal): Promise<EvaluateResponse> {
+    const started = performance.now();
+    if (this.closed) throw stopping();
+    const row = await this.resolveModel(req.model);
+    const model = row.name;
+    const photoId = req.photo_id ?? null;
+    const own = new AbortController();
+    const signal = clientSignal ? AbortSignal.any([clientSignal, own.signal]) : own.signal;
+    this.inFlight.add(own);
+    const timings = new TimingSum();
+    let queueMs = 0;
+    const usage = (u: Pick<UsageInsert, 'success' | 'error_code'> & Partial<UsageInsert>) =>
+      this.record({
+        model, photo_id: photoId, duration_ms: roundMs(performance.now() - started - queueMs), queue_ms: roundMs(queueMs),
+        kind: 'inference', cache_hit: false, ...timings.toMs(), ...u,
+      });
+    try {
+      const image = req.image_path !== undefined
+        ? await readImageFile(req.image_path, this.deps.config.maxImageBytes)
+        : decodeImageBase64(req.image_base64 ?? '', this.deps.config.maxImageBytes);
+      const spec = promptSpec(req);
+      const key = row.digest && req.options?.cache !== false && this.deps.cache.enabled ? cacheKey(image.sha256, row.digest, spec) : undefined;
+      const respond = (result: Partial<Evaluation>, attempts: number, cacheHit: boolean): EvaluateResponse => ({
+        success: true, photo_id: photoId, model, result, cache_hit: cacheHit, attempts, prompt_version: PROMPT_VERSION,
+        image: { format: image.format, bytes: image.bytes.length, sha256: image.sha256 },
+        timings: { daemon_ms: roundMs(performance.now() - started), queue_ms: roundMs(queueMs), ...timings.toMs() },
+      });
+
+      const cached = key ? this.deps.cache.get<Partial<Evaluation>>(key, this.nowMs()) : undefined;
+      if (cached) {
+        usage({ success: true, error_code: null, cache_hit: true });
+        return respond(cached, 0, true);
+      }
+
+      const queuedAt = performance.now();
+      let release: () => void;
+      try {
+        release = await this.limiter.acquire(signal);
+      } finally {
+        queueMs = performance.now() - queuedAt;
+      }
+      let done: Attempted;
+      try {
+        done = await this.ask(model, image, spec, req.options?.keep_alive ?? this.deps.config.keepAlive, timings, signal);
+      } finally {
+        release();
+      }
+      if (key) this.deps.cache.put(key, model, done.result, this.nowMs());
+      usage({ success: true, error_code: null });
+      return respond(done.result, done.attempts, false);
+    } catch (err) {
+      const failure = signal.aborted && !isAppError(err) ? abortReason(signal) : err;
+      const code = clientSignal?.aborted ? 'CLIENT_CLOSED' : own.signal.aborted ? 'INTERRUPTED' : isAppError(failure) ? failure.code : 'INTERNAL_ERROR';
+      usage({ success: false, error_code: code });
+      throw isAppError(failure) ? withPhoto(failure, model, photoId) : failure;
+    } finally {
+      this.inFlight.delete(own);
+    }
+  }
+
+  /** Ends every evaluation in flight and refuses those waiting: the daemon is stopping. */
+  close(): void {
+    this.closed = true;
+    this.limiter.rejectWaiting(stopping());
+    for (const c of this.inFlight) c.abort(stopping());
+    this.usageEvents.flush();
+  }
+
+  private async ask(model: string, image: LoadedImage, spec: PromptSpec, keepAlive: string, timings: TimingSum, signal: AbortSignal): Promise<Attempted> {
+    const schema = answerSchema(spec);
+    const format = ollamaFormat(schema);
+    const imageBase64 = image.bytes.toString('base64');
+    const options: Record<string, unknown> = { num_predict: NUM_PREDICT };
+    if (spec.temperature !== undefined) options.temperature = spec.temperature;
+    if (spec.seed !== undefined) options.seed = spec.seed;
+    let problem: string | undefined;
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      let answer: InferenceResult;
+      try {
+        answer = await this.deps.gateway.chat({
+          model, messages: buildMessages(spec, schema, imageBase64, problem), format, keepAlive, options, signal,
+          idleTimeoutMs: this.deps.config.idleTimeoutMs,
+        });
+      } catch (err) {
+        throw refine(err, model);
+      }
+      timings.add(answer.timings);
+      const parsed = parseAnswer(answer.content, answer.doneReason, schema);
+      if (parsed.ok) return { result: parsed.value, attempts: attempt };
+      problem = parsed.problem;
+    }
+    throw new AppError(
+      'MODEL_OUTPUT_INVALID',
+      `${model} did not give a usable evaluation in ${ATTEMPTS} attempts (${problem}). Try again, or choose another vision model.`,
+      { problem, attempts: ATTEMPTS },
+    );
+  }
+
+  /** The model to use, checked enough that a failure from here on is a failure of the evaluation itself. */
+  private async resolveModel(input: string | undefined): Promise<ModelRow> {
+    const requested = input ?? this.deps.currentModel();
+    if (requested === null || requested === undefined) {
+      throw new AppError('NO_CURRENT_MODEL', 'No model is selected for photo evaluation. Choose a vision model in Junmai first, or name one in the request.');
+    }
+    const r = resolveModelName(requested);
+    let row = this.deps.store.models.get(r.name);
+    if (!row?.installed) {
+      await this.deps.sync();
+      row = this.deps.store.models.get(r.name);
+    }
+    if (!row?.installed) {
+      throw new AppError('MODEL_NOT_INSTALLED', `${r.entry?.display_name ?? r.name} is not downloaded yet. Download it first, then evaluate photos with it.`, { model: r.name });
+    }
+    const caps = capabilitiesOf({ name: r.name, entry: r.entry, row });
+    // Unknown capabilities (Ollama could not describe the model) are left for Ollama to judge.
+    if (caps.length > 0 && !caps.includes('vision')) {
+      throw new AppError('MODEL_NOT_VISION', `${r.name} cannot look at images, so it cannot evaluate photos. Choose a vision model such as gemma3:4b.`, { model: r.name });
+    }
+    return row;
+  }
+
+  private record(u: Omit<UsageInsert, 'ts'>): void {
+    try {
+      this.deps.store.usage.insert({ ts: this.nowMs(), ...u });
+      this.usageEvents.add([u.model], 1);
+    } catch (err) {
+      // The photo's answer is worth more than its statistics: a full disk must not cost the photographer the result.
+      this.deps.warn?.(`Could not record the usage of ${u.model}: ${(err as Error).message}`);
+    }
+  }
+
+  private nowMs(): number {
+    return this.deps.clock.now().getTime();
+  }
+}
+
+function promptSpec(req: EvaluateRequest): PromptSpec {
+  const o = req.options ?? {};
+  return {
+    fields: req.fields ? EVALUATION_FIELDS.filter((f) => req.fields?.includes(f)) : [...EVALUATION_FIELDS],
+    maxKeywords: o.max_keywords ?? DEFAULT_KEYWORDS,
+    language: o.language ?? 'English',
+    temperature: o.temperature,
+    seed: o.seed,
+  };
+}
+
+/** Ollama's runner refuses images for a model without a projector; say so in the photographer's terms. */
+function refine(err: unknown, model: string): unknown {
+  if (isAppError(err) && err.code === 'OLLAMA_ERROR' && /missing data required for image input|does not support (images|vision)/i.test(String(err.details?.ollama_message ?? ''))) {
+    return new AppError('MODEL_NOT_VISION', `${model} cannot look at images, so it cannot evaluate photos. Choose a vision model such as gemma3:4b.`, { model });
+  }
+  return err;
+}
+
+function withPhoto(err: AppError, model: string, photoId: string | null): AppError {
+  return new AppError(err.code, err.message, { ...(err.details ?? {}), model, ...(photoId !== null ? { photo_id: photoId } : {}) });
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason instanceof Error ? signal.reason : new ClientGone('The request was cancelled.');
+}
+
+const stopping = () => new AppError('BUSY', 'Junmai is stopping, so this photo was not evaluated. Try again once it has restarted.');

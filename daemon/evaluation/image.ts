@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { AppError } from '../errors.js';
+
+export type ImageFormat = 'jpeg' | 'png' | 'tiff' | 'webp';
+
+export interface LoadedImage {
+  bytes: Buffer;
+  format: ImageFormat;
+  sha256: string;
+}
+
+/**
+ * The image's own first bytes decide, never its name: a text file renamed .jpg is refused before
+ * any of it leaves the daemon, so /api/evaluate cannot be used to send other files anywhere.
+ */
+export function sniffImage(head: Uint8Array): ImageFormat | undefined {
+  const at = (i: number, ...bytes: number[]) => bytes.every((b, j) => head[i + j] === b);
+  if (at(0, 0xff, 0xd8, 0xff)) return 'jpeg';
+  if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
+  // Little- and big-endian TIFF, classic (42) and BigTIFF (43).
+  if (at(0, 0x49, 0x49, 0x2a, 0x00) || at(0, 0x4d, 0x4d, 0x00, 0x2a) || at(0, 0x49, 0x49, 0x2b, 0x00) || at(0, 0x4d, 0x4d, 0x00, 0x2b)) return 'tiff';
+  if (at(0, 0x52, 0x49, 0x46, 0x46) && at(8, 0x57, 0x45, 0x42, 0x50)) return 'webp';
+  return undefined;
+}
+
+const HEAD_BYTES = 16;
+
+const notImage = (what: string) =>
+  new AppError('UNSUPPORTED_IMAGE', `${what} is not a JPEG, PNG, TIFF or WebP image. Export the photo as JPEG and try again.`);
+
+const tooLarge = (bytes: number | undefined, max: number) =>
+  new AppError(
+    'IMAGE_TOO_LARGE',
+    `The image is ${bytes === undefined ? 'larger than' : `${mb(bytes)} MB; the limit is`} ${mb(max)} MB. Export it smaller (2048 pixels on the long edge is plenty for evaluation), or raise JUNMAI_EVAL_MAX_IMAGE_BYTES.`,
+    { max_bytes: max, ...(bytes === undefined ? {} : { bytes }) },
+  );
+
+const mb = (n: number) => (n / 1048576).toFixed(1);
+
+function fileError(err: unknown): AppError {
+  const code = (err as { code?: string }).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new AppError('IMAGE_NOT_FOUND', 'There is no image file at that path. Check that the export finished and the file was not moved.');
+  if (code === 'EISDIR') return notImage('That path is a folder: it');
+  if (code === 'EACCES' || code === 'EPERM') return new AppError('IMAGE_UNREADABLE', 'The daemon is not allowed to read that image file. Check its permissions.');
+  return new AppError('IMAGE_UNREADABLE', `The image file could not be read${code ? ` (${code})` : ''}.`);
+}
+
+function ensureRegular(s: { isFile(): boolean; isDirectory(): boolean }): void {
+  if (s.isDirectory()) throw notImage('That path is a folder: it');
+  // Devices, FIFOs and sockets: opening or reading some of them has effects or never ends.
+  if (!s.isFile()) throw notImage('That path is not a regular file: it');
+}
+
+/**
+ * Reads an image file the client names. Checked before it is opened (so a device or FIFO is never
+ * opened), again on the open handle (so a path swapped in between is caught), then by size and
+ * by its first bytes before the rest is read. Errors say what is wrong with the file, never what
+ * is in it.
+ */
+export async function readImageFile(path: string, maxBytes: number): Promise<LoadedImage> {
+  try {
+    ensureRegular(await stat(path));
+  } catch (err) {
+    throw err instanceof AppError ? err : fileError(err);
+  }
+  let handle: FileHandle;
+  try {
+    // O_NONBLOCK: should a FIFO be swapped in after the check, opening it must not wait for a writer.
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
+  } catch (err) {
+    throw fileError(err);
+  }
+  try {
+    const st = await handle.stat();
+    ensureRegular(st);
+    if (st.size > maxBytes) throw tooLarge(st.size, maxBytes);
+    const head = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
+    const format = sniffImage(head.subarray(0, bytesRead));
+    if (!format) throw notImage('That file');
+    // Read to the end rather than trusting the size: a file still being written may have grown.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
+      const r = await handle.read(chunk, 0, chunk.length, total);
+      if (r.bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, r.bytesRead));
+      total += r.bytesRead;
+      if (total > maxBytes) throw tooLarge(undefined, maxBytes);
+    }
+    const bytes = Buffer.concat(chunks, total);
+    return { bytes, format, sha256: createHash('sha256').update(bytes).digest('hex') };
+  } catch (err) {
+    throw err instanceof AppError ? err : fileError(err);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+const DATA_URL = /^data:[\w.+/-]+;base64,/i;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** An image sent inline. Checked for size before it is decoded, and by its first bytes like a file. */
+export function decodeImageBase64(input: string, maxBytes: number): LoadedImage {
+  const prefix = DATA_URL.exec(input.slice(0, 128));
+  const body = (prefix ? input.slice(prefix[0].length) : input).replace(/\s+/g, '');
+  if (body.length % 4 === 1 || !BASE64.test(body)) {
+    throw new AppError('IMAGE_UNREADABLE', 'image_base64 is not valid base64. Send the image file\'s bytes in standard base64.');
+  }
+  const padding = body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0;
+  const size = Math.floor((body.length * 3) / 4) - padding;
+  if (size > maxBytes) throw tooLarge(size, maxBytes);
+  const bytes = Buffer.from(body, 'base64');
+  const format = sniffImage(bytes.subarray(0, HEAD_BYTES));
+  if (!format) throw notImage('image_base64');
+  return { bytes, format, sha256: createHash('sha256').update(bytes).digest('hex') };
+}

@@ -1,0 +1,49 @@
+import type { FastifyError } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { AppError } from '../../errors.js';
+import { ClientGone, type EvaluationService } from '../../evaluation/evaluate.js';
+import { EvaluateRequest, EvaluateResponse } from '../../schemas/evaluate.js';
+import { sendError } from '../errors.js';
+
+/** Room in the body for the JSON around a base64 image: the other fields are small. */
+const JSON_SLACK_BYTES = 64 * 1024;
+
+/** The body limit that lets a base64 image up to `maxImageBytes` through (base64 is 4 bytes per 3). */
+export function evaluateBodyLimit(maxImageBytes: number): number {
+  return Math.ceil(maxImageBytes / 3) * 4 + JSON_SLACK_BYTES;
+}
+
+/** POST /api/evaluate. Long calls are fine: Fastify's requestTimeout covers receiving the request, not answering it. */
+export function evaluateRoutes(service: EvaluationService, maxImageBytes: number): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/evaluate',
+      {
+        bodyLimit: evaluateBodyLimit(maxImageBytes),
+        schema: { tags: ['evaluation'], body: EvaluateRequest, response: { 200: EvaluateResponse } },
+        // A body too large for this route can only be an image too large; say so in the route's own terms.
+        errorHandler: (err: FastifyError, req, reply) =>
+          sendError(
+            reply,
+            req,
+            err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+              ? new AppError('IMAGE_TOO_LARGE', `The image is larger than the ${(maxImageBytes / 1048576).toFixed(1)} MB limit. Export it smaller, or raise JUNMAI_EVAL_MAX_IMAGE_BYTES.`, { max_bytes: maxImageBytes })
+              : err,
+          ),
+      },
+      async (req, reply) => {
+        // A plugin that gives up (or Lightroom quitting) frees the Ollama slot instead of leaving it to a photo nobody awaits.
+        const gone = new AbortController();
+        const onClose = () => {
+          if (!reply.raw.writableEnded) gone.abort(new ClientGone('The client closed the connection.'));
+        };
+        reply.raw.once('close', onClose);
+        try {
+          return await service.evaluate(req.body, gone.signal);
+        } finally {
+          reply.raw.off('close', onClose);
+        }
+      },
+    );
+  };
+}

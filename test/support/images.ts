@@ -1,0 +1,52 @@
+import { deflateSync } from 'node:zlib';
+
+/*
+ * Tiny but valid images for the evaluation tests and this benchmark (the emulator never decodes
+ * them, a real Ollama would). `seed` makes each one's bytes, and so its content hash, different.
+ */
+
+/** An 8×8 grey baseline JPEG: one block, DC and AC tables of a single code each, plus a comment carrying the seed. */
+export function tinyJpeg(seed = 0): Buffer {
+  const segment = (marker: number, body: number[]) => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
+  const comment = [...Buffer.from(`junmai test image ${seed}`)];
+  const oneCodeTable = (tableClass: number) => [tableClass << 4, 1, ...new Array<number>(15).fill(0), 0];
+  return Buffer.from([
+    0xff, 0xd8,
+    ...segment(0xfe, comment),
+    ...segment(0xdb, [0x00, ...new Array<number>(64).fill(1)]),
+    ...segment(0xc0, [8, 0, 8, 0, 8, 1, 1, 0x11, 0]),
+    ...segment(0xc4, oneCodeTable(0)),
+    ...segment(0xc4, oneCodeTable(1)),
+    ...segment(0xda, [1, 1, 0x00, 0, 63, 0]),
+    // DC difference 0 (code 0), then end of block (code 0), padded with ones.
+    0x3f,
+    0xff, 0xd9,
+  ]);
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(buf: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of buf) c = (CRC_TABLE[(c ^ b) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A 1×1 RGB PNG whose colour comes from `seed`. */
+export function tinyPng(seed = 0): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, 'latin1');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+  const pixel = Buffer.from([0, seed & 0xff, (seed >> 8) & 0xff, (seed >> 16) & 0xff]);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(pixel)), chunk('IEND', Buffer.alloc(0))]);
+}
