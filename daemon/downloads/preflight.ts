@@ -1,7 +1,6 @@
-import { isLoopbackHost } from '../config.js';
 import { AppError } from '../errors.js';
 import type { ModelManager } from '../models/manager.js';
-import { defaultOllamaModelsDir, freeBytesAt } from './disk.js';
+import { ollamaDisk } from './disk.js';
 
 export interface PreflightOptions {
   manager: ModelManager;
@@ -20,12 +19,10 @@ const gb = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
  */
 export async function preflightDownload(o: PreflightOptions, model: string, expectedBytes: number | null, force: boolean): Promise<void> {
   if (expectedBytes === null) return;
-  if (isLoopbackHost(new URL(o.ollamaUrl).hostname.replace(/^\[|\]$/g, ''))) {
-    const dir = o.ollamaModelsDir ?? defaultOllamaModelsDir();
-    const free = await freeBytesAt(dir);
-    if (free - expectedBytes < o.minFreeDiskBytes) {
-      throw new AppError('INSUFFICIENT_DISK', `${model} needs ${gb(expectedBytes)} GB but the disk holding Ollama's models (${dir}) has ${gb(free)} GB free, and Junmai keeps ${gb(o.minFreeDiskBytes)} GB free. Free some space or delete a model you no longer use.`, { model, needed_bytes: expectedBytes, free_bytes: free, models_dir: dir });
-    }
+  const disk = await ollamaDisk(o.ollamaUrl, o.ollamaModelsDir);
+  if (disk && disk.free_bytes - expectedBytes < o.minFreeDiskBytes) {
+    const { free_bytes: free, models_dir: dir } = disk;
+    throw new AppError('INSUFFICIENT_DISK', `${model} needs ${gb(expectedBytes)} GB but the disk holding Ollama's models (${dir}) has ${gb(free)} GB free, and Junmai keeps ${gb(o.minFreeDiskBytes)} GB free. Free some space or delete a model you no longer use.`, { model, needed_bytes: expectedBytes, free_bytes: free, models_dir: dir });
   }
   if (force) return;
   const fit = await o.manager.checkCompatibility({ model });

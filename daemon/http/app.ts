@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import type { HardwareProbe } from '../hardware/probe.js';
 import type { Health } from '../health.js';
 import type { DownloadService } from '../downloads/jobs.js';
+import { ollamaDisk } from '../downloads/disk.js';
 import type { PreflightOptions } from '../downloads/preflight.js';
 import type { EvaluationService } from '../evaluation/evaluate.js';
 import type { ModelManager } from '../models/manager.js';
@@ -73,7 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerWs(app, deps.ws);
   await app.register(modelRoutes(deps.manager, () => deps.health.ollamaVersion()), { prefix: '/api/model' });
   await app.register(downloadRoutes(deps.manager, deps.downloads, deps.preflight), { prefix: '/api/model' });
-  await app.register(systemRoutes(deps.health, deps.hardware), { prefix: '/api' });
+  await app.register(systemRoutes(deps.health, deps.hardware, () => ollamaDisk(deps.preflight.ollamaUrl, deps.preflight.ollamaModelsDir)), { prefix: '/api' });
   if (deps.evaluation) await app.register(evaluateRoutes(deps.evaluation.service, deps.evaluation.maxImageBytes), { prefix: '/api' });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   return app;

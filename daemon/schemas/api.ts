@@ -329,6 +329,9 @@ export const Hardware = z.object({
   offload_memory_bytes: z.number(),
   notes: z.array(z.string()),
   probed_at: z.string(),
+  /** Where Ollama keeps models and the free space there; null when Ollama is on another machine. */
+  models_dir: z.string().nullable().optional(),
+  disk_free_bytes: z.number().nullable().optional(),
 }) satisfies z.ZodType<HardwareInfo>;
 export const HardwareResponse = z.object({ success: z.literal(true), hardware: Hardware });
 

@@ -33,6 +33,9 @@ describe('GET /api/hardware', () => {
     expect(r.status).toBe(200);
     expect(r.body.hardware).toMatchObject({ memory_source: 'dedicated_vram', gpu_memory_bytes: 8 * 1024 ** 3 });
     expect(r.body.hardware.gpus[0]).toMatchObject({ vendor: 'NVIDIA', dedicated: true });
+    // Ollama (the emulator) is on this machine, so the free space of its models disk is known.
+    expect(r.body.hardware.disk_free_bytes).toBeGreaterThan(0);
+    expect(typeof r.body.hardware.models_dir).toBe('string');
   });
 });
 
