@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobView } from '../../daemon/schemas/api.js';
+import type { Db } from '../../daemon/store/db.js';
 import type { Fault } from '../emulator/index.js';
 import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
+import { tinyJpeg } from '../support/images.js';
 
 let t: TestDaemon;
 beforeAll(async () => {
@@ -81,5 +86,58 @@ describe('Ollama faults during a download: the job ends with a clear code and th
   it('leaves no job downloading', async () => {
     const jobs = (await t.req('GET', '/api/model/downloads?limit=100')).body.jobs as JobView[];
     expect(jobs.filter((j) => ['queued', 'downloading', 'verifying'].includes(j.status))).toEqual([]);
+  });
+});
+
+describe('Ollama faults during photo evaluation', () => {
+  let dir: string;
+  let photo: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'junmai-faults-eval-'));
+    photo = join(dir, 'IMG_0001.jpg');
+    writeFileSync(photo, tinyJpeg(1));
+    await t.req('POST', '/api/model/switch', { body: { model: 'gemma3:4b' } });
+    await t.daemon.warmup.settled();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const evaluate = (id: string) => t.req('POST', '/api/evaluate', { body: { image_path: photo, photo_id: id, options: { cache: false } } });
+  const rowsFor = (id: string) =>
+    (t.daemon.store as unknown as { db: Db }).db.prepare('SELECT success, error_code FROM usage WHERE photo_id = ?').all(id) as { success: number; error_code: string | null }[];
+
+  const cases: [string, Fault, number, string][] = [
+    ['answers 500', { kind: 'status', status: 500, error: 'runner crashed', times: 1 }, 502, 'OLLAMA_ERROR'],
+    ['closes the connection mid-answer', { kind: 'cut', afterLines: 2, times: 1 }, 503, 'OLLAMA_UNREACHABLE'],
+    ['sends truncated NDJSON', { kind: 'malformed', afterLines: 2, times: 2 }, 502, 'OLLAMA_ERROR'],
+  ];
+  it.each(cases)('Ollama %s mid-evaluate: a clear code, one failed usage row, and the next photo works', async (what, fault, status, code) => {
+    t.emu.fault('chat', fault);
+    const id = `fault-${code}-${what.length}`;
+    const r = await evaluate(id);
+    t.emu.clearFaults();
+    expect(r.status).toBe(status);
+    expect(r.body.code).toBe(code);
+    expect(rowsFor(id)).toEqual([{ success: 0, error_code: code }]);
+    const next = await evaluate(`${id}-next`);
+    expect(next.status).toBe(200);
+    console.log(`[faults] Ollama ${what} mid-evaluate: ${status} ${code}, usage row recorded as failed; next photo ${next.status}`);
+  });
+
+  it('Ollama killed mid-evaluate', async () => {
+    t.emu.configure({ generateLatencyMs: 800 });
+    const pending = evaluate('fault-killed');
+    await new Promise((r) => setTimeout(r, 200));
+    await t.emu.stop();
+    try {
+      const r = await pending;
+      expect(r.status).toBe(503);
+      expect(r.body.code).toBe('OLLAMA_UNREACHABLE');
+      expect(rowsFor('fault-killed')).toEqual([{ success: 0, error_code: 'OLLAMA_UNREACHABLE' }]);
+      await stillServing();
+      console.log('[faults] Ollama killed mid-evaluate: 503 OLLAMA_UNREACHABLE, usage row recorded as failed, daemon still serving');
+    } finally {
+      await t.emu.start();
+      t.emu.configure({ generateLatencyMs: 0 });
+    }
   });
 });
