@@ -8,6 +8,7 @@ import { EventBus } from './events/bus.js';
 import { SystemHardwareProbe, type HardwareProbe } from './hardware/probe.js';
 import { Health } from './health.js';
 import { buildApp } from './http/app.js';
+import { closeWebSockets } from './http/ws.js';
 import { ModelManager } from './models/manager.js';
 import { OllamaHttpGateway } from './ollama/gateway.js';
 import { OllamaMonitor } from './ollama/monitor.js';
@@ -106,23 +107,4 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
       store.close();
     },
   };
-}
-
-/** 1001 "going away" tells clients the daemon stopped on purpose; a client that does not answer the close is cut off. */
-async function closeWebSockets(app: FastifyInstance, waitMs = 2_000): Promise<void> {
-  const clients = [...app.websocketServer.clients];
-  await Promise.all(
-    clients.map(
-      (ws) =>
-        new Promise<void>((resolve) => {
-          if (ws.readyState === ws.CLOSED) return resolve();
-          const timer = setTimeout(() => ws.terminate(), waitMs);
-          ws.once('close', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          ws.close(1001, 'daemon shutting down');
-        }),
-    ),
-  );
 }

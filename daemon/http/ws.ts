@@ -37,3 +37,22 @@ export function registerWs(app: FastifyInstance, deps: WsDeps): void {
     socket.on('error', unsubscribe);
   });
 }
+
+/** 1001 "going away" tells clients the daemon stopped on purpose; a client that does not answer the close is cut off. */
+export async function closeWebSockets(app: FastifyInstance, waitMs = 2_000): Promise<void> {
+  const clients = [...app.websocketServer.clients];
+  await Promise.all(
+    clients.map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === ws.CLOSED) return resolve();
+          const timer = setTimeout(() => ws.terminate(), waitMs);
+          ws.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          ws.close(1001, 'daemon shutting down');
+        }),
+    ),
+  );
+}
