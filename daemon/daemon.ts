@@ -64,7 +64,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   });
   const warmup = new WarmupService({ store, gateway, events, clock, config: config.evaluation, warn });
   warmup.start();
-  const health = new Health(store, gateway);
+  const health = new Health(store, gateway, { concurrency: config.evaluation.concurrency, max_queue: config.evaluation.maxQueue });
   const monitor = new OllamaMonitor(gateway, events);
   const app = await buildApp({
     manager, downloads, health, hardware,

@@ -5,7 +5,12 @@ import { API_VERSION, DAEMON_VERSION } from './version.js';
 
 /** The daemon's own view of whether it can do its job: database readable, Ollama answering. */
 export class Health {
-  constructor(private readonly store: Store, private readonly gateway: OllamaGateway) {}
+  constructor(
+    private readonly store: Store,
+    private readonly gateway: OllamaGateway,
+    /** What a client needs to size its work: the plugin keeps this many photos in flight. */
+    private readonly evaluation: { concurrency: number; max_queue: number },
+  ) {}
 
   async ollamaVersion(): Promise<string | null> {
     return this.gateway.version().catch(() => null);
@@ -29,6 +34,7 @@ export class Health {
       daemon_version: DAEMON_VERSION,
       api_version: API_VERSION,
       ollama,
+      evaluation: this.evaluation,
       database: { ok: dbOk, schema_version: dbOk ? this.store.schemaVersion() : 0, notice: this.store.notice ?? null },
     };
   }

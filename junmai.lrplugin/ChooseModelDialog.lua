@@ -11,6 +11,7 @@ local LrView = import "LrView"
 
 local DaemonClient = require "DaemonClient"
 local DaemonErrors = require "DaemonErrors"
+local DaemonSession = require "DaemonSession"
 local DownloadMonitor = require "DownloadMonitor"
 local ModelPicker = require "ModelPicker"
 local Log = require "Log"
@@ -137,7 +138,10 @@ end
 
 function ChooseModelDialog.run(context, client)
   client = client or DaemonClient.fromPrefs()
-  local facts, err = ModelPicker.load(client)
+  -- Starts the daemon when it is not running (and warns once about an API mismatch).
+  local _, err = DaemonSession.connect(client)
+  local facts
+  if not err then facts, err = ModelPicker.load(client) end
   if not facts then
     LrDialogs.message(LOC "$$$/Junmai/Choose/LoadFailed=Junmai cannot show the AI models.", DaemonErrors.describe(err), "critical")
     return "error"

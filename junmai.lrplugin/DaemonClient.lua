@@ -16,6 +16,9 @@ DaemonClient.__index = DaemonClient
 DaemonClient.READ_TIMEOUT = 10
 DaemonClient.WRITE_TIMEOUT = 30
 DaemonClient.HEALTH_TIMEOUT = 5
+-- One photo: longer than the daemon's own Ollama idle deadline (JUNMAI_EVAL_TIMEOUT_MS, 300 s by
+-- default), so that a slow model ends in the daemon's sentence rather than in a bare timeout here.
+DaemonClient.EVALUATE_TIMEOUT = 330
 
 --[[
 opts: http (LrHttp or a stand-in with get/post), baseUrl, token (optional),
@@ -182,6 +185,19 @@ end
 
 function DaemonClient:resumeDownload(id)
   return self:post("/api/model/downloads/" .. DaemonClient.encode(id) .. "/resume", {})
+end
+
+--[[
+One photo. body: {image_path, photo_id, fields (Json.array of names), options {cache, ...}}.
+Answers {model, result {rating, flag, keywords, caption, title}, cache_hit, timings}.
+]]
+function DaemonClient:evaluate(body)
+  return self:post("/api/evaluate", body, DaemonClient.EVALUATE_TIMEOUT)
+end
+
+-- records: a Json.array of {model, photo_id, client_ms, duration_ms, success[, error_code]}.
+function DaemonClient:recordUsage(records)
+  return self:post("/api/model/usage", records)
 end
 
 return DaemonClient

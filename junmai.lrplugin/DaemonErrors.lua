@@ -1,13 +1,14 @@
 --[[
 Turns whatever went wrong talking to the daemon into one sentence a photographer can act on.
-An error is a table {message = sentence, code = STABLE_CODE, status = HTTP status or nil}.
+An error is a table {message = sentence, code = STABLE_CODE, status = HTTP status or nil,
+details = the daemon's details table or nil}.
 Codes the daemon sends are kept; the ones made here are DAEMON_DOWN, DAEMON_TIMEOUT, BAD_URL,
 NETWORK_ERROR and BAD_RESPONSE.
 ]]
 local DaemonErrors = {}
 
-local function make(message, code, status)
-  return { message = message, code = code, status = status }
+local function make(message, code, status, details)
+  return { message = message, code = code, status = status, details = details }
 end
 
 function DaemonErrors.notRunning(baseUrl)
@@ -48,7 +49,9 @@ function DaemonErrors.fromAnswer(status, decoded, baseUrl)
   end
   if decoded.success == false or (status and status >= 400) then
     if type(decoded.error) == "string" and decoded.error ~= "" then
-      return make(decoded.error, type(decoded.code) == "string" and decoded.code or "DAEMON_ERROR", status)
+      -- details: facts the daemon adds (the model, the photo's id); kept for callers that need them.
+      return make(decoded.error, type(decoded.code) == "string" and decoded.code or "DAEMON_ERROR", status,
+        type(decoded.details) == "table" and decoded.details or nil)
     end
     return make(LOC("$$$/Junmai/Error/Unexplained=The Junmai daemon at ^1 refused the request without saying why (HTTP ^2).", baseUrl, tostring(status or "?")), "DAEMON_ERROR", status)
   end

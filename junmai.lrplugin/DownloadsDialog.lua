@@ -11,6 +11,7 @@ local LrView = import "LrView"
 
 local DaemonClient = require "DaemonClient"
 local DaemonErrors = require "DaemonErrors"
+local DaemonSession = require "DaemonSession"
 local DownloadMonitor = require "DownloadMonitor"
 local Downloads = require "Downloads"
 local Log = require "Log"
@@ -142,6 +143,12 @@ end
 
 function DownloadsDialog.run(context, client)
   client = client or DaemonClient.fromPrefs()
+  -- Starts the daemon when it is not running (and warns once about an API mismatch).
+  local _, connectErr = DaemonSession.connect(client)
+  if connectErr then
+    LrDialogs.message(LOC "$$$/Junmai/Downloads/LoadFailed=Junmai cannot show the downloads.", DaemonErrors.describe(connectErr), "critical")
+    return "error"
+  end
   local props = LrBinding.makePropertyTable(context)
   props.canCancel = false
   props.canResume = false

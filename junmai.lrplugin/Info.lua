@@ -11,6 +11,10 @@ local menuItems = {
     title = LOC "$$$/Junmai/Menu/Downloads=AI Model Downloads…",
     file = "DownloadsMenuItem.lua",
   },
+  {
+    title = LOC "$$$/Junmai/Menu/EvaluateSelected=Evaluate Selected Photos with AI…",
+    file = "EvaluateSelectedMenuItem.lua",
+  },
 }
 
 return {
@@ -22,5 +26,14 @@ return {
   LrInitPlugin = "Init.lua",
   LrLibraryMenuItems = menuItems,
   LrExportMenuItems = menuItems,
+  -- The post-process action "Junmai AI Evaluation" in the export dialog.
+  LrExportFilterProvider = {
+    {
+      title = LOC "$$$/Junmai/Export/FilterTitle=Junmai AI Evaluation",
+      file = "EvaluationFilterProvider.lua",
+      id = "junmaiEvaluation",
+    },
+  },
+  LrShutdownApp = "Shutdown.lua",
   VERSION = { major = 0, minor = 1, revision = 0, build = 1, display = "0.1.0" },
 }

@@ -39,12 +39,27 @@ function PluginInfoProvider.refresh(props)
   end, "Junmai status check")
 end
 
+local function saveStart(props)
+  local prefs = LrPrefs.prefsForPlugin()
+  prefs.autoStartDaemon = props.autoStartDaemon ~= false
+  prefs.daemonStartCommand = props.daemonStartCommand or ""
+  prefs.evaluationsInFlight = Settings.inFlight(props.evaluationsInFlight)
+end
+
 local function save(props)
   local prefs = LrPrefs.prefsForPlugin()
   local url, urlError = Settings.normalizeUrl(props.daemonUrl)
   prefs.daemonUrl = url or props.daemonUrl
   prefs.token = props.token or ""
   props.urlError = urlError or ""
+  saveStart(props)
+end
+
+-- "Photos in evaluation at once": automatic (from the daemon) or a fixed number.
+function PluginInfoProvider.inFlightItems()
+  local items = { { title = LOC "$$$/Junmai/Manager/InFlightAuto=Automatic (as the daemon suggests)", value = "auto" } }
+  for n = 1, 4 do items[#items + 1] = { title = tostring(n), value = n } end
+  return items
 end
 
 -- Sets up the property table once, whichever of startDialog and sectionsForTopOfDialog comes first.
@@ -56,12 +71,19 @@ function PluginInfoProvider.prepare(props)
   props.daemonUrl = prefs.daemonUrl
   props.token = prefs.token
   props.urlError = ""
+  props.autoStartDaemon = prefs.autoStartDaemon ~= false
+  props.daemonStartCommand = prefs.daemonStartCommand or ""
+  props.evaluationsInFlight = Settings.inFlight(prefs.evaluationsInFlight) or "auto"
   local function changed()
     save(props)
     PluginInfoProvider.refresh(props)
   end
   props:addObserver("daemonUrl", changed)
   props:addObserver("token", changed)
+  local function startChanged() saveStart(props) end
+  props:addObserver("autoStartDaemon", startChanged)
+  props:addObserver("daemonStartCommand", startChanged)
+  props:addObserver("evaluationsInFlight", startChanged)
   PluginInfoProvider.refresh(props)
 end
 
@@ -114,6 +136,19 @@ function PluginInfoProvider.sectionsForTopOfDialog(f, props)
         label(f, LOC "$$$/Junmai/Manager/Token=Access token:"),
         f:password_field { value = bind "token", width_in_chars = 30, immediate = false },
         f:static_text { title = LOC "$$$/Junmai/Manager/TokenNote=Only needed when the daemon asks for one." },
+      },
+      f:row {
+        label(f, ""),
+        f:checkbox { title = LOC "$$$/Junmai/Manager/AutoStart=Start the daemon when it is not running", value = bind "autoStartDaemon" },
+      },
+      f:row {
+        label(f, LOC "$$$/Junmai/Manager/StartCommand=Start command:"),
+        f:edit_field { value = bind "daemonStartCommand", width_in_chars = 30, immediate = false, enabled = bind "autoStartDaemon" },
+        f:static_text { title = LOC "$$$/Junmai/Manager/StartCommandNote=Leave empty to use the Junmai login item (`junmai service install`)." },
+      },
+      f:row {
+        label(f, LOC "$$$/Junmai/Manager/InFlight=Photos in evaluation at once:"),
+        f:popup_menu { value = bind "evaluationsInFlight", items = PluginInfoProvider.inFlightItems() },
       },
       f:row {
         label(f, ""),

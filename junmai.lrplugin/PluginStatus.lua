@@ -3,6 +3,7 @@ The status lines of the Plug-in Manager section, from the daemon's health and cu
 Pure: takes the answers (or errors) and returns texts.
 ]]
 local DaemonErrors = require "DaemonErrors"
+local DaemonSession = require "DaemonSession"
 
 local PluginStatus = {}
 
@@ -29,6 +30,10 @@ function PluginStatus.describe(baseUrl, health, healthErr, current)
   local out = { daemonOk = true }
   out.daemonStatus = LOC("$$$/Junmai/Status/DaemonOk=Answering at ^1 — daemon version ^2 (API ^3).", baseUrl,
     tostring(health.daemon_version or "?"), tostring(health.api_version or "?"))
+  local theirs = tonumber(health.api_version)
+  if theirs and theirs ~= DaemonSession.API_VERSION then
+    out.daemonStatus = out.daemonStatus .. " " .. LOC("$$$/Junmai/Status/ApiMismatch=This plug-in expects API ^1: update the plug-in and the daemon together.", tostring(DaemonSession.API_VERSION))
+  end
   if health.database and health.database.ok == false then
     out.daemonStatus = out.daemonStatus .. " " .. LOC "$$$/Junmai/Status/DbProblem=Its database cannot be read; the daemon log has the details."
   end

@@ -217,8 +217,9 @@ function refine(err: unknown, model: string): unknown {
   return err;
 }
 
+/** Called once the failure's usage row is written, so a client knows not to report this photo again. */
 function withPhoto(err: AppError, model: string, photoId: string | null): AppError {
-  return new AppError(err.code, err.message, { ...(err.details ?? {}), model, ...(photoId !== null ? { photo_id: photoId } : {}) });
+  return new AppError(err.code, err.message, { ...(err.details ?? {}), model, usage_recorded: true, ...(photoId !== null ? { photo_id: photoId } : {}) });
 }
 
 function abortReason(signal: AbortSignal): unknown {

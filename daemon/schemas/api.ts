@@ -341,6 +341,7 @@ export const HealthResponse = z.object({
   daemon_version: z.string(),
   api_version: z.number(),
   ollama: z.object({ reachable: z.boolean(), url: z.string(), version: z.string().nullable(), error: z.string().nullable() }),
+  evaluation: z.object({ concurrency: z.number().int(), max_queue: z.number().int() }),
   database: z.object({ ok: z.boolean(), schema_version: z.number(), notice: z.string().nullable() }),
 });
 

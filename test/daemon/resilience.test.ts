@@ -23,6 +23,7 @@ describe('GET /api/health', () => {
     const h = HealthResponse.parse(r.body);
     expect(h).toMatchObject({ status: 'ok', api_version: 1, ollama: { reachable: true, url: t.emu.url }, database: { ok: true, schema_version: MIGRATIONS.length } });
     expect(h.daemon_version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(h.evaluation).toEqual({ concurrency: 1, max_queue: 64 });
     expect(h.ollama.version).toMatch(/^\d+\.\d+/);
   });
 });

@@ -90,6 +90,38 @@ describe("the SDK shim", function()
     assert.are.equal(2, #LrDialogs._all("confirm"))
   end)
 
+  it("runs shell commands only from a task, and lets specs answer them", function()
+    assert.has_error(function() LrTasks.execute("true") end)
+    local status
+    LrTasks.startAsyncTask(function() status = LrTasks.execute("exit 3") end)
+    assert.are.equal(3 * 256, status)
+    LrTasks._executeHook = function() return 0 end
+    LrTasks.startAsyncTask(function() status = LrTasks.execute("launchctl kickstart x") end)
+    assert.are.equal(0, status)
+    assert.are.same({ "exit 3", "launchctl kickstart x" }, LrTasks._executed)
+  end)
+
+  it("renders export sessions as small JPEGs, renaming same-named photos only when asked", function()
+    local Catalog = require "sdk.catalog"
+    local LrExportSession = sdk.import "LrExportSession"
+    local catalog = Catalog.new({ photos = { { fileName = "A.CR3" }, { fileName = "A.CR3", renderError = "gone" }, { fileName = "A.CR3" } } })
+    local dir = os.tmpname()
+    os.remove(dir)
+    assert(sdk.import("LrFileUtils").createAllDirectories(dir))
+    local session = LrExportSession({ photosToExport = catalog:getAllPhotos(), exportSettings = {
+      LR_export_destinationPathPrefix = dir, LR_collisionHandling = "rename" } })
+    local results = {}
+    for i, rendition in session:renditions() do
+      local ok, pathOrMessage = rendition:waitForRender()
+      results[i] = { ok, (string.gsub(pathOrMessage, "^.*/", "")) }
+    end
+    assert.are.same({ { true, "A.jpg" }, { false, "gone" }, { true, "A-3.jpg" } }, results)
+    local f = assert(io.open(dir .. "/A.jpg", "rb"))
+    assert.are.equal("\255\216\255", f:read(3))
+    f:close()
+    os.execute("rm -rf '" .. dir .. "'")
+  end)
+
   it("runs cleanup handlers of a function context, and rethrows", function()
     local cleaned = 0
     assert.has_error(function()

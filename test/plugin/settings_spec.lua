@@ -32,6 +32,25 @@ describe("Settings", function()
     assert.is_nil(s.urlError)
   end)
 
+  it("starts a missing daemon by default, with the login item unless a command is set", function()
+    local prefs = {}
+    Settings.applyDefaults(prefs)
+    local s = Settings.read(prefs)
+    assert.is_true(s.autoStart)
+    assert.is_nil(s.startCommand)
+    assert.is_nil(s.inFlight)
+    s = Settings.read({ autoStartDaemon = false, daemonStartCommand = "  open -a Junmai ", evaluationsInFlight = 3 })
+    assert.is_false(s.autoStart)
+    assert.are.equal("open -a Junmai", s.startCommand)
+    assert.are.equal(3, s.inFlight)
+  end)
+
+  it("takes photos in flight as a whole number from 1 to 8", function()
+    assert.are.equal(8, Settings.inFlight(20))
+    assert.are.equal(2, Settings.inFlight("2"))
+    for _, bad in ipairs({ 0, -1, 1.5, "auto", "x" }) do assert.is_nil(Settings.inFlight(bad), tostring(bad)) end
+  end)
+
   it("keeps a bad address with its error, so every request can say what is wrong", function()
     local s = Settings.read({ daemonUrl = "ftp://x", token = "abc" })
     assert.are.equal("abc", s.token)

@@ -75,7 +75,15 @@ function LrTasks.pcall(f, ...)
   end
 end
 
+-- Runs a shell command as Lightroom does (from a task only). Specs may set LrTasks._executeHook
+-- to answer instead of running it; every command is kept in LrTasks._executed.
+LrTasks._executed = {}
+LrTasks._executeHook = nil
+
 function LrTasks.execute(command)
+  if current == nil then error("LrTasks.execute: can only be called from within an async task", 2) end
+  LrTasks._executed[#LrTasks._executed + 1] = command
+  if LrTasks._executeHook then return LrTasks._executeHook(command) end
   return os.execute(command)
 end
 
@@ -111,6 +119,8 @@ function LrTasks._reset()
   current = nil
   LrTasks._errors = {}
   LrTasks._started = {}
+  LrTasks._executed = {}
+  LrTasks._executeHook = nil
 end
 
 return LrTasks

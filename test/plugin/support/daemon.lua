@@ -3,7 +3,8 @@ Starts real daemons for the end-to-end specs, from the repository root.
 
 Daemon.startWithEmulator(opts) runs test/support/serve-with-emulator.ts (a daemon plus the Ollama
 emulator). Its stdin is a FIFO this process holds open: if busted dies, the FIFO closes and the
-daemon stops by itself, so no run leaves one behind.
+daemon stops by itself, so no run leaves one behind. The same stdin takes commands: d.control{...}
+sends one (an emulator fault, a marker for malformed model output, a latency) and waits for its answer.
 
 Daemon.startAlone(opts) runs daemon/main.ts itself, against an Ollama address of our choosing
 (a closed port, for "Ollama is down"), optionally with JUNMAI_TOKEN.
@@ -49,7 +50,8 @@ function Daemon.startWithEmulator(opts)
   local args = ""
   if opts.installed then args = args .. " --installed " .. shellQuote(opts.installed) end
   if opts.bytesPerSecond then args = args .. " --bytes-per-second " .. tostring(opts.bytesPerSecond) end
-  local command = "cd " .. shellQuote(sdk.root) .. " && echo $$ && exec node --import tsx test/support/serve-with-emulator.ts" ..
+  local script = "test/support/serve-with-emulator.ts"
+  local command = "cd " .. shellQuote(sdk.root) .. " && echo $$ && exec node --import tsx " .. script ..
     args .. " <" .. shellQuote(fifo) .. " 2>" .. shellQuote(log)
   local pipe = assert(io.popen(command, "r"))
   local pid = tonumber(pipe:read("*l"))
@@ -67,6 +69,14 @@ function Daemon.startWithEmulator(opts)
   local ollamaUrl = string.match(ready, '"ollama_url":"([^"]+)"')
   assert(url, "unexpected first line from serve-with-emulator: " .. ready)
   local d = { url = url, ollamaUrl = ollamaUrl, pid = pid, log = log }
+  -- Sends one command (a Lua table, as JSON) to serve-with-emulator.ts and waits for its answer.
+  function d.control(order)
+    local Json = require "Json"
+    keepAlive:write(assert(Json.encode(order)), "\n")
+    keepAlive:flush()
+    local answer = pipe:read("*l")
+    assert(answer == '{"ok":true}', "the daemon refused the command: " .. tostring(answer))
+  end
   function d.stop()
     if d.stopped then return end
     d.stopped = true

@@ -1,0 +1,89 @@
+--[[
+The first contact of an action with the daemon: /api/health, starting the daemon when nothing
+answers at a local address (DaemonLauncher), and a warning, once per Lightroom session, when the
+daemon speaks another API version than this plug-in.
+
+connect(client, deps) returns the health answer, or nil and an error {message, code}.
+deps (all optional, the SDK's by default): settings (Settings.read), execute, sleep, clock,
+platform, startupLauncher, fileExists, LrDialogs, log.
+]]
+local DaemonLauncher = require "DaemonLauncher"
+
+local DaemonSession = {}
+
+-- The API this plug-in is written against (daemon/version.ts API_VERSION).
+DaemonSession.API_VERSION = 1
+
+local warned = {}
+
+-- A sentence when the daemon's API differs from ours, else nil.
+function DaemonSession.versionNote(health, baseUrl)
+  local theirs = type(health) == "table" and tonumber(health.api_version) or nil
+  if theirs == nil or theirs == DaemonSession.API_VERSION then return nil end
+  return LOC("$$$/Junmai/Version/Info=This plug-in speaks version ^1 of the daemon's API; the daemon at ^2 speaks version ^3. Some things may fail until both come from the same Junmai release: update the plug-in and the daemon together.",
+    tostring(DaemonSession.API_VERSION), tostring(baseUrl), tostring(theirs))
+end
+
+-- Warns once per session (and per daemon address and version). Returns true when it warned.
+function DaemonSession.checkVersion(health, baseUrl, dialogs)
+  local note = DaemonSession.versionNote(health, baseUrl)
+  if not note then return false end
+  local key = tostring(baseUrl) .. "#" .. tostring(health.api_version)
+  if warned[key] then return false end
+  warned[key] = true
+  dialogs.message(LOC "$$$/Junmai/Version/Title=The Junmai daemon and this plug-in do not match.", note, "warning")
+  return true
+end
+
+local function sdkDeps(deps)
+  deps = deps or {}
+  local out = {}
+  for k, v in pairs(deps) do out[k] = v end
+  if not out.settings then
+    local Settings = require "Settings"
+    out.settings = Settings.read(import("LrPrefs").prefsForPlugin())
+  end
+  local LrTasks = import "LrTasks"
+  out.execute = out.execute or LrTasks.execute
+  out.sleep = out.sleep or LrTasks.sleep
+  out.clock = out.clock or import("LrDate").currentTime
+  out.LrDialogs = out.LrDialogs or import "LrDialogs"
+  if out.platform == nil then
+    out.platform = (WIN_ENV and "win") or (MAC_ENV and "mac") or "other"
+  end
+  if out.platform == "win" and out.startupLauncher == nil then
+    local LrPathUtils = import "LrPathUtils"
+    local appData = LrPathUtils.getStandardFilePath("appData")
+    -- %APPDATA%\Microsoft\Windows\Start Menu\Programs\Startup\Junmai.cmd (daemon/service/windows.ts).
+    local path = appData
+    for _, part in ipairs({ "Microsoft", "Windows", "Start Menu", "Programs", "Startup", "Junmai.cmd" }) do
+      if path then path = LrPathUtils.child(path, part) end
+    end
+    out.startupLauncher = path
+  end
+  out.fileExists = out.fileExists or import("LrFileUtils").exists
+  return out
+end
+
+function DaemonSession.connect(client, deps)
+  deps = sdkDeps(deps)
+  local health, err = client:health()
+  if not health and err and err.code == "DAEMON_DOWN" and deps.settings.autoStart and DaemonLauncher.isLocal(client.baseUrl) then
+    health, err = DaemonLauncher.start({
+      client = client, execute = deps.execute, sleep = deps.sleep, clock = deps.clock,
+      platform = deps.platform, startCommand = deps.settings.startCommand,
+      startupLauncher = deps.startupLauncher, fileExists = deps.fileExists,
+      timeout = deps.timeout, interval = deps.interval, log = deps.log,
+    })
+  end
+  if not health then return nil, err end
+  DaemonSession.checkVersion(health, client.baseUrl, deps.LrDialogs)
+  return health
+end
+
+-- For specs: a new Lightroom session.
+function DaemonSession._reset()
+  warned = {}
+end
+
+return DaemonSession

@@ -1,0 +1,71 @@
+--[[
+The evaluation choices on screen: the export dialog's "Junmai AI Evaluation" section and the
+dialog of Evaluate Selected Photos show the same controls, bound to the keys of
+EvaluationOptions (an export's property table, or a copy of the plug-in's prefs).
+]]
+local LrView = import "LrView"
+
+local EvaluationOptions = require "EvaluationOptions"
+
+local EvaluationView = {}
+
+function EvaluationView.longEdgeItems()
+  local items = {}
+  for _, n in ipairs(EvaluationOptions.LONG_EDGES) do
+    items[#items + 1] = { title = LOC("$$$/Junmai/View/Pixels=^1 px", tostring(n)), value = n }
+  end
+  return items
+end
+
+-- Keeps props.junmai_synopsis (the section's one-line summary) up to date.
+function EvaluationView.watchSynopsis(props)
+  local function update() props.junmai_synopsis = EvaluationOptions.synopsis(props) end
+  for _, key in ipairs(EvaluationOptions.KEYS) do props:addObserver(key, update) end
+  update()
+end
+
+function EvaluationView.controls(f, props)
+  local bind = LrView.bind
+  local labelWidth = LrView.share "junmai_eval_label"
+  local function label(text)
+    return f:static_text { title = text, alignment = "right", width = labelWidth }
+  end
+  return f:column {
+    bind_to_object = props,
+    spacing = f:control_spacing(),
+    f:row {
+      label(LOC "$$$/Junmai/View/Write=Write:"),
+      f:checkbox { title = LOC "$$$/Junmai/View/Rating=Rating (stars)", value = bind "junmai_writeRating" },
+      f:checkbox { title = LOC "$$$/Junmai/View/Flag=Pick / reject flag", value = bind "junmai_writeFlag" },
+      f:checkbox { title = LOC "$$$/Junmai/View/Keywords=Keywords (under “Junmai AI”)", value = bind "junmai_writeKeywords" },
+      f:checkbox { title = LOC "$$$/Junmai/View/Caption=Caption", value = bind "junmai_writeCaption" },
+      f:checkbox { title = LOC "$$$/Junmai/View/Title=Title", value = bind "junmai_writeTitle" },
+    },
+    f:row {
+      label(""),
+      f:checkbox { title = LOC "$$$/Junmai/View/Overwrite=Replace values already set (otherwise a photo keeps its rating, flag, caption, title and Junmai keywords)", value = bind "junmai_overwrite" },
+    },
+    f:row {
+      label(LOC "$$$/Junmai/View/LongEdge=Image sent:"),
+      f:popup_menu { value = bind "junmai_longEdge", items = EvaluationView.longEdgeItems() },
+      f:static_text { title = LOC "$$$/Junmai/View/LongEdgeNote=on the long edge, as JPEG. An export larger than this keeps its own size; Junmai sends the model a smaller copy.", fill_horizontal = 1 },
+    },
+    f:row {
+      label(""),
+      f:checkbox { title = LOC "$$$/Junmai/View/UseCache=Use cached results (a photo already evaluated the same way is not sent to the model again)", value = bind "junmai_useCache" },
+    },
+  }
+end
+
+-- The export dialog's section (sectionForFilterInDialog).
+function EvaluationView.exportSection(f, props)
+  EvaluationOptions.applyDefaults(props)
+  EvaluationView.watchSynopsis(props)
+  return {
+    title = LOC "$$$/Junmai/Export/SectionTitle=Junmai AI Evaluation",
+    synopsis = LrView.bind { key = "junmai_synopsis", object = props },
+    EvaluationView.controls(f, props),
+  }
+end
+
+return EvaluationView

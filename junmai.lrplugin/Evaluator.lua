@@ -1,0 +1,114 @@
+--[[
+What the export filter and Evaluate Selected Photos share: reach the daemon (starting it if
+need be), decide how many photos to keep in flight, run EvaluationRun with Lightroom's catalog,
+tasks and a progress bar, and tell the photographer how it went. Call from an async task.
+
+args: functionContext, title (of the progress bar), source and total (see EvaluationRun),
+      options (EvaluationOptions.read), catalog, skipped (photos left out beforehand);
+      for specs also client, connect, dialogs.
+Returns EvaluationRun's report.
+]]
+local LrDate = import "LrDate"
+local LrDialogs = import "LrDialogs"
+local LrPrefs = import "LrPrefs"
+local LrProgressScope = import "LrProgressScope"
+local LrTasks = import "LrTasks"
+
+local DaemonClient = require "DaemonClient"
+local DaemonSession = require "DaemonSession"
+local EvaluationOptions = require "EvaluationOptions"
+local EvaluationReport = require "EvaluationReport"
+local EvaluationRun = require "EvaluationRun"
+local MetadataWriter = require "MetadataWriter"
+local Settings = require "Settings"
+local Log = require "Log"
+
+local Evaluator = {}
+
+Evaluator.DEFAULT_IN_FLIGHT = 2
+
+--[[
+Photos in flight: the plug-in's pref when set; else one more than the evaluations the daemon runs
+at once (health.evaluation.concurrency, when the daemon says), so one photo always waits ready in
+the daemon's queue; else 2.
+]]
+function Evaluator.concurrency(settings, health)
+  if settings and settings.inFlight then return settings.inFlight end
+  local e = type(health) == "table" and health.evaluation or nil
+  local c = type(e) == "table" and tonumber(e.concurrency) or nil
+  if c and c >= 1 then return math.min(math.floor(c) + 1, Settings.MAX_IN_FLIGHT) end
+  return Evaluator.DEFAULT_IN_FLIGHT
+end
+
+-- A photo's name for messages: its file name, and the copy name of a virtual copy.
+function Evaluator.photoName(photo)
+  local name = photo:getFormattedMetadata("fileName") or tostring(photo.localIdentifier)
+  local copy = photo:getFormattedMetadata("copyName")
+  if type(copy) == "string" and copy ~= "" then
+    name = LOC("$$$/Junmai/Evaluate/CopyName=^1 (^2)", name, copy)
+  end
+  return name
+end
+
+function Evaluator.isVideo(photo)
+  return photo:getRawMetadata("isVideo") == true
+end
+
+-- Finishes every item of the source as not done, without evaluating (the daemon cannot be reached).
+function Evaluator.drain(source, total, message)
+  local n = 0
+  while n < total do
+    local item = source.next()
+    if not item then break end
+    n = n + 1
+    LrTasks.pcall(item.finish, false, message)
+    if item.cleanup then LrTasks.pcall(item.cleanup) end
+  end
+  if source.close then LrTasks.pcall(source.close) end
+  return n
+end
+
+function Evaluator.run(args)
+  local dialogs = args.dialogs or LrDialogs
+  local settings = Settings.read(LrPrefs.prefsForPlugin())
+  local client = args.client or DaemonClient.fromPrefs()
+  local options = args.options or EvaluationOptions.read({})
+
+  if #options.fields == 0 then
+    local message = LOC "$$$/Junmai/Evaluate/NothingChosen=Nothing was chosen to write (rating, pick/reject, keywords, caption or title), so no photo was evaluated."
+    Evaluator.drain(args.source, args.total, message)
+    dialogs.message(LOC "$$$/Junmai/Evaluate/NothingChosenTitle=Junmai had nothing to do.", message, "info")
+    return { total = args.total, evaluated = 0, failed = {}, notEvaluated = args.total, nothingChosen = true }
+  end
+
+  local health, err = (args.connect or DaemonSession.connect)(client)
+  if not health then
+    local report = { total = args.total, evaluated = 0, failed = {}, skipped = 0, stopped = err, written = {} }
+    report.notEvaluated = Evaluator.drain(args.source, args.total, EvaluationRun.stoppedMessage(err))
+    EvaluationReport.show(dialogs, report)
+    return report
+  end
+
+  local scope = LrProgressScope({ title = args.title, functionContext = args.functionContext })
+  scope:setCancelable(true)
+  local writer = MetadataWriter.new({ catalog = args.catalog, options = options, pcall = LrTasks.pcall, log = Log })
+  local concurrency = Evaluator.concurrency(settings, health)
+  Log:info(string.format("evaluation of %d photos, %d in flight, fields %s", args.total, concurrency, table.concat(options.fields, ",")))
+  local ok, report = LrTasks.pcall(EvaluationRun.run, {
+    client = client, writer = writer, clock = LrDate.currentTime, sleep = LrTasks.sleep,
+    startTask = LrTasks.startAsyncTask, pcall = LrTasks.pcall, progress = scope, log = Log,
+  }, args.source, {
+    total = args.total, concurrency = concurrency,
+    request = function(path, item) return EvaluationOptions.requestBody(options, path, item.photoId) end,
+  })
+  scope:done()
+  if not ok then error(report, 0) end
+  -- Photos left out before the run (videos in a selection) count as skipped too.
+  report.skipped = (report.skipped or 0) + (args.skipped or 0)
+  for _, f in ipairs(report.failed) do Log:warn("not evaluated: " .. tostring(f.name) .. ": " .. tostring(f.message)) end
+  if report.stopped then Log:warn("evaluation stopped: " .. tostring(report.stopped.message)) end
+  EvaluationReport.show(dialogs, report)
+  return report
+end
+
+return Evaluator

@@ -1,0 +1,278 @@
+--[[
+Starting the daemon (DaemonLauncher, DaemonSession): every branch with fakes, then once for real
+— a "launcher" that starts daemon/main.ts in the background, and the real health poll.
+]]
+local sdk = require "sdk"
+local Daemon = require "support.daemon"
+local DaemonLauncher = require "DaemonLauncher"
+local DaemonSession = require "DaemonSession"
+local DaemonClient = require "DaemonClient"
+local DaemonErrors = require "DaemonErrors"
+
+local LrTasks = sdk.import "LrTasks"
+local LrDialogs = sdk.import "LrDialogs"
+local LrPrefs = sdk.import "LrPrefs"
+
+local URL = "http://127.0.0.1:5100"
+local HEALTH = { success = true, status = "ok", api_version = 1, daemon_version = "0.1.0" }
+
+-- A client whose health answers come from a list: "down", "busy" (not Junmai), "timeout", a table (an answer).
+local function fakeClient(answers, baseUrl)
+  local c = { baseUrl = baseUrl or URL, calls = 0 }
+  function c.health(self)
+    self.calls = self.calls + 1
+    local a = answers[math.min(self.calls, #answers)]
+    if a == "down" then return nil, DaemonErrors.notRunning(self.baseUrl) end
+    if a == "busy" then return nil, { code = "BAD_RESPONSE", message = "not Junmai" } end
+    if a == "timeout" then return nil, { code = "DAEMON_TIMEOUT", message = "slow" } end
+    if a == "unauthorized" then return nil, { code = "UNAUTHORIZED", message = "This request needs the Junmai access token." } end
+    return a
+  end
+  return c
+end
+
+-- Fake machine: execute answers from `codes` by command kind, a clock that sleeps advance.
+local function machine(codes)
+  local m = { executed = {}, slept = 0, now = 100 }
+  function m.execute(command)
+    m.executed[#m.executed + 1] = command
+    for pattern, code in pairs(codes or {}) do
+      if string.find(command, pattern, 1, true) then return code end
+    end
+    return 0
+  end
+  function m.sleep(seconds) m.slept = m.slept + seconds; m.now = m.now + seconds end
+  function m.clock() return m.now end
+  return m
+end
+
+local function start(client, m, extra)
+  local deps = { client = client, execute = m.execute, sleep = m.sleep, clock = m.clock, platform = "mac" }
+  for k, v in pairs(extra or {}) do deps[k] = v end
+  return DaemonLauncher.start(deps)
+end
+
+describe("DaemonLauncher", function()
+  it("starts only a daemon on this computer", function()
+    for _, url in ipairs({ "http://127.0.0.1:5100", "http://localhost:6000", "http://[::1]:5100", "https://127.0.0.2" }) do
+      assert.is_true(DaemonLauncher.isLocal(url), url)
+    end
+    for _, url in ipairs({ "http://studio.local:5100", "http://192.168.1.20:5100", "http://127.0.0.1.example.com", "nonsense" }) do
+      assert.is_false(DaemonLauncher.isLocal(url), url)
+    end
+  end)
+
+  it("uses the login item the daemon installs: launchd, the scheduled task, the Startup launcher", function()
+    assert.are.same({ { command = "launchctl kickstart gui/$(id -u)/com.junmai.autodev", kind = "launchd" } },
+      DaemonLauncher.commands({ platform = "mac" }))
+    assert.are.same({ { command = "schtasks /Run /TN Junmai", kind = "task" } }, DaemonLauncher.commands({ platform = "win" }))
+    local startup = "C:\\Users\\Ann\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\Junmai.cmd"
+    assert.are.same({
+      { command = "schtasks /Run /TN Junmai", kind = "task" },
+      { command = '""' .. startup .. '""', kind = "startup" },
+    }, DaemonLauncher.commands({ platform = "win", startupLauncher = startup, fileExists = function() return "file" end }))
+    assert.are.same({}, DaemonLauncher.commands({ platform = "other" }))
+    assert.are.same({ { command = "my-start", kind = "custom" } }, DaemonLauncher.commands({ platform = "mac", startCommand = "my-start" }))
+  end)
+
+  it("reads exit codes as system() reports them", function()
+    assert.are.equal(0, DaemonLauncher.exitCode(0))
+    assert.are.equal(113, DaemonLauncher.exitCode(113 * 256))
+    assert.are.equal(1, DaemonLauncher.exitCode(1))
+    assert.are.equal(0, DaemonLauncher.exitCode(true))
+    assert.are.equal(-1, DaemonLauncher.exitCode(nil))
+  end)
+
+  it("runs the launcher, then asks every half second until the daemon answers", function()
+    local client = fakeClient({ "down", "down", "down", HEALTH })
+    local m = machine()
+    local health, kind = start(client, m)
+    assert.are.equal(HEALTH, health)
+    assert.are.equal("launchd", kind)
+    assert.are.same({ "launchctl kickstart gui/$(id -u)/com.junmai.autodev" }, m.executed)
+    assert.are.equal(4, client.calls)
+    assert.are.equal(2, m.slept)
+  end)
+
+  it("keeps asking while the daemon is still slow to answer", function()
+    local health = start(fakeClient({ "timeout", HEALTH }), machine())
+    assert.are.equal(HEALTH, health)
+  end)
+
+  it("says how to install the login item when there is none (macOS)", function()
+    local m = machine({ launchctl = 113 * 256 })
+    local client = fakeClient({ "down" })
+    local health, err = start(client, m)
+    assert.is_nil(health)
+    assert.are.equal("DAEMON_NOT_INSTALLED", err.code)
+    assert.are.equal("Lightroom could not start the Junmai daemon at " .. URL .. ": it is not installed as a login item. " ..
+      "Install it once with `bash scripts/service-install.sh` in the Junmai folder (or `junmai service install`), or start it with `npm start`.", err.message)
+    assert.are.equal(0, client.calls)
+  end)
+
+  it("falls back to the Startup launcher on Windows, and names the PowerShell script when neither is there", function()
+    local startup = "C:\\Startup\\Junmai.cmd"
+    local m = machine({ schtasks = 1 })
+    local health, kind = start(fakeClient({ HEALTH }), m, { platform = "win", startupLauncher = startup, fileExists = function() return "file" end })
+    assert.are.equal(HEALTH, health)
+    assert.are.equal("startup", kind)
+    assert.are.same({ "schtasks /Run /TN Junmai", '""C:\\Startup\\Junmai.cmd""' }, m.executed)
+
+    local _, err = start(fakeClient({ "down" }), machine({ schtasks = 1 }), { platform = "win", fileExists = function() return false end })
+    assert.are.equal("DAEMON_NOT_INSTALLED", err.code)
+    assert.matches("`powershell -ExecutionPolicy Bypass -File scripts\\service.ps1`", err.message, 1, true)
+  end)
+
+  it("names a configured start command that failed, with its exit code", function()
+    local _, err = start(fakeClient({ "down" }), machine({ ["my-start"] = 2 * 256 }), { startCommand = "my-start --now" })
+    assert.are.equal("DAEMON_START_FAILED", err.code)
+    assert.are.equal("The Junmai daemon is not running at " .. URL .. ", and its start command (set in File › Plug-in Manager › Junmai AutoDev) failed with exit code 2: my-start --now", err.message)
+  end)
+
+  it("says where to set a command on a system without a login item", function()
+    local _, err = start(fakeClient({ "down" }), machine(), { platform = "other" })
+    assert.are.equal("The Junmai daemon is not running at " .. URL .. ". Start it with `npm start`, or enter the command that starts it in File › Plug-in Manager › Junmai AutoDev.", err.message)
+  end)
+
+  it("gives up after the deadline and says where to look", function()
+    local client = fakeClient({ "down" })
+    local m = machine()
+    local _, err = start(client, m, { timeout = 15 })
+    assert.are.equal("DAEMON_START_TIMEOUT", err.code)
+    assert.are.equal("Lightroom started the Junmai daemon, but it did not answer at " .. URL .. " within 15 s. `junmai logs` shows why it stopped — most often its port is used by another program, or a setting it refuses.", err.message)
+    assert.are.equal(30, client.calls)
+    assert.are.equal(15, m.slept)
+  end)
+
+  it("recognises the port taken by another program", function()
+    local _, err = start(fakeClient({ "busy" }), machine())
+    assert.are.equal("PORT_BUSY", err.code)
+    assert.are.equal("Something other than Junmai answers at " .. URL .. ": the daemon's port is used by another program. Quit that program, or give the daemon another port (JUNMAI_PORT) and enter its address in the Plug-in Manager.", err.message)
+  end)
+
+  it("passes on a daemon that answers but wants a token", function()
+    local _, err = start(fakeClient({ "unauthorized" }), machine())
+    assert.are.equal("UNAUTHORIZED", err.code)
+  end)
+end)
+
+describe("DaemonSession", function()
+  before_each(function()
+    sdk.reset()
+    DaemonSession._reset()
+  end)
+
+  local function connect(client, m, settings)
+    local deps = { execute = m.execute, sleep = m.sleep, clock = m.clock, platform = "mac", LrDialogs = LrDialogs,
+      settings = settings or { autoStart = true } }
+    return DaemonSession.connect(client, deps)
+  end
+
+  it("leaves a running daemon alone", function()
+    local m = machine()
+    assert.are.equal(HEALTH, connect(fakeClient({ HEALTH }), m))
+    assert.are.same({}, m.executed)
+  end)
+
+  it("starts a local daemon that is not running", function()
+    local m = machine()
+    assert.are.equal(HEALTH, connect(fakeClient({ "down", HEALTH }), m))
+    assert.are.equal(1, #m.executed)
+  end)
+
+  it("does not start one when told not to, nor one on another computer", function()
+    local m = machine()
+    local _, err = connect(fakeClient({ "down" }), m, { autoStart = false })
+    assert.are.equal("DAEMON_DOWN", err.code)
+    _, err = connect(fakeClient({ "down" }, "http://studio.local:5100"), m)
+    assert.are.equal("DAEMON_DOWN", err.code)
+    assert.are.same({}, m.executed)
+  end)
+
+  it("runs the start command from the prefs", function()
+    local m = machine()
+    connect(fakeClient({ "down", HEALTH }), m, { autoStart = true, startCommand = "open -a Junmai" })
+    assert.are.same({ "open -a Junmai" }, m.executed)
+  end)
+
+  it("warns once per session when the daemon speaks another API version", function()
+    local other = { success = true, api_version = 2 }
+    local m = machine()
+    assert.are.equal(other, connect(fakeClient({ other }), m))
+    connect(fakeClient({ other }), m)
+    local shown = LrDialogs._all("message")
+    assert.are.equal(1, #shown)
+    assert.are.equal("The Junmai daemon and this plug-in do not match.", shown[1].message)
+    assert.are.equal("This plug-in speaks version 1 of the daemon's API; the daemon at " .. URL .. " speaks version 2. " ..
+      "Some things may fail until both come from the same Junmai release: update the plug-in and the daemon together.", shown[1].info)
+    assert.are.equal("warning", shown[1].style)
+    connect(fakeClient({ HEALTH }), m)
+    assert.are.equal(1, #LrDialogs._all("message"))
+  end)
+
+  it("shows the mismatch in the Plug-in Manager's status too", function()
+    local PluginStatus = require "PluginStatus"
+    local status = PluginStatus.describe(URL, { api_version = 2, daemon_version = "0.2.0", ollama = { reachable = true } })
+    assert.are.equal("Answering at " .. URL .. " — daemon version 0.2.0 (API 2). This plug-in expects API 1: update the plug-in and the daemon together.", status.daemonStatus)
+  end)
+end)
+
+describe("starting a real daemon", function()
+  local port, dataDir, pidFile, logFile
+
+  local function shellQuote(s)
+    return "'" .. string.gsub(s, "'", "'\\''") .. "'"
+  end
+
+  before_each(function()
+    sdk.reset()
+    DaemonSession._reset()
+    port = Daemon.freePort()
+    local base = os.tmpname()
+    os.remove(base)
+    dataDir, pidFile, logFile = base .. ".data", base .. ".pid", base .. ".log"
+  end)
+
+  after_each(function()
+    local f = io.open(pidFile, "r")
+    if f then
+      local pid = tonumber(f:read("*l"))
+      f:close()
+      if pid then os.execute("kill " .. pid .. " 2>/dev/null") end
+      os.remove(pidFile)
+    end
+    os.execute("rm -rf " .. shellQuote(dataDir))
+    os.remove(logFile)
+  end)
+
+  it("runs the configured command, polls /api/health, and answers once the daemon is up", function()
+    -- What a login item does: start the daemon in the background and return at once.
+    local command = "cd " .. shellQuote(sdk.root) .. " && (JUNMAI_PORT=" .. port .. " JUNMAI_HOST=127.0.0.1 JUNMAI_DATA_DIR=" .. shellQuote(dataDir) ..
+      " OLLAMA_HOST=http://127.0.0.1:" .. Daemon.freePort() .. " JUNMAI_LOG_LEVEL=warn exec node --import tsx daemon/main.ts </dev/null >" ..
+      shellQuote(logFile) .. " 2>&1 & echo $! > " .. shellQuote(pidFile) .. ")"
+    local prefs = LrPrefs.prefsForPlugin()
+    prefs.daemonUrl = "http://127.0.0.1:" .. port
+    prefs.daemonStartCommand = command
+    local health, err
+    LrTasks.startAsyncTask(function()
+      health, err = DaemonSession.connect(DaemonClient.fromPrefs(), { timeout = 30 })
+    end, "connect")
+    assert.is_true(sdk.runTasks({ timeout = 40 }))
+    assert.is_nil(err and err.message)
+    assert.are.equal(1, health.api_version)
+    assert.are.same({ command }, LrTasks._executed)
+    assert.are.same({}, LrDialogs._all("message"))
+  end)
+
+  it("says so when the configured command fails", function()
+    local prefs = LrPrefs.prefsForPlugin()
+    prefs.daemonUrl = "http://127.0.0.1:" .. port
+    prefs.daemonStartCommand = "exit 3"
+    local health, err
+    LrTasks.startAsyncTask(function() health, err = DaemonSession.connect(DaemonClient.fromPrefs()) end, "connect")
+    assert.is_true(sdk.runTasks({ timeout = 10 }))
+    assert.is_nil(health)
+    assert.are.equal("DAEMON_START_FAILED", err.code)
+    assert.matches("failed with exit code 3: exit 3$", err.message)
+  end)
+end)

@@ -1,0 +1,467 @@
+--[[
+Photo evaluation end to end: the export filter and Evaluate Selected Photos, through the SDK
+shim (a strict fake catalog, fake export renditions that write real small JPEGs), against a real
+daemon and the Ollama emulator (test/plugin/support/serve-with-faults.ts, so Ollama can fail on
+cue). Scenarios build on each other, in order, on one daemon; after each, the photos carry
+exactly the writes that succeeded and the daemon's statistics count what happened.
+]]
+local sdk = require "sdk"
+local Daemon = require "support.daemon"
+local FilterContext = require "support.export"
+local Ui = require "support.ui"
+local Catalog = require "sdk.catalog"
+
+local LrApplication = sdk.import "LrApplication"
+local LrDialogs = sdk.import "LrDialogs"
+local LrExportSession = sdk.import "LrExportSession"
+local LrFileUtils = sdk.import "LrFileUtils"
+local LrHttp = sdk.import "LrHttp"
+local LrPrefs = sdk.import "LrPrefs"
+local LrProgressScope = sdk.import "LrProgressScope"
+local LrTasks = sdk.import "LrTasks"
+
+local MODEL = "gemma3:4b"
+
+describe("photo evaluation with a running daemon", function()
+  local daemon, client, folder
+  local provider, DaemonClient, DaemonSession, EvaluateSelected, Json
+
+  setup(function()
+    daemon = Daemon.startWithEmulator({ installed = "gemma3:4b,llama3.1:8b" })
+    DaemonClient = require "DaemonClient"
+    DaemonSession = require "DaemonSession"
+    EvaluateSelected = require "EvaluateSelected"
+    Json = require "Json"
+    provider = dofile(sdk.pluginPath .. "/EvaluationFilterProvider.lua")
+  end)
+
+  teardown(function()
+    if daemon then daemon.stop() end
+  end)
+
+  before_each(function()
+    sdk.reset()
+    DaemonSession._reset()
+    LrPrefs.prefsForPlugin().daemonUrl = daemon.url
+    -- No spec here should need to start a daemon; make sure none tries to.
+    LrTasks._executeHook = function(command) error("unexpected command: " .. command) end
+    client = DaemonClient.fromPrefs()
+    folder = os.tmpname()
+    os.remove(folder)
+    assert(LrFileUtils.createAllDirectories(folder))
+  end)
+
+  after_each(function()
+    os.execute("rm -rf '" .. folder .. "'")
+  end)
+
+  local function call(fn) return Ui.call(fn) end
+
+  local function stats(model)
+    local answer = assert(call(function() return client:statistics(model or MODEL) end))
+    return answer.statistics[model or MODEL] or { count = 0, successes = 0, failures = 0, cache_hits = 0 }
+  end
+
+  local function requests(path)
+    local out = {}
+    for _, r in ipairs(LrHttp._requests) do
+      if string.find(r.url, path, 1, true) then out[#out + 1] = r end
+    end
+    return out
+  end
+
+  local function evaluateBodies()
+    local out = {}
+    for _, r in ipairs(requests("/api/evaluate")) do out[#out + 1] = Json.decode(r.body) end
+    return out
+  end
+
+  -- The rating in the last evaluation answer.
+  local function evaluatedRating()
+    local list = requests("/api/evaluate")
+    return Json.decode(list[#list].response).result.rating
+  end
+
+  local function usageRecords()
+    local out = {}
+    for _, r in ipairs(requests("/api/model/usage")) do
+      assert.are.equal(200, r.status)
+      for _, rec in ipairs(Json.decode(r.body)) do out[#out + 1] = rec end
+    end
+    return out
+  end
+
+  -- Exports `photos` with our filter: settings are the export's (and our section's) settings.
+  local function export(photos, settings, onRender)
+    local ctx = FilterContext.new({ photos = photos, settings = settings or {}, folder = folder, onRender = onRender })
+    Ui.run(function(context) provider.postProcessRenderedPhotos(context, ctx) end, { timeout = 30 })
+    return ctx
+  end
+
+  local function newCatalog(specs)
+    local catalog = Catalog.new({ photos = specs })
+    LrApplication._setCatalog(catalog)
+    return catalog, catalog:getAllPhotos()
+  end
+
+  local BIG_JPEG = { LR_format = "JPEG", LR_size_doConstrain = true, LR_size_resizeType = "longEdge", LR_size_maxWidth = 2048, LR_size_maxHeight = 2048, LR_size_units = "pixels" }
+  local SMALL_JPEG = { LR_format = "JPEG", LR_size_doConstrain = true, LR_size_resizeType = "longEdge", LR_size_maxWidth = 1024, LR_size_maxHeight = 1024, LR_size_units = "pixels" }
+
+  local function with(base, extra)
+    local t = {}
+    for k, v in pairs(base) do t[k] = v end
+    for k, v in pairs(extra or {}) do t[k] = v end
+    return t
+  end
+
+  it("needs a vision model chosen first", function()
+    local answer = call(function() return client:switchModel(MODEL) end)
+    assert.are.equal(MODEL, answer.current_model)
+  end)
+
+  describe("the export filter", function()
+    it("has a section with what to write, replacing, the image size and the cache", function()
+      local LrBinding = sdk.import "LrBinding"
+      local LrView = sdk.import "LrView"
+      local props = LrBinding.makePropertyTable()
+      local section = provider.sectionForFilterInDialog(LrView.osFactory(), props)
+      assert.are.equal("Junmai AI Evaluation", section.title)
+      local titles = {}
+      for _, node in ipairs(LrView._findAll(section, { _type = "checkbox" })) do titles[#titles + 1] = LrView._get(node, "title") end
+      assert.are.same({ "Rating (stars)", "Pick / reject flag", "Keywords (under “Junmai AI”)", "Caption", "Title",
+        "Replace values already set (otherwise a photo keeps its rating, flag, caption, title and Junmai keywords)",
+        "Use cached results (a photo already evaluated the same way is not sent to the model again)" }, titles)
+      local popup = Ui.find(section, { _type = "popup_menu" })
+      assert.are.equal(1024, LrView._get(popup, "value"))
+      assert.are.equal("Writes rating, pick/reject, keywords, caption, title where not set yet", props.junmai_synopsis)
+      LrView._set(Ui.find(section, function(n) return n._type == "checkbox" and LrView._get(n, "title") == "Title" end), false)
+      assert.are.equal("Writes rating, pick/reject, keywords, caption where not set yet", props.junmai_synopsis)
+      assert.are.equal(8, #provider.exportPresetFields)
+    end)
+
+    it("evaluates every photo and writes the answers, keeping what the photographer set", function()
+      local before = stats()
+      local _, photos = newCatalog({
+        { fileName = "DSC_0001.NEF" },
+        { fileName = "DSC_0002.NEF", rating = 3, caption = "Grandma's garden", keywords = { "travel" } },
+        { fileName = "CLIP_0003.MOV", isVideo = true },
+        { fileName = "DSC_0004.NEF", pickStatus = -1 },
+        { fileName = "DSC_0001.NEF", copyName = "Copy 1" },
+      })
+      local ctx = export(photos, BIG_JPEG)
+
+      -- Every rendition marked once, by the filter, as done.
+      for i, mark in ipairs(ctx._marks()) do
+        assert.are.same({ ok = true }, mark, "rendition " .. i)
+      end
+      -- The export renders larger than 1024 px: Junmai rendered its own JPEGs, renaming the same-named copy.
+      assert.are.equal(1, #LrExportSession._sessions)
+      local session = LrExportSession._sessions[1]
+      local own = session.exportSettings
+      assert.are.same({ "JPEG", "longEdge", 1024, 1024, "rename", "specificFolder" },
+        { own.LR_format, own.LR_size_resizeType, own.LR_size_maxWidth, own.LR_size_maxHeight, own.LR_collisionHandling, own.LR_export_destinationType })
+      assert.are.equal(4, #session.photosToExport)
+      local bodies = evaluateBodies()
+      assert.are.equal(4, #bodies)
+      local paths = {}
+      for i, b in ipairs(bodies) do
+        assert.are.equal(session._rendered[i], b.image_path)
+        paths[b.image_path] = true
+        assert.are.same({ "rating", "flag", "keywords", "caption", "title" }, b.fields)
+        assert.is_nil(b.options)
+      end
+      assert.are.same({ tostring(photos[1].localIdentifier), tostring(photos[2].localIdentifier), tostring(photos[4].localIdentifier), tostring(photos[5].localIdentifier) },
+        { bodies[1].photo_id, bodies[2].photo_id, bodies[3].photo_id, bodies[4].photo_id })
+      local count = 0
+      for _ in pairs(paths) do count = count + 1 end
+      assert.are.equal(4, count)
+      -- Nothing of Junmai's own renders is left.
+      assert.is_false(LrFileUtils.exists(own.LR_export_destinationPathPrefix))
+
+      -- Photo 1: everything written, keywords under "Junmai AI".
+      local p1 = photos[1]
+      local rating = p1:getRawMetadata("rating")
+      assert.is_true(rating >= 1 and rating <= 5)
+      local keys = {}
+      for _, c in ipairs(p1:_callsOf("setRawMetadata")) do keys[#keys + 1] = c.key end
+      local expected = { "rating", "caption", "title" }
+      if p1:getRawMetadata("pickStatus") ~= 0 then expected = { "rating", "pickStatus", "caption", "title" } end
+      assert.are.same(expected, keys)
+      assert.is_true(#p1:getFormattedMetadata("caption") > 0)
+      assert.is_true(#p1:getFormattedMetadata("title") > 0)
+      assert.is_true(#p1:_keywordPaths() >= 1)
+      for _, path in ipairs(p1:_keywordPaths()) do assert.matches("^Junmai AI/", path) end
+      -- Photo 2: its rating, caption and own keyword stay.
+      local p2 = photos[2]
+      assert.are.equal(3, p2:getRawMetadata("rating"))
+      assert.are.equal("Grandma's garden", p2:getFormattedMetadata("caption"))
+      assert.are.same({}, (function()
+        local bad = {}
+        for _, c in ipairs(p2:_callsOf("setRawMetadata")) do
+          if c.key == "rating" or c.key == "caption" then bad[#bad + 1] = c.key end
+        end
+        return bad
+      end)())
+      local hasTravel = false
+      for _, path in ipairs(p2:_keywordPaths()) do if path == "travel" then hasTravel = true end end
+      assert.is_true(hasTravel)
+      -- The video: untouched. Photo 4: its reject stays.
+      assert.are.same({}, photos[3]._calls)
+      assert.are.equal(-1, photos[4]:getRawMetadata("pickStatus"))
+      for _, c in ipairs(photos[4]:_callsOf("setRawMetadata")) do assert.are_not.equal("pickStatus", c.key) end
+
+      -- One bezel, and usage with the plug-in's own times, filled into the daemon's rows.
+      local bezel = LrDialogs._last("bezel")
+      assert.matches("^Junmai evaluated 4 photos%. Written: ratings on 3 photos", bezel.message)
+      assert.matches("Videos are not evaluated: 1 skipped.", bezel.message, 1, true)
+      assert.is_nil(LrDialogs._last("message"))
+      local records = usageRecords()
+      assert.are.equal(4, #records)
+      for _, r in ipairs(records) do
+        assert.are.equal(MODEL, r.model)
+        assert.is_true(r.success)
+        assert.is_true(r.client_ms >= 0)
+      end
+      local after = stats()
+      assert.are.equal(before.count + 4, after.count)
+      assert.are.equal(before.successes + 4, after.successes)
+      assert.is_number(after.mean_client_ms)
+    end)
+
+    it("sends the export's own file when it is a JPEG within the long edge, and uses the cache", function()
+      local before = stats()
+      local _, photos = newCatalog({ { jpeg = "same-1" }, { jpeg = "same-2" } })
+      local ctx = export(photos, SMALL_JPEG)
+      assert.are.equal(0, #LrExportSession._sessions)
+      local bodies = evaluateBodies()
+      assert.are.equal(ctx.renditionsToSatisfy[1].destinationPath, bodies[1].image_path)
+      assert.are.equal(ctx.renditionsToSatisfy[2].destinationPath, bodies[2].image_path)
+      local mid = stats()
+      assert.are.equal(before.count + 2, mid.count)
+
+      -- The same images again: answered from the daemon's cache; with the cache off, by the model.
+      sdk.reset()
+      LrPrefs.prefsForPlugin().daemonUrl = daemon.url
+      local _, again = newCatalog({ { jpeg = "same-1" }, { jpeg = "same-2" } })
+      export(again, SMALL_JPEG)
+      local cached = stats()
+      assert.are.equal(mid.cache_hits + 2, cached.cache_hits)
+      assert.is_true(again[1]:getRawMetadata("rating") >= 1)
+
+      sdk.reset()
+      LrPrefs.prefsForPlugin().daemonUrl = daemon.url
+      local _, third = newCatalog({ { jpeg = "same-1" } })
+      export(third, with(SMALL_JPEG, { junmai_useCache = false }))
+      assert.are.same({ cache = false }, evaluateBodies()[1].options)
+      assert.are.equal(cached.cache_hits, stats().cache_hits)
+    end)
+
+    it("goes on when Ollama fails one photo halfway, and names it at the end", function()
+      local before = stats()
+      local _, photos = newCatalog({ {}, {}, {}, { fileName = "DSC_0404.NEF" }, {}, {} })
+      local ctx = export(photos, SMALL_JPEG, function(i)
+        if i == 4 then
+          daemon.control({ fault = { route = "chat", fault = { kind = "status", status = 500, error = "model runner has unexpectedly stopped", times = 1 } } })
+        end
+      end)
+      local marks = ctx._marks()
+      for i = 1, 6 do
+        if i == 4 then
+          assert.is_false(marks[i].ok)
+          assert.is_string(marks[i].message)
+        else
+          assert.are.same({ ok = true }, marks[i], "rendition " .. i)
+        end
+      end
+      assert.are.same({}, photos[4]._calls)
+      for i = 1, 6 do
+        if i ~= 4 then assert.is_true(#photos[i]:_callsOf("setRawMetadata") > 0) end
+      end
+      local shown = LrDialogs._last("message")
+      assert.are.equal("Junmai could not evaluate 1 photo.", shown.message)
+      assert.are.equal("warning", shown.style)
+      assert.matches("5 photos evaluated, 1 photo could not be:\nDSC_0404.NEF: " .. marks[4].message:gsub("%p", "%%%0"), shown.info)
+      local after = stats()
+      assert.are.equal(before.count + 6, after.count)
+      assert.are.equal(before.successes + 5, after.successes)
+      assert.are.equal(before.failures + 1, after.failures)
+      -- The failure's row got the plug-in's time too, instead of a second row.
+      assert.are.equal(6, #usageRecords())
+    end)
+
+    it("names a photo the model could not describe, and writes the others", function()
+      daemon.control({ malformedMarker = "junmai-malformed" })
+      local before = stats()
+      local _, photos = newCatalog({ { jpeg = "fine-a" }, { fileName = "ODD.JPG", jpeg = "junmai-malformed photo" }, { jpeg = "fine-b" } })
+      local ctx = export(photos, SMALL_JPEG)
+      daemon.control({ malformedMarker = Json.null })
+      local marks = ctx._marks()
+      assert.is_true(marks[1].ok and marks[3].ok)
+      assert.is_false(marks[2].ok)
+      assert.matches("did not give a usable evaluation in 2 attempts", marks[2].message, 1, true)
+      assert.are.same({}, photos[2]._calls)
+      local shown = LrDialogs._last("message")
+      assert.matches("ODD.JPG: " .. MODEL .. " did not give a usable evaluation", shown.info, 1, true)
+      local after = stats()
+      assert.are.equal(before.failures + 1, after.failures)
+      assert.are.equal(before.successes + 2, after.successes)
+    end)
+
+    it("stops when cancelled halfway: the photos done are written, the rest left alone", function()
+      local before = stats()
+      local _, photos = newCatalog({ {}, {}, {}, {}, {} })
+      local ctx = export(photos, SMALL_JPEG, function(i)
+        if i == 3 then LrProgressScope._scopes[#LrProgressScope._scopes]:cancel() end
+      end)
+      local marks = ctx._marks()
+      assert.are.same({ ok = true }, marks[1])
+      assert.are.same({ ok = true }, marks[2])
+      for i = 3, 5 do
+        assert.are.same({ ok = false, message = "The evaluation was cancelled before this photo." }, marks[i], "rendition " .. i)
+        assert.are.same({}, photos[i]._calls)
+      end
+      assert.are.equal(2, #evaluateBodies())
+      local shown = LrDialogs._last("message")
+      assert.are.equal("Evaluation cancelled.", shown.message)
+      assert.matches("^2 photos evaluated and written; 3 photos left as they were%.", shown.info)
+      assert.is_true(LrProgressScope._scopes[#LrProgressScope._scopes].finished)
+      assert.are.equal(before.count + 2, stats().count)
+    end)
+
+    it("stops with one message when Ollama goes away halfway, keeping what was written", function()
+      local before = stats()
+      local _, photos = newCatalog({ {}, {}, {}, {}, {} })
+      local ctx = export(photos, SMALL_JPEG, function(i)
+        if i == 3 then daemon.control({ ollama = "stop" }) end
+      end)
+      daemon.control({ ollama = "start" })
+      local marks = ctx._marks()
+      assert.are.same({ ok = true }, marks[1])
+      assert.are.same({ ok = true }, marks[2])
+      for i = 3, 5 do
+        assert.is_false(marks[i].ok)
+        assert.matches("^Not evaluated: Ollama is not reachable at", marks[i].message)
+        assert.are.same({}, photos[i]._calls)
+      end
+      -- Photo 3 was the one that found Ollama gone; 4 and 5 were never sent.
+      assert.are.equal(3, #evaluateBodies())
+      local shown = LrDialogs._all("message")
+      assert.are.equal(1, #shown)
+      assert.are.equal("Junmai stopped evaluating photos.", shown[1].message)
+      assert.matches("2 photos evaluated before it stopped, 3 photos not evaluated.", shown[1].info, 1, true)
+      local after = stats()
+      assert.are.equal(before.successes + 2, after.successes)
+      assert.are.equal(before.failures + 1, after.failures)
+    end)
+
+    it("stops at once, with one message, when the model cannot see", function()
+      call(function() return client:switchModel("llama3.1:8b") end)
+      local before = stats("llama3.1:8b")
+      local _, photos = newCatalog({ {}, {}, {} })
+      local ctx = export(photos, SMALL_JPEG)
+      call(function() return client:switchModel(MODEL) end)
+      assert.are.equal(1, #evaluateBodies())
+      for i, mark in ipairs(ctx._marks()) do
+        assert.is_false(mark.ok, "rendition " .. i)
+        assert.are.equal("Not evaluated: llama3.1:8b cannot look at images, so it cannot evaluate photos. Choose a vision model such as gemma3:4b.", mark.message)
+        assert.are.same({}, photos[i]._calls)
+      end
+      local shown = LrDialogs._all("message")
+      assert.are.equal(1, #shown)
+      assert.are.equal("Junmai stopped evaluating photos.", shown[1].message)
+      assert.are.equal("critical", shown[1].style)
+      assert.matches("^llama3.1:8b cannot look at images", shown[1].info)
+      assert.matches("0 photos evaluated before it stopped, 3 photos not evaluated.", shown[1].info, 1, true)
+      -- Refused before any photo was looked at: no usage row, and none reported.
+      assert.are.equal(before.count, stats("llama3.1:8b").count)
+      assert.are.equal(0, #requests("/api/model/usage"))
+    end)
+
+    it("fails every rendition with one message when the daemon is not there", function()
+      local prefs = LrPrefs.prefsForPlugin()
+      prefs.daemonUrl = "http://127.0.0.1:" .. Daemon.freePort()
+      prefs.autoStartDaemon = false
+      local _, photos = newCatalog({ {}, {} })
+      local ctx = export(photos, SMALL_JPEG)
+      for _, mark in ipairs(ctx._marks()) do
+        assert.is_false(mark.ok)
+        assert.matches("^Not evaluated: The Junmai daemon is not running at", mark.message)
+      end
+      assert.are.equal(1, #LrDialogs._all("message"))
+      assert.are.equal(0, #evaluateBodies())
+      -- Nothing was rendered for a run that could not happen.
+      assert.are.equal(0, ctx._renders)
+    end)
+
+    it("does nothing, and says so, when nothing is chosen to write", function()
+      local _, photos = newCatalog({ {} })
+      local ctx = export(photos, with(SMALL_JPEG, { junmai_writeRating = false, junmai_writeFlag = false, junmai_writeKeywords = false,
+        junmai_writeCaption = false, junmai_writeTitle = false }))
+      -- The export itself is fine: its rendition is done once rendered.
+      assert.are.same({ ok = true }, ctx._marks()[1])
+      assert.are.equal("Junmai had nothing to do.", LrDialogs._last("message").message)
+      assert.are.equal(0, #LrHttp._requests)
+    end)
+  end)
+
+  describe("Evaluate Selected Photos with AI…", function()
+    it("renders the selection small into a temporary folder, writes the answers, and removes the files", function()
+      local before = stats()
+      local catalog, photos = newCatalog({
+        { fileName = "A.NEF", title = "Kept title" }, { fileName = "B.NEF", isVideo = true }, { fileName = "C.NEF" }, { fileName = "D.NEF" },
+      })
+      catalog._targets = { photos[1], photos[2], photos[3] }
+      local dialog
+      LrDialogs._respond(function(shown)
+        dialog = shown
+        return "ok"
+      end)
+      assert.are.equal("done", Ui.run(EvaluateSelected.run, { timeout = 30 }))
+      assert.are.equal("Evaluate 2 photos with AI", dialog.title)
+      assert.are.equal("Evaluate", dialog.actionVerb)
+      local session = LrExportSession._sessions[1]
+      assert.are.same({ photos[1], photos[3] }, session.photosToExport)
+      local s = session.exportSettings
+      assert.are.same({ "specificFolder", "JPEG", "longEdge", 1024 }, { s.LR_export_destinationType, s.LR_format, s.LR_size_resizeType, s.LR_size_maxWidth })
+      assert.matches("/Junmai AI [%d%-]+$", s.LR_export_destinationPathPrefix)
+      assert.is_false(LrFileUtils.exists(s.LR_export_destinationPathPrefix))
+      for _, b in ipairs(evaluateBodies()) do assert.are.equal(s.LR_export_destinationPathPrefix, string.match(b.image_path, "^(.*)/[^/]+$")) end
+      assert.are.equal("Kept title", photos[1]:getFormattedMetadata("title"))
+      assert.is_true(photos[1]:getRawMetadata("rating") >= 1)
+      assert.is_true(photos[3]:getRawMetadata("rating") >= 1)
+      assert.are.same({}, photos[2]._calls)
+      assert.are.same({}, photos[4]._calls)
+      assert.matches("^Junmai evaluated 2 photos%.", LrDialogs._last("bezel").message)
+      assert.are.equal(before.count + 2, stats().count)
+    end)
+
+    it("remembers the choices made in its dialog", function()
+      local _, photos = newCatalog({ { rating = 1 } })
+      local LrView = sdk.import "LrView"
+      LrDialogs._respond(function(shown)
+        LrView._attach(shown.contents)
+        local overwrite = Ui.find(shown.contents, function(n) return n._type == "checkbox" and string.find(tostring(LrView._get(n, "title")), "^Replace") end)
+        LrView._set(overwrite, true)
+        LrView._set(Ui.find(shown.contents, { _type = "popup_menu" }), 512)
+        return "ok"
+      end)
+      Ui.run(EvaluateSelected.run, { timeout = 30 })
+      local prefs = LrPrefs.prefsForPlugin()
+      assert.is_true(prefs.junmai_overwrite)
+      assert.are.equal(512, prefs.junmai_longEdge)
+      assert.are.equal(512, LrExportSession._sessions[1].exportSettings.LR_size_maxWidth)
+      -- Replacing: the rating is the model's now, whatever the photo had.
+      assert.are.equal(evaluatedRating(), photos[1]:getRawMetadata("rating"))
+    end)
+
+    it("changes nothing when its dialog is cancelled, or nothing is selected", function()
+      local catalog = newCatalog({ {} })
+      assert.are.equal("cancelled", Ui.run(EvaluateSelected.run))
+      assert.are.equal(0, #LrExportSession._sessions)
+      catalog._targets = {}
+      assert.are.equal("none", Ui.run(EvaluateSelected.run))
+      assert.are.equal("No photos to evaluate.", LrDialogs._last("message").message)
+      assert.are.equal(0, #LrHttp._requests)
+    end)
+  end)
+end)

@@ -1,0 +1,233 @@
+--[[
+A Lightroom catalog with photos and keywords, as strict as Lightroom about writing: metadata,
+keywords and keyword creation raise unless inside withWriteAccessDo (which itself needs an async
+task and refuses nesting). Every write is recorded, so specs can read exactly what happened:
+  catalog._writes   {action, status} per withWriteAccessDo
+  photo._calls      {op = "setRawMetadata" | "addKeyword" | "removeKeyword", key, value}
+  catalog._created  keyword names made, in order ("Junmai AI/dog")
+catalog._busy = true makes withWriteAccessDo answer "aborted" (another writer holds the catalog).
+
+Catalog.new{photos = {{fileName, rating, pickStatus, caption, title, isVideo, copyName, keywords = {"Parent/child"|"name"}, jpeg = comment, renderError}}, targets = {indexes}}
+]]
+local Catalog = {}
+Catalog.__index = Catalog
+
+local Photo = {}
+Photo.__index = Photo
+
+local Keyword = {}
+Keyword.__index = Keyword
+
+local nextId = 1000
+
+local function newId()
+  nextId = nextId + 1
+  return nextId
+end
+
+local function LrTasks()
+  return require "sdk.LrTasks"
+end
+
+------------------------------------------------------------------------------------------------
+-- Keywords
+
+function Keyword:getName() return self._name end
+function Keyword:getParent() return self._parent end
+function Keyword:getSynonyms() return self._synonyms end
+function Keyword:getChildren() return self._children end
+
+function Keyword:path()
+  if self._parent then return self._parent:path() .. "/" .. self._name end
+  return self._name
+end
+
+------------------------------------------------------------------------------------------------
+-- Photos
+
+local RAW_READ = { rating = true, pickStatus = true, keywords = true, isVideo = true, fileFormat = true, path = true }
+local FORMATTED_READ = { fileName = true, caption = true, title = true, copyName = true }
+
+function Photo:getRawMetadata(key)
+  assert(RAW_READ[key], "LrPhoto:getRawMetadata: the shim does not know " .. tostring(key))
+  if key == "keywords" then
+    local out = {}
+    for i, kw in ipairs(self._keywords) do out[i] = kw end
+    return out
+  end
+  if key == "isVideo" then return self._meta.isVideo == true end
+  if key == "fileFormat" then return self._meta.isVideo and "VIDEO" or "RAW" end
+  if key == "path" then return "/photos/" .. self._meta.fileName end
+  if key == "pickStatus" then return self._meta.pickStatus or 0 end
+  return self._meta[key]
+end
+
+function Photo:getFormattedMetadata(key)
+  assert(FORMATTED_READ[key], "LrPhoto:getFormattedMetadata: the shim does not know " .. tostring(key))
+  local v = self._meta[key]
+  if v == nil and key ~= "fileName" then return "" end
+  return v
+end
+
+local function mustWrite(photo, what)
+  if not photo._catalog._writing then
+    error("LrPhoto:" .. what .. ": the catalog is not open for writing (call inside catalog:withWriteAccessDo)", 3)
+  end
+end
+
+function Photo:setRawMetadata(key, value)
+  mustWrite(self, "setRawMetadata")
+  if key == "rating" then
+    assert(value == nil or (type(value) == "number" and value == math.floor(value) and value >= 0 and value <= 5), "rating must be nil or 0..5, got " .. tostring(value))
+  elseif key == "pickStatus" then
+    assert(value == -1 or value == 0 or value == 1, "pickStatus must be -1, 0 or 1, got " .. tostring(value))
+  elseif key == "caption" or key == "title" then
+    assert(type(value) == "string", key .. " must be text")
+  else
+    error("LrPhoto:setRawMetadata: the shim does not know " .. tostring(key))
+  end
+  self._meta[key] = value
+  self._calls[#self._calls + 1] = { op = "setRawMetadata", key = key, value = value }
+end
+
+function Photo:addKeyword(keyword)
+  mustWrite(self, "addKeyword")
+  assert(getmetatable(keyword) == Keyword, "addKeyword needs an LrKeyword")
+  for _, kw in ipairs(self._keywords) do
+    if kw == keyword then return end
+  end
+  self._keywords[#self._keywords + 1] = keyword
+  self._calls[#self._calls + 1] = { op = "addKeyword", value = keyword:path() }
+end
+
+function Photo:removeKeyword(keyword)
+  mustWrite(self, "removeKeyword")
+  for i, kw in ipairs(self._keywords) do
+    if kw == keyword then
+      table.remove(self._keywords, i)
+      self._calls[#self._calls + 1] = { op = "removeKeyword", value = keyword:path() }
+      return
+    end
+  end
+end
+
+-- For specs: the photo's keyword paths, sorted ("Junmai AI/dog", "travel").
+function Photo:_keywordPaths()
+  local out = {}
+  for _, kw in ipairs(self._keywords) do out[#out + 1] = kw:path() end
+  table.sort(out)
+  return out
+end
+
+-- For specs: the calls of one kind.
+function Photo:_callsOf(op)
+  local out = {}
+  for _, c in ipairs(self._calls) do
+    if c.op == op then out[#out + 1] = c end
+  end
+  return out
+end
+
+------------------------------------------------------------------------------------------------
+-- The catalog
+
+function Catalog:_findKeyword(name, parent)
+  local list = parent and parent._children or self._rootKeywords
+  for _, kw in ipairs(list) do
+    if string.lower(kw._name) == string.lower(name) then return kw end
+  end
+end
+
+-- Makes keywords for a path "A/B/C" outside any write (setting up a spec's catalog).
+function Catalog:_keywordPath(path)
+  local parent
+  for name in string.gmatch(path, "[^/]+") do
+    local kw = self:_findKeyword(name, parent)
+    if not kw then
+      kw = setmetatable({ _name = name, _parent = parent, _children = {}, _synonyms = {}, localIdentifier = newId() }, Keyword)
+      table.insert(parent and parent._children or self._rootKeywords, kw)
+    end
+    parent = kw
+  end
+  return parent
+end
+
+function Catalog:createKeyword(name, synonyms, includeOnExport, parent, returnExisting)
+  if not self._writing then
+    error("LrCatalog:createKeyword: the catalog is not open for writing (call inside catalog:withWriteAccessDo)", 2)
+  end
+  assert(type(name) == "string" and name ~= "", "createKeyword needs a name")
+  assert(parent == nil or getmetatable(parent) == Keyword, "createKeyword's parent must be an LrKeyword or nil")
+  local existing = self:_findKeyword(name, parent)
+  if existing then
+    if returnExisting then return existing end
+    return false
+  end
+  local kw = setmetatable({ _name = name, _parent = parent, _children = {}, _synonyms = synonyms or {},
+    _includeOnExport = includeOnExport, localIdentifier = newId() }, Keyword)
+  table.insert(parent and parent._children or self._rootKeywords, kw)
+  self._created[#self._created + 1] = kw:path()
+  return kw
+end
+
+function Catalog:withWriteAccessDo(actionName, fn, timeoutParams)
+  local _ = timeoutParams
+  if not LrTasks().canYield() then error("LrCatalog:withWriteAccessDo must be called from an async task", 2) end
+  if self._writing then error("LrCatalog:withWriteAccessDo cannot be nested", 2) end
+  assert(type(actionName) == "string" and actionName ~= "", "withWriteAccessDo needs an action name")
+  if self._busy then
+    self._writes[#self._writes + 1] = { action = actionName, status = "aborted" }
+    return "aborted"
+  end
+  self._writing = true
+  local ok, err = LrTasks().pcall(fn, {})
+  self._writing = false
+  self._writes[#self._writes + 1] = { action = actionName, status = ok and "executed" or "failed" }
+  if not ok then error(err, 0) end
+  return "executed"
+end
+
+function Catalog:getTargetPhotos()
+  if self._targets then return self._targets end
+  return self._photos
+end
+
+function Catalog:getAllPhotos()
+  return self._photos
+end
+
+function Catalog:getKeywords()
+  return self._rootKeywords
+end
+
+function Catalog:_keywordAt(path)
+  local parent
+  for name in string.gmatch(path, "[^/]+") do
+    parent = self:_findKeyword(name, parent)
+    if not parent then return nil end
+  end
+  return parent
+end
+
+function Catalog.new(opts)
+  opts = opts or {}
+  local catalog = setmetatable({ _photos = {}, _rootKeywords = {}, _writes = {}, _created = {}, _writing = false }, Catalog)
+  for i, p in ipairs(opts.photos or {}) do
+    local meta = {}
+    for k, v in pairs(p) do meta[k] = v end
+    meta.fileName = meta.fileName or string.format("IMG_%04d.CR3", i)
+    local photo = setmetatable({ _catalog = catalog, _meta = meta, _keywords = {}, _calls = {},
+      localIdentifier = newId(), _jpeg = p.jpeg, _renderError = p.renderError }, Photo)
+    for _, path in ipairs(p.keywords or {}) do
+      photo._keywords[#photo._keywords + 1] = catalog:_keywordPath(path)
+    end
+    catalog._photos[#catalog._photos + 1] = photo
+  end
+  if opts.targets then
+    catalog._targets = {}
+    for _, i in ipairs(opts.targets) do catalog._targets[#catalog._targets + 1] = catalog._photos[i] end
+  end
+  return catalog
+end
+
+return Catalog
