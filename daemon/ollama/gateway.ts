@@ -167,7 +167,11 @@ export class OllamaHttpGateway implements OllamaGateway {
 
   async pull(name: string, opts: { signal: AbortSignal; onProgress: (p: PullProgress) => void }): Promise<void> {
     // One client per pull: the client's abort() ends every stream it owns, and only this pull may stop.
-    const client = new Ollama({ host: this.url });
+    // Its fetch also follows the signal, since abort() cannot reach a request still waiting for headers.
+    const client = new Ollama({
+      host: this.url,
+      fetch: (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, opts.signal]) : opts.signal }),
+    });
     const onAbort = () => client.abort();
     opts.signal.addEventListener('abort', onAbort, { once: true });
     try {

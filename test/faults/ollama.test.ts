@@ -38,6 +38,7 @@ describe('Ollama faults during a download: the job ends with a clear code and th
     ['sends truncated NDJSON', { kind: 'malformed', afterLines: 4, times: 1 }, 'OLLAMA_ERROR'],
     ['ends without success', { kind: 'endWithoutSuccess', afterLines: 4, times: 1 }, 'OLLAMA_ERROR'],
     ['stalls', { kind: 'stall', afterLines: 4, times: 1 }, 'STALLED'],
+    ['hangs before answering', { kind: 'hang', times: 1 }, 'STALLED'],
   ];
   it.each(cases)('Ollama %s', async (what, fault, code) => {
     t.emu.fault('pull', fault);
