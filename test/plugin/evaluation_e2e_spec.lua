@@ -1,7 +1,7 @@
 --[[
 Photo evaluation end to end: the export filter and Evaluate Selected Photos, through the SDK
 shim (a strict fake catalog, fake export renditions that write real small JPEGs), against a real
-daemon and the Ollama emulator (test/plugin/support/serve-with-faults.ts, so Ollama can fail on
+daemon and the Ollama emulator (test/support/serve-with-emulator.ts, so Ollama can fail on
 cue). Scenarios build on each other, in order, on one daemon; after each, the photos carry
 exactly the writes that succeeded and the daemon's statistics count what happened.
 ]]
