@@ -138,6 +138,17 @@ export function parseOllamaHost(value: string | undefined): string {
   return `${scheme}://${shownHost}:${port}${path.replace(/\/+$/, '')}`;
 }
 
+/**
+ * The address a client on this machine uses to reach a daemon listening on `host:port`: a
+ * listen-everywhere address is reached on loopback, an IPv6 host is bracketed.
+ */
+export function daemonUrl(host: string, port: number | string): string {
+  let h = host.replace(/^\[|\]$/g, '');
+  if (h === '0.0.0.0') h = '127.0.0.1';
+  if (h === '::') h = '::1';
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
+import { daemonUrl, type Config } from './config.js';
 import { DownloadService } from './downloads/jobs.js';
 import { EvaluationService } from './evaluation/evaluate.js';
 import { WarmupService } from './evaluation/warmup.js';
@@ -85,12 +85,11 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   if (store.notice) app.log.warn(store.notice);
   monitor.start();
   void manager.sync().catch((err: Error) => app.log.warn(`First sync with Ollama failed: ${err.message}`));
   return {
-    app, url: `http://${host}:${port}`, store, manager, downloads, events, evaluation, warmup,
+    app, url: daemonUrl(config.host, port), store, manager, downloads, events, evaluation, warmup,
     async close() {
       monitor.stop();
       // Downloads first, so WebSocket clients receive download.interrupted before their socket closes.

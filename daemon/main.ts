@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, daemonUrl, loadConfig, type Config } from './config.js';
 import { startDaemon, type Daemon } from './daemon.js';
 import { acquireLock, LockHeldError, type DaemonLock } from './lock.js';
 import { openLog, type DaemonLogging } from './logging.js';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
 
   let lock: DaemonLock;
   try {
-    lock = acquireLock(config.dataDir, { port: config.port, url: urlOf(config.host, config.port) });
+    lock = acquireLock(config.dataDir, { port: config.port, url: daemonUrl(config.host, config.port) });
   } catch (err) {
     if (err instanceof LockHeldError) exitNow(0, err.message);
     exitNow(2, `could not create the lock file in ${config.dataDir}: ${(err as Error).message}`);
@@ -90,10 +90,6 @@ async function main(): Promise<void> {
 function exitNow(code: number, line: string): never {
   console.error(`junmai: ${line}`);
   process.exit(code);
-}
-
-function urlOf(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function startFailure(e: NodeJS.ErrnoException, config: Config): string {

@@ -4,7 +4,7 @@ import { AppError, isAppError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import { UsageCoalescer } from '../events/usage-coalescer.js';
 import { resolveModelName } from '../models/resolve.js';
-import { capabilitiesOf } from '../models/views.js';
+import { blindSentence, knownBlind } from '../models/views.js';
 import type { InferenceResult, OllamaGateway } from '../ollama/gateway.js';
 import { DEFAULT_KEYWORDS, EVALUATION_FIELDS, type EvaluateRequest, type EvaluateResponse, type Evaluation } from '../schemas/evaluate.js';
 import type { ModelRow } from '../store/models-repo.js';
@@ -175,11 +175,7 @@ export class EvaluationService {
     if (!row?.installed) {
       throw new AppError('MODEL_NOT_INSTALLED', `${r.entry?.display_name ?? r.name} is not downloaded yet. Download it first, then evaluate photos with it.`, { model: r.name });
     }
-    const caps = capabilitiesOf({ name: r.name, entry: r.entry, row });
-    // Unknown capabilities (Ollama could not describe the model) are left for Ollama to judge.
-    if (caps.length > 0 && !caps.includes('vision')) {
-      throw new AppError('MODEL_NOT_VISION', `${r.name} cannot look at images, so it cannot evaluate photos. Choose a vision model such as gemma3:4b.`, { model: r.name });
-    }
+    if (knownBlind({ name: r.name, entry: r.entry, row })) throw new AppError('MODEL_NOT_VISION', blindSentence(r.name), { model: r.name });
     return row;
   }
 
@@ -212,7 +208,7 @@ function promptSpec(req: EvaluateRequest): PromptSpec {
 /** Ollama's runner refuses images for a model without a projector; say so in the photographer's terms. */
 function refine(err: unknown, model: string): unknown {
   if (isAppError(err) && err.code === 'OLLAMA_ERROR' && /missing data required for image input|does not support (images|vision)/i.test(String(err.details?.ollama_message ?? ''))) {
-    return new AppError('MODEL_NOT_VISION', `${model} cannot look at images, so it cannot evaluate photos. Choose a vision model such as gemma3:4b.`, { model });
+    return new AppError('MODEL_NOT_VISION', blindSentence(model), { model });
   }
   return err;
 }

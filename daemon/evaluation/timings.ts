@@ -17,7 +17,7 @@ export class TimingSum {
 
   /** Milliseconds (from Ollama's nanoseconds) and token counts, as the API and the usage table hold them. */
   toMs(): { total_ms: number | null; load_ms: number | null; prompt_eval_ms: number | null; eval_ms: number | null; prompt_tokens: number | null; eval_tokens: number | null } {
-    const ms = (ns: number | undefined) => (ns === undefined ? null : Math.round(ns / 1e5) / 10);
+    const ms = (ns: number | undefined) => (ns === undefined ? null : roundMs(ns / 1e6));
     return {
       total_ms: ms(this.sum.totalNs),
       load_ms: ms(this.sum.loadNs),

@@ -3,7 +3,7 @@ import type { EvaluationConfig } from '../config.js';
 import { isAppError } from '../errors.js';
 import type { BusEvent, EventBus } from '../events/bus.js';
 import { resolveModelName } from '../models/resolve.js';
-import { capabilitiesOf } from '../models/views.js';
+import { knownBlind } from '../models/views.js';
 import type { OllamaGateway } from '../ollama/gateway.js';
 import type { Store } from '../store/store.js';
 import { roundMs } from './timings.js';
@@ -59,10 +59,8 @@ export class WarmupService {
 
   private async load(model: string): Promise<void> {
     const r = resolveModelName(model);
-    const row = this.deps.store.models.get(r.name);
-    const caps = capabilitiesOf({ name: r.name, entry: r.entry, row });
     // A model that cannot evaluate photos would only take the GPU memory a vision model needs.
-    if (caps.length > 0 && !caps.includes('vision')) return;
+    if (knownBlind({ name: r.name, entry: r.entry, row: this.deps.store.models.get(r.name) })) return;
     const controller = new AbortController();
     this.controllers.add(controller);
     const started = performance.now();

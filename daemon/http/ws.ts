@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
+import { AppError } from '../errors.js';
 import type { BusEvent, EventBus } from '../events/bus.js';
 
 export interface WsDeps {
@@ -19,22 +20,31 @@ const WsQuery = z.object({ since: z.coerce.number().int().nonnegative().optional
  */
 export function registerWs(app: FastifyInstance, deps: WsDeps): void {
   const limit = deps.maxBufferedBytes ?? 1024 * 1024;
-  app.get('/ws', { websocket: true, schema: { querystring: WsQuery, hide: true } }, (socket: WebSocket, req) => {
-    const since = (req.query as z.infer<typeof WsQuery>).since;
-    const send = (e: BusEvent | Record<string, unknown>) => {
-      if (socket.readyState !== socket.OPEN) return;
-      if (socket.bufferedAmount > limit) {
-        socket.close(1013, 'Too slow: reconnect with ?since= to catch up');
-        return;
-      }
-      socket.send(JSON.stringify(e));
-    };
-    const missed = since === undefined ? undefined : deps.events.since(since);
-    if (missed) missed.forEach(send);
-    else send({ seq: deps.events.lastSeq, type: 'snapshot', at: new Date().toISOString(), data: deps.snapshot() });
-    const unsubscribe = deps.events.subscribe(send);
-    socket.on('close', unsubscribe);
-    socket.on('error', unsubscribe);
+  app.route({
+    method: 'GET',
+    url: '/ws',
+    schema: { querystring: WsQuery, hide: true },
+    // A plain GET (a browser tab, curl) gets the error shape instead of an empty 404.
+    handler: async () => {
+      throw new AppError('UPGRADE_REQUIRED', 'This address is for live events over a WebSocket connection; connect with a WebSocket client.');
+    },
+    wsHandler: (socket: WebSocket, req) => {
+      const since = (req.query as z.infer<typeof WsQuery>).since;
+      const send = (e: BusEvent | Record<string, unknown>) => {
+        if (socket.readyState !== socket.OPEN) return;
+        if (socket.bufferedAmount > limit) {
+          socket.close(1013, 'Too slow: reconnect with ?since= to catch up');
+          return;
+        }
+        socket.send(JSON.stringify(e));
+      };
+      const missed = since === undefined ? undefined : deps.events.since(since);
+      if (missed) missed.forEach(send);
+      else send({ seq: deps.events.lastSeq, type: 'snapshot', at: new Date().toISOString(), data: deps.snapshot() });
+      const unsubscribe = deps.events.subscribe(send);
+      socket.on('close', unsubscribe);
+      socket.on('error', unsubscribe);
+    },
   });
 }
 

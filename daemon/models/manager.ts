@@ -13,7 +13,7 @@ import { resolveModelName, type ResolvedName } from './resolve.js';
 import { statsFor, type ModelStats } from './statistics.js';
 import { syncWithOllama, type SyncResult } from './sync.js';
 import { applyImport, buildExport, CURRENT_KEY, parseImportDocument, type ImportResult } from './transfer.js';
-import { architectureOf, capabilitiesOf, sizeOf, toView, type KnownModel } from './views.js';
+import { architectureOf, blindSentence, capabilitiesOf, knownBlind, sizeOf, toView, type KnownModel } from './views.js';
 
 const LOADED_CHECK_MS = 2000;
 
@@ -24,6 +24,9 @@ function sameModel(ollamaName: string, ours: string): boolean {
     return false;
   }
 }
+
+/** How far ahead of the daemon's clock a usage record's `at` may be. */
+const FUTURE_SLACK_MS = 24 * 3_600_000;
 
 /** How far back a client_ms report looks for the daemon's row of the same photo. */
 const CLIENT_MS_WINDOW_MS = 3_600_000;
@@ -67,12 +70,13 @@ export class ModelManager {
     return out;
   }
 
-  private statsOf(name: string, row = this.store.models.get(name), percentiles = true): ModelStats {
-    return statsFor(name, this.store.usage.totalsFor(name), this.store.usage, row, percentiles);
+  private statsOf(name: string, row = this.store.models.get(name)): ModelStats {
+    return statsFor(name, this.store.usage.totalsFor(name), this.store.usage, row);
   }
 
-  private view(m: KnownModel, current = this.currentModel()): ModelView {
-    return toView(m, current, this.statsOf(m.name, m.row, false));
+  /** A model as listed: its figures without percentiles, which the list does not show. */
+  private view(m: KnownModel, current = this.currentModel(), totals = this.store.usage.totalsFor(m.name)): ModelView {
+    return toView(m, current, statsFor(m.name, totals, this.store.usage, m.row, false));
   }
 
   /** Resolves a client's name to a model we know, or answers MODEL_NOT_FOUND. */
@@ -90,7 +94,7 @@ export class ModelManager {
     // One query for every model's totals instead of one per model: the list is the hottest read.
     const totals = new Map(this.store.usage.totals().map((t) => [t.model, t]));
     return this.known()
-      .map((m) => toView(m, current, statsFor(m.name, totals.get(m.name), this.store.usage, m.row, false)))
+      .map((m) => this.view(m, current, totals.get(m.name)))
       .filter(
         (v) =>
           (q.purpose === undefined || v.purpose === q.purpose) &&
@@ -156,13 +160,12 @@ export class ModelManager {
     const previous = this.currentModel();
     this.store.settings.set(CURRENT_KEY, r.name, this.deps.clock.now());
     this.deps.events.publish('model.switched', { model: r.name, previous_model: previous });
-    const caps = capabilitiesOf({ ...r.known, row: this.store.models.get(r.name) });
     return {
       message: `Switched to ${r.name}.`,
       current_model: r.name,
       previous_model: previous,
       ...(r.note ? { note: r.note } : {}),
-      ...(caps.includes('vision') ? {} : { warning: `${r.name} cannot look at images, so it cannot evaluate photos. Choose a vision model for photo evaluation.` }),
+      ...(knownBlind({ ...r.known, row: this.store.models.get(r.name) }) ? { warning: blindSentence(r.name) } : {}),
     };
   }
 
@@ -294,6 +297,11 @@ export class ModelManager {
    */
   recordUsage(records: UsageRecord[]): number {
     const nowMs = this.deps.clock.now().getTime();
+    // A clock a little ahead is normal; a date in the future would become every model's "last used" for good.
+    const future = records.findIndex((r) => r.at !== undefined && Date.parse(r.at) > nowMs + FUTURE_SLACK_MS);
+    if (future >= 0) {
+      throw new AppError('INVALID_REQUEST', `Record ${future + 1} says it happened at ${records[future]?.at}, in the future. Nothing was recorded; check the computer's clock.`);
+    }
     const rows = records.map((r) => ({
       ts: r.at ? Date.parse(r.at) : nowMs,
       model: resolveModelName(r.model).name,

@@ -15,6 +15,20 @@ export function capabilitiesOf(m: KnownModel): string[] {
   return m.row?.capabilities ?? m.entry?.capabilities ?? [];
 }
 
+/**
+ * A model known not to see: Ollama described it and "vision" is not among its capabilities.
+ * A model Ollama could not describe is given the benefit of the doubt; Ollama judges it.
+ */
+export function knownBlind(m: KnownModel): boolean {
+  const caps = capabilitiesOf(m);
+  return caps.length > 0 && !caps.includes('vision');
+}
+
+/** The sentence for a model that cannot look at photos, wherever it is refused or warned about. */
+export function blindSentence(name: string): string {
+  return `${name} cannot look at images, so it cannot evaluate photos. Choose a vision model such as gemma3:4b.`;
+}
+
 export function architectureOf(m: KnownModel): ArchitectureFacts | undefined {
   return m.entry?.architecture ?? (m.row?.architecture as ArchitectureFacts | null) ?? undefined;
 }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { daemonUrl } from '../config.js';
 import { isProcessAlive, readLock } from '../lock.js';
 import { delay } from './files.js';
 import { launchd, launchAgentPlist, launchdPaths } from './launchd.js';
@@ -107,11 +108,7 @@ export function defaultDataDir(o: Pick<ServiceOptions, 'platform' | 'homeDir' | 
 }
 
 function configuredUrl(env: Record<string, string>): string {
-  let host = env.JUNMAI_HOST || '127.0.0.1';
-  if (host === '0.0.0.0') host = '127.0.0.1';
-  if (host === '::') host = '::1';
-  host = host.replace(/^\[|\]$/g, '');
-  return `http://${host.includes(':') ? `[${host}]` : host}:${env.JUNMAI_PORT || '5100'}`;
+  return daemonUrl(env.JUNMAI_HOST || '127.0.0.1', env.JUNMAI_PORT || '5100');
 }
 
 /** Any HTTP answer counts (a 401 from a token-protected daemon is still a running daemon). */

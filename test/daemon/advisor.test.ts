@@ -86,8 +86,6 @@ describe('POST /api/model/recommend', () => {
     expect((await t.req('POST', '/api/model/usage', { body: failures })).status).toBe(200);
     const after = (await t.req('POST', '/api/model/recommend', { body: { available_vram_gb: 8, priority: 'balanced' } })).body;
     expect(after.recommended_model).not.toBe(top);
-    const demoted = [after.recommendation, ...after.alternatives].find((c: { model: string }) => c.model === top);
-    if (demoted) expect(demoted.reasons.join(' ')).toMatch(/0% of its 20 photos/);
   });
 
   it('says so when nothing fits', async () => {

@@ -46,6 +46,28 @@ describe('downloads', () => {
     expect(t.daemon.store.jobs.get(job.id)?.status).toBe('completed');
   });
 
+  it('queues a second model behind the first (concurrency 1) and publishes at most about 4 progress events a second per job', async () => {
+    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 1024 * 1024 } });
+    const events: BusEvent[] = [];
+    t.daemon.events.subscribe((e) => events.push(e));
+    const first = (await t.req('POST', '/api/model/download', { body: { model: 'tiny-vision:1b' } })).body.job;
+    const second = (await t.req('POST', '/api/model/download', { body: { model: 'moondream:1.8b', force: true } })).body.job;
+    expect(first.status).toBe('downloading');
+    expect(second.status).toBe('queued');
+    expect((await t.req('GET', '/api/model/downloads')).body.jobs.map((j: JobView) => j.status)).toEqual(expect.arrayContaining(['downloading', 'queued']));
+    const done = await waitForJob(t, first.id, ended);
+    expect(done.status).toBe('completed');
+    const started = await waitForJob(t, second.id, (j) => j.status !== 'queued');
+    expect(started.status).toBe('downloading');
+    await t.req('DELETE', `/api/model/downloads/${second.id}`, { body: {} });
+
+    const progress = events.filter((e) => e.type === 'download.progress' && (e.data.job as JobView).id === first.id).map((e) => Date.parse(e.at));
+    const seconds = (progress[progress.length - 1]! - progress[0]!) / 1000;
+    expect(seconds).toBeGreaterThan(1);
+    // Forced status changes may add one or two on top of the 250 ms throttle.
+    expect(progress.length / seconds).toBeLessThan(6);
+  });
+
   it('fails the job with Ollama\'s message on an error line mid-stream and does not mark the model installed', async () => {
     t = await startTestDaemon({ emulator: { pullBytesPerSecond: 4 * 1024 * 1024 } });
     t.emu.fault('pull', { kind: 'errorLine', afterLines: 3, error: 'max retries exceeded: unexpected EOF' });

@@ -44,6 +44,7 @@ describe('POST /api/model/usage and GET /api/model/statistics', () => {
       [{ model: 'gemma3:4b', duration_ms: 1, success: true }, { model: '../etc', duration_ms: 1, success: true }],
       [{ model: 'gemma3:4b', duration_ms: 1, success: true }, { model: 'gemma3:4b', duration_ms: -5, success: true }],
       [{ model: 'gemma3:4b', duration_ms: 1, success: 'yes' }],
+      [{ model: 'gemma3:4b', duration_ms: 1, success: true }, { model: 'gemma3:4b', duration_ms: 1, success: true, at: '9999-12-31T23:59:59Z' }],
       [],
     ];
     for (const body of cases) {

@@ -95,8 +95,11 @@ describe('/ws', () => {
     stale.close();
   });
 
-  it('is behind the same Host and Origin checks as REST', async () => {
+  it('is behind the same Host and Origin checks as REST, and a plain GET gets the error shape', async () => {
     t = await startTestDaemon();
+    const plain = await t.req('GET', '/ws');
+    expect(plain.status).toBe(426);
+    expect(plain.body).toMatchObject({ success: false, code: 'UPGRADE_REQUIRED' });
     await expect(connect(t.url, '', { host: 'evil.example' }).opened).rejects.toThrow(/403/);
     await expect(connect(t.url, '', { origin: 'https://evil.example' }).opened).rejects.toThrow(/403/);
     const ok = connect(t.url, '', { origin: 'http://localhost:3000' });
