@@ -5,24 +5,14 @@ Call run() from an async task (SafeRun.task).
 ]]
 local LrBinding = import "LrBinding"
 local LrDialogs = import "LrDialogs"
-local LrProgressScope = import "LrProgressScope"
-local LrTasks = import "LrTasks"
 local LrView = import "LrView"
 
-local DaemonClient = require "DaemonClient"
 local DaemonErrors = require "DaemonErrors"
 local DaemonSession = require "DaemonSession"
-local DownloadMonitor = require "DownloadMonitor"
+local DialogParts = require "DialogParts"
 local ModelPicker = require "ModelPicker"
-local Log = require "Log"
 
 local ChooseModelDialog = {}
-
-local function selectedName(value)
-  -- simple_list reports its selection as an array of values.
-  if type(value) == "table" then return value[1] end
-  return value
-end
 
 local function refreshList(props, rows)
   local shown = ModelPicker.filterRows(rows, {
@@ -30,12 +20,12 @@ local function refreshList(props, rows)
   })
   props.items = ModelPicker.listItems(shown)
   props.countText = LOC("$$$/Junmai/Choose/Count=^1 of ^2 models shown", tostring(#shown), tostring(#rows))
-  local selected = selectedName(props.selection)
+  local selected = DialogParts.selected(props.selection)
   if selected and not ModelPicker.findRow(shown, selected) then props.selection = nil end
 end
 
 local function describeSelection(props, rows)
-  local row = ModelPicker.findRow(rows, selectedName(props.selection))
+  local row = ModelPicker.findRow(rows, DialogParts.selected(props.selection))
   props.details = ModelPicker.details(row)
   props.actionHint = ModelPicker.actionHint(row)
 end
@@ -103,10 +93,7 @@ local function startDownload(client, row, freeBytes)
     LrDialogs.message(LOC("$$$/Junmai/Choose/DownloadFailed=Could not start downloading ^1.", row.label), DaemonErrors.describe(err), "critical")
     return
   end
-  DownloadMonitor.watch({
-    client = client, LrTasks = LrTasks, LrProgressScope = LrProgressScope, LrDialogs = LrDialogs,
-    label = row.label, sizeBytes = row.sizeBytes, offerSwitch = true, log = Log,
-  }, started.job)
+  DialogParts.watchDownload(client, started.job, { label = row.label, sizeBytes = row.sizeBytes, offerSwitch = true })
   LrDialogs.showBezel(LOC("$$$/Junmai/Choose/DownloadStarted=Downloading ^1 — progress at the top left.", row.label))
 end
 
@@ -136,8 +123,8 @@ function ChooseModelDialog.act(client, facts, name)
   return decision.kind
 end
 
-function ChooseModelDialog.run(context, client)
-  client = client or DaemonClient.fromPrefs()
+function ChooseModelDialog.run(context)
+  local client = DaemonSession.client()
   -- Starts the daemon when it is not running (and warns once about an API mismatch).
   local _, err = DaemonSession.connect(client)
   local facts
@@ -155,7 +142,7 @@ function ChooseModelDialog.run(context, client)
     cancelVerb = LOC "$$$/Junmai/Choose/Close=Close",
   })
   if result ~= "ok" then return "closed" end
-  local name = selectedName(props.selection)
+  local name = DialogParts.selected(props.selection)
   if not name then
     LrDialogs.message(LOC "$$$/Junmai/Choose/NothingSelected=No model was selected.",
       LOC "$$$/Junmai/Choose/NothingSelectedInfo=Select a model in the list, then click Choose.", "info")

@@ -4,7 +4,7 @@ success = true) or nil plus an error {message, code, status} from DaemonErrors. 
 raises for a network or daemon failure, so UI code can show err.message as it is.
 
 Must be called from an async task (LrHttp's rule). The HTTP library is passed in, so specs can
-run the same code over luasocket.
+run the same code over luasocket; DaemonSession.client() makes the one for the plug-in's prefs.
 ]]
 local Json = require "Json"
 local DaemonErrors = require "DaemonErrors"
@@ -32,18 +32,6 @@ function DaemonClient.new(opts)
     token = opts.token,
     urlError = opts.urlError,
   }, DaemonClient)
-end
-
--- The client for the address and token in the plug-in's preferences.
-function DaemonClient.fromPrefs()
-  local Settings = require "Settings"
-  local settings = Settings.read(import("LrPrefs").prefsForPlugin())
-  return DaemonClient.new({
-    http = import "LrHttp",
-    baseUrl = settings.daemonUrl,
-    token = settings.token,
-    urlError = settings.urlError,
-  })
 end
 
 -- Percent-encodes everything but unreserved characters, so model names like "user/model:tag" survive.
@@ -93,7 +81,10 @@ function DaemonClient:request(method, path, body, timeout)
   else
     timeout = timeout or DaemonClient.WRITE_TIMEOUT
     local text, encodeError = Json.encode(body or {})
-    if not text then return nil, { message = encodeError, code = "INVALID_REQUEST" } end
+    if not text then
+      -- A fault in the plug-in (a body JSON cannot hold); the sentence still goes to a dialog.
+      return nil, { message = LOC("$$$/Junmai/Error/Encode=Junmai could not put its request to the daemon into JSON (^1). This is a fault in the plug-in.", encodeError), code = "INVALID_REQUEST" }
+    end
     -- LrHttp has no delete(); post() takes the method as its fourth argument.
     responseBody, info = self.http.post(url, text, self:headers(true), method, timeout)
   end
@@ -122,27 +113,13 @@ function DaemonClient:hardware()
   return self:get("/api/hardware")
 end
 
--- filters: purpose ("speed"|"balanced"|"quality"|"specialized"), installedOnly, visionOnly, maxVramGb.
-function DaemonClient:listModels(filters)
-  filters = filters or {}
-  return self:get("/api/model/list" .. DaemonClient.query({
-    purpose = filters.purpose ~= "all" and filters.purpose or nil,
-    installed_only = filters.installedOnly and "true" or nil,
-    capability = filters.visionOnly and "vision" or nil,
-    max_vram = filters.maxVramGb,
-  }))
-end
-
-function DaemonClient:installedModels()
-  return self:get("/api/model/installed")
+-- The whole catalog with installed models; "Choose AI Model…" filters it itself (ModelPicker.filterRows).
+function DaemonClient:listModels()
+  return self:get("/api/model/list")
 end
 
 function DaemonClient:currentModel()
   return self:get("/api/model/current")
-end
-
-function DaemonClient:modelInfo(name)
-  return self:get("/api/model/info/" .. DaemonClient.encode(name))
 end
 
 function DaemonClient:statistics(name)
@@ -153,13 +130,12 @@ function DaemonClient:switchModel(name)
   return self:post("/api/model/switch", { model = name })
 end
 
--- opts: priority ("speed"|"balanced"|"quality"), capability ("vision" by default), availableVramGb.
+-- opts: priority ("speed"|"balanced"|"quality", "balanced" by default), capability ("vision" by default).
 function DaemonClient:recommend(opts)
   opts = opts or {}
   return self:post("/api/model/recommend", {
     priority = opts.priority or "balanced",
     capability = opts.capability or "vision",
-    available_vram_gb = opts.availableVramGb,
   })
 end
 
@@ -171,8 +147,8 @@ function DaemonClient:startDownload(name)
   return self:post("/api/model/download", { model = name })
 end
 
-function DaemonClient:downloads(limit)
-  return self:get("/api/model/downloads" .. DaemonClient.query({ limit = limit }))
+function DaemonClient:downloads()
+  return self:get("/api/model/downloads")
 end
 
 function DaemonClient:download(id)

@@ -3,11 +3,14 @@ The first contact of an action with the daemon: /api/health, starting the daemon
 answers at a local address (DaemonLauncher), and a warning, once per Lightroom session, when the
 daemon speaks another API version than this plug-in.
 
+client() is the DaemonClient for the address and token in the plug-in's prefs.
 connect(client, deps) returns the health answer, or nil and an error {message, code}.
-deps (all optional, the SDK's by default): settings (Settings.read), execute, sleep, clock,
-platform, startupLauncher, fileExists, LrDialogs, log.
+deps (all optional, the SDK's and Junmai.log by default): settings (Settings.read), execute,
+sleep, clock, platform, startupLauncher, fileExists, LrDialogs, log.
 ]]
+local DaemonClient = require "DaemonClient"
 local DaemonLauncher = require "DaemonLauncher"
+local Settings = require "Settings"
 
 local DaemonSession = {}
 
@@ -15,6 +18,17 @@ local DaemonSession = {}
 DaemonSession.API_VERSION = 1
 
 local warned = {}
+
+-- The client for the address and token in the plug-in's preferences.
+function DaemonSession.client()
+  local settings = Settings.read(import("LrPrefs").prefsForPlugin())
+  return DaemonClient.new({
+    http = import "LrHttp",
+    baseUrl = settings.daemonUrl,
+    token = settings.token,
+    urlError = settings.urlError,
+  })
+end
 
 -- A sentence when the daemon's API differs from ours, else nil.
 function DaemonSession.versionNote(health, baseUrl)
@@ -40,9 +54,10 @@ local function sdkDeps(deps)
   local out = {}
   for k, v in pairs(deps) do out[k] = v end
   if not out.settings then
-    local Settings = require "Settings"
     out.settings = Settings.read(import("LrPrefs").prefsForPlugin())
   end
+  -- The launcher's attempts (command and exit code) belong in Junmai.log.
+  out.log = out.log or require "Log"
   local LrTasks = import "LrTasks"
   out.execute = out.execute or LrTasks.execute
   out.sleep = out.sleep or LrTasks.sleep

@@ -4,7 +4,8 @@ whose cancel button cancels the job in the daemon. It runs in its own async task
 the dialog that started it; a job is watched by at most one task at a time.
 
 deps: client (DaemonClient), LrTasks, LrProgressScope, LrDialogs, pollSeconds (default 1),
-      offerSwitch (ask to use the model when done), label and sizeBytes (for the title).
+      offerSwitch (ask to use the model when done), label and sizeBytes (for the title),
+      log (optional), onEnd (optional, see watch).
 ]]
 local Downloads = require "Downloads"
 local DaemonErrors = require "DaemonErrors"
@@ -72,10 +73,10 @@ local function pollLoop(deps, job, scope, label)
       failures = failures + 1
       if failures >= DownloadMonitor.MAX_FAILURES then
         scope:done()
-        deps.LrDialogs.message(LOC("$$$/Junmai/Job/Lost=Junmai lost track of the download of ^1.", label),
-          DaemonErrors.describe(err) .. " " ..
-          LOC "$$$/Junmai/Job/LostInfo=The daemon may still be downloading; File › Plug-in Extras › AI Model Downloads… shows where it stands.",
-          "warning")
+        local info = LOC "$$$/Junmai/Job/LostInfo=The daemon may still be downloading; File › Plug-in Extras › AI Model Downloads… shows where it stands."
+        -- An answer without a job is a failed poll too, but has no error to name.
+        if err then info = DaemonErrors.describe(err) .. " " .. info end
+        deps.LrDialogs.message(LOC("$$$/Junmai/Job/Lost=Junmai lost track of the download of ^1.", label), info, "warning")
         return "lost"
       end
     end
@@ -85,10 +86,7 @@ end
 -- Polls until the job ends; returns how it ended: a job status, "cancelled_here" or "lost".
 function DownloadMonitor.poll(deps, job)
   local label = deps.label or job.model
-  local scope = deps.LrProgressScope({
-    title = Downloads.title(label, deps.sizeBytes or job.total_bytes),
-    functionContext = deps.functionContext,
-  })
+  local scope = deps.LrProgressScope({ title = Downloads.title(label, deps.sizeBytes or job.total_bytes) })
   if scope.setCancelable then scope:setCancelable(true) end
   local ok, outcome = deps.LrTasks.pcall(pollLoop, deps, job, scope, label)
   -- A progress bar must never outlive its watcher, whatever happened.

@@ -5,44 +5,34 @@ started elsewhere (or before Lightroom restarted) can be followed and cancelled 
 ]]
 local LrBinding = import "LrBinding"
 local LrDialogs = import "LrDialogs"
-local LrProgressScope = import "LrProgressScope"
-local LrTasks = import "LrTasks"
 local LrView = import "LrView"
 
-local DaemonClient = require "DaemonClient"
 local DaemonErrors = require "DaemonErrors"
 local DaemonSession = require "DaemonSession"
+local DialogParts = require "DialogParts"
 local DownloadMonitor = require "DownloadMonitor"
 local Downloads = require "Downloads"
-local Log = require "Log"
+local SafeRun = require "SafeRun"
 
 local DownloadsDialog = {}
-
-local function selectedId(value)
-  if type(value) == "table" then return value[1] end
-  return value
-end
-
-local function monitorDeps(client, job)
-  return {
-    client = client, LrTasks = LrTasks, LrProgressScope = LrProgressScope, LrDialogs = LrDialogs,
-    label = job.model, log = Log,
-  }
-end
 
 -- Watches every active job that has no watcher yet; returns how many were added.
 function DownloadsDialog.watchActive(client, jobs)
   local added = 0
   for _, job in ipairs(jobs or {}) do
     if Downloads.isActive(job.status) and not DownloadMonitor.isWatching(job.id) then
-      if DownloadMonitor.watch(monitorDeps(client, job), job) then added = added + 1 end
+      if DialogParts.watchDownload(client, job) then added = added + 1 end
     end
   end
   return added
 end
 
+local function selectedJob(props)
+  return Downloads.findJob(props.jobs, DialogParts.selected(props.selection))
+end
+
 local function updateSelection(props)
-  local job = Downloads.findJob(props.jobs, selectedId(props.selection))
+  local job = selectedJob(props)
   props.canCancel = job ~= nil and Downloads.isActive(job.status)
   props.canResume = Downloads.canResume(job)
 end
@@ -71,39 +61,25 @@ function DownloadsDialog.reload(client, props)
   return true
 end
 
-local function inTask(name, fn)
-  -- Button actions run outside any task; HTTP needs one.
-  LrTasks.startAsyncTask(function()
-    local ok, err = LrTasks.pcall(fn)
-    if not ok then
-      Log:error(name .. ": " .. tostring(err))
-      LrDialogs.message(LOC "$$$/Junmai/Error/Unexpected=Something went wrong inside the Junmai plug-in.",
-        LOC "$$$/Junmai/Error/UnexpectedInfo=Nothing was changed. The details are in Junmai.log, in Lightroom's log folder.",
-        "critical")
-    end
-  end, name)
+-- Calls client:<method>(id) for the selected job. Returns the answer, or nil (nothing selected,
+-- or the error put in props.status).
+local function actOnSelected(client, props, method)
+  local job = selectedJob(props)
+  if not job then return nil end
+  local answer, err = client[method](client, job.id)
+  if not answer then props.status = DaemonErrors.describe(err) end
+  return answer
 end
 
 function DownloadsDialog.cancelSelected(client, props)
-  local job = Downloads.findJob(props.jobs, selectedId(props.selection))
-  if not job then return end
-  local answer, err = client:cancelDownload(job.id)
-  if not answer then
-    props.status = DaemonErrors.describe(err)
-    return
-  end
-  DownloadsDialog.reload(client, props)
+  if actOnSelected(client, props, "cancelDownload") then DownloadsDialog.reload(client, props) end
 end
 
 function DownloadsDialog.resumeSelected(client, props)
-  local job = Downloads.findJob(props.jobs, selectedId(props.selection))
-  if not job then return end
-  local answer, err = client:resumeDownload(job.id)
-  if not answer then
-    props.status = DaemonErrors.describe(err)
-    return
-  end
-  DownloadMonitor.watch(monitorDeps(client, answer.job), answer.job)
+  local answer = actOnSelected(client, props, "resumeDownload")
+  if not answer then return end
+  -- Resuming makes a new job: it gets a progress bar of its own.
+  DialogParts.watchDownload(client, answer.job)
   DownloadsDialog.reload(client, props)
 end
 
@@ -121,28 +97,29 @@ function DownloadsDialog.contents(f, props, client)
       height_in_lines = 10,
       fill_horizontal = 1,
     },
+    -- Button actions run outside any task, and HTTP needs one: SafeRun.task gives it.
     f:row {
       spacing = f:control_spacing(),
       f:push_button {
         title = LOC "$$$/Junmai/Downloads/Cancel=Cancel Download",
         enabled = bind "canCancel",
-        action = function() inTask("Junmai cancel download", function() DownloadsDialog.cancelSelected(client, props) end) end,
+        action = function() SafeRun.task("Junmai cancel download", function() DownloadsDialog.cancelSelected(client, props) end) end,
       },
       f:push_button {
         title = LOC "$$$/Junmai/Downloads/Resume=Resume",
         enabled = bind "canResume",
-        action = function() inTask("Junmai resume download", function() DownloadsDialog.resumeSelected(client, props) end) end,
+        action = function() SafeRun.task("Junmai resume download", function() DownloadsDialog.resumeSelected(client, props) end) end,
       },
       f:push_button {
         title = LOC "$$$/Junmai/Downloads/Refresh=Refresh",
-        action = function() inTask("Junmai refresh downloads", function() DownloadsDialog.reload(client, props) end) end,
+        action = function() SafeRun.task("Junmai refresh downloads", function() DownloadsDialog.reload(client, props) end) end,
       },
     },
   }
 end
 
-function DownloadsDialog.run(context, client)
-  client = client or DaemonClient.fromPrefs()
+function DownloadsDialog.run(context)
+  local client = DaemonSession.client()
   -- Starts the daemon when it is not running (and warns once about an API mismatch).
   local _, connectErr = DaemonSession.connect(client)
   if connectErr then

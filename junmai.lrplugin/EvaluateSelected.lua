@@ -7,11 +7,7 @@ the end. Videos are skipped. Call run() from an async task (SafeRun.task).
 ]]
 local LrApplication = import "LrApplication"
 local LrBinding = import "LrBinding"
-local LrDate = import "LrDate"
 local LrDialogs = import "LrDialogs"
-local LrExportSession = import "LrExportSession"
-local LrFileUtils = import "LrFileUtils"
-local LrPathUtils = import "LrPathUtils"
 local LrPrefs = import "LrPrefs"
 local LrView = import "LrView"
 
@@ -19,13 +15,8 @@ local EvaluationImages = require "EvaluationImages"
 local EvaluationOptions = require "EvaluationOptions"
 local EvaluationView = require "EvaluationView"
 local Evaluator = require "Evaluator"
-local Log = require "Log"
 
 local EvaluateSelected = {}
-
-local function fileDeps()
-  return { LrExportSession = LrExportSession, LrFileUtils = LrFileUtils, LrPathUtils = LrPathUtils, clock = LrDate.currentTime, log = Log }
-end
 
 -- The source of the run: the photos in order, each rendered by `images` when its turn comes.
 function EvaluateSelected.source(photos, images)
@@ -73,7 +64,7 @@ function EvaluateSelected.run(context)
   EvaluationOptions.copy(props, prefs)
   local options = EvaluationOptions.read(props)
 
-  local deps = fileDeps()
+  local deps = Evaluator.imageDeps()
   local folder = EvaluationImages.tempFolder(deps)
   context:addCleanupHandler(function() EvaluationImages.removeFolder(deps, folder) end)
   local images = EvaluationImages.session(deps, photos, folder, options.longEdge)

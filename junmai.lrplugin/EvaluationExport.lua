@@ -13,11 +13,7 @@ own summary names it either way. Set "Photos in evaluation at once" to 1 in the 
 for strictly one at a time.
 ]]
 local LrApplication = import "LrApplication"
-local LrDate = import "LrDate"
 local LrDialogs = import "LrDialogs"
-local LrExportSession = import "LrExportSession"
-local LrFileUtils = import "LrFileUtils"
-local LrPathUtils = import "LrPathUtils"
 local LrTasks = import "LrTasks"
 
 local EvaluationImages = require "EvaluationImages"
@@ -27,10 +23,6 @@ local SafeRun = require "SafeRun"
 local Log = require "Log"
 
 local EvaluationExport = {}
-
-local function fileDeps()
-  return { LrExportSession = LrExportSession, LrFileUtils = LrFileUtils, LrPathUtils = LrPathUtils, clock = LrDate.currentTime, log = Log }
-end
 
 --[[
 The run's source over the filter's renditions. images: EvaluationImages session or nil (the
@@ -102,34 +94,44 @@ local function passThrough(filterContext)
     LOC "$$$/Junmai/Export/NothingChosen=Nothing is chosen to write in the export's Junmai AI Evaluation section, so the photos were exported without being evaluated.", "info")
 end
 
+-- Junmai's own renders of the export's photos (videos left out), in a temporary folder removed with the context.
+local function ownImages(functionContext, renditions, longEdge)
+  local deps = Evaluator.imageDeps()
+  local folder = EvaluationImages.tempFolder(deps)
+  functionContext:addCleanupHandler(function() EvaluationImages.removeFolder(deps, folder) end)
+  local photos = {}
+  for _, r in ipairs(renditions) do
+    if not Evaluator.isVideo(r.photo) then photos[#photos + 1] = r.photo end
+  end
+  Log:info("export renders larger than " .. longEdge .. " px or not JPEG: Junmai renders its own images in " .. folder)
+  return EvaluationImages.session(deps, photos, folder, longEdge)
+end
+
 function EvaluationExport.postProcess(functionContext, filterContext)
   local props = filterContext.propertyTable or {}
   local options = EvaluationOptions.read(props)
   if #options.fields == 0 then return passThrough(filterContext) end
   local renditions = filterContext.renditionsToSatisfy or {}
   local total = #renditions
-  local images
-  if total > 0 and not EvaluationOptions.exportRenderUsable(props, options.longEdge) then
-    local deps = fileDeps()
-    local folder = EvaluationImages.tempFolder(deps)
-    functionContext:addCleanupHandler(function() EvaluationImages.removeFolder(deps, folder) end)
-    local photos = {}
-    for _, r in ipairs(renditions) do
-      if not Evaluator.isVideo(r.photo) then photos[#photos + 1] = r.photo end
+  local source
+  local ok, err = LrTasks.pcall(function()
+    local images
+    if total > 0 and not EvaluationOptions.exportRenderUsable(props, options.longEdge) then
+      images = ownImages(functionContext, renditions, options.longEdge)
     end
-    images = EvaluationImages.session(deps, photos, folder, options.longEdge)
-    Log:info("export renders larger than " .. options.longEdge .. " px or not JPEG: Junmai renders its own images in " .. folder)
-  end
-  local source = EvaluationExport.source(filterContext, images)
-  local ok, err = LrTasks.pcall(Evaluator.run, {
-    functionContext = functionContext,
-    title = LOC "$$$/Junmai/Export/Progress=Junmai AI Evaluation",
-    source = source, total = total, options = options,
-    catalog = LrApplication.activeCatalog(),
-  })
+    source = EvaluationExport.source(filterContext, images)
+    Evaluator.run({
+      functionContext = functionContext,
+      title = LOC "$$$/Junmai/Export/Progress=Junmai AI Evaluation",
+      source = source, total = total, options = options,
+      catalog = LrApplication.activeCatalog(),
+    })
+  end)
   if not ok then
-    -- A fault in the plug-in: every rendition still gets an answer, and the photographer a sentence.
+    -- A fault in the plug-in (setting up the renders or during the run): every rendition still
+    -- gets an answer, and the photographer a sentence, never Lua's text.
     local message = LOC "$$$/Junmai/Export/Unexpected=Junmai could not evaluate this photo because of a fault in the plug-in; the details are in Junmai.log."
+    source = source or EvaluationExport.source(filterContext, nil)
     for _, item in ipairs(source.handed) do LrTasks.pcall(item.finish, false, message) end
     Evaluator.drain(source, total - #source.handed, message)
     SafeRun.report(err)

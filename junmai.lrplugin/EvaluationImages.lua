@@ -3,7 +3,7 @@ Junmai's own renders of the image sent to the model: one LrExportSession over th
 at the chosen long edge (EvaluationOptions.renderSettings), into a temporary folder that is
 removed afterwards. Lightroom renders ahead in the background; pathFor(photo) waits for one.
 
-deps: LrExportSession, LrFileUtils, LrPathUtils, clock (seconds), log (optional).
+deps: LrExportSession, LrFileUtils, LrPathUtils, clock (seconds) — Evaluator.imageDeps().
 ]]
 local EvaluationOptions = require "EvaluationOptions"
 

@@ -10,11 +10,13 @@ Returns EvaluationRun's report.
 ]]
 local LrDate = import "LrDate"
 local LrDialogs = import "LrDialogs"
+local LrExportSession = import "LrExportSession"
+local LrFileUtils = import "LrFileUtils"
+local LrPathUtils = import "LrPathUtils"
 local LrPrefs = import "LrPrefs"
 local LrProgressScope = import "LrProgressScope"
 local LrTasks = import "LrTasks"
 
-local DaemonClient = require "DaemonClient"
 local DaemonSession = require "DaemonSession"
 local EvaluationOptions = require "EvaluationOptions"
 local EvaluationReport = require "EvaluationReport"
@@ -38,6 +40,11 @@ function Evaluator.concurrency(settings, health)
   local c = type(e) == "table" and tonumber(e.concurrency) or nil
   if c and c >= 1 then return math.min(math.floor(c) + 1, Settings.MAX_IN_FLIGHT) end
   return Evaluator.DEFAULT_IN_FLIGHT
+end
+
+-- What EvaluationImages needs of Lightroom, for Junmai's own renders of the images sent.
+function Evaluator.imageDeps()
+  return { LrExportSession = LrExportSession, LrFileUtils = LrFileUtils, LrPathUtils = LrPathUtils, clock = LrDate.currentTime }
 end
 
 -- A photo's name for messages: its file name, and the copy name of a virtual copy.
@@ -71,7 +78,7 @@ end
 function Evaluator.run(args)
   local dialogs = args.dialogs or LrDialogs
   local settings = Settings.read(LrPrefs.prefsForPlugin())
-  local client = args.client or DaemonClient.fromPrefs()
+  local client = args.client or DaemonSession.client()
   local options = args.options or EvaluationOptions.read({})
 
   if #options.fields == 0 then

@@ -9,7 +9,7 @@ null handling (decided once, here):
   * encode: Json.null becomes null; nil values are simply absent from Lua tables.
 
 Tables: a table whose keys are exactly 1..n is an array, one with string keys an object.
-An empty table is an object ({}), unless made with Json.array() or marked by Json.asArray().
+An empty table is an object ({}), unless made with Json.array().
 Strings are taken to be UTF-8 and are written as they are, escaping only what JSON requires.
 
 decode(text) returns the value, or nil plus a sentence naming the position of the fault.
@@ -34,10 +34,6 @@ function Json.array(t)
   return setmetatable(t or {}, arrayMeta)
 end
 
-function Json.asArray(t)
-  return setmetatable(t, arrayMeta)
-end
-
 ------------------------------------------------------------------------------------------------
 -- encode
 
@@ -58,9 +54,11 @@ local function encodeNumber(n)
   if n ~= n or n == math.huge or n == -math.huge then
     return nil, "JSON cannot represent the number " .. tostring(n) .. "."
   end
-  -- Whole numbers print without an exponent up to 2^53, where doubles stop being exact.
+  -- Whole numbers print without an exponent up to 2^53, where doubles stop being exact. Not with
+  -- %d: Lua 5.1 casts it to a C long, 32 bits on Windows, so 3338801804 would come out wrong there.
   if n == math.floor(n) and math.abs(n) < 2 ^ 53 then
-    return string.format("%d", n)
+    if n == 0 then return "0" end
+    return string.format("%.0f", n)
   end
   -- The shortest form that reads back as the same double: 0.3, not 0.29999999999999999.
   for precision = 14, 16 do

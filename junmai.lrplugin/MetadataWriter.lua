@@ -174,7 +174,7 @@ Writer.__index = Writer
 
 --[[
 opts: catalog, options (EvaluationOptions.read), pcall (LrTasks.pcall), log (optional),
-      actionName (the undo entry), timeout (seconds to wait for the catalog).
+      timeout (seconds to wait for the catalog).
 ]]
 function MetadataWriter.new(opts)
   return setmetatable({
@@ -182,7 +182,8 @@ function MetadataWriter.new(opts)
     options = opts.options,
     pcall = opts.pcall or pcall,
     log = opts.log,
-    actionName = opts.actionName or LOC "$$$/Junmai/Write/Action=Junmai AI Evaluation",
+    -- The undo entry of each catalog write.
+    actionName = LOC "$$$/Junmai/Write/Action=Junmai AI Evaluation",
     timeout = opts.timeout or MetadataWriter.WRITE_TIMEOUT,
     keywords = {},
   }, Writer)

@@ -140,14 +140,8 @@ A model too big for this computer can still be downloaded, but the photographer 
 function ModelPicker.decide(row)
   if not row then return { kind = "none" } end
   if row.current then return { kind = "current", row = row } end
-  if row.installed then
-    local warning
-    if row.fit == "too_big" then warning = ModelPicker.tooBigWarning(row) end
-    return { kind = "switch", row = row, warning = warning }
-  end
-  local warning
-  if row.fit == "too_big" then warning = ModelPicker.tooBigWarning(row) end
-  return { kind = "download", row = row, warning = warning }
+  local warning = row.fit == "too_big" and ModelPicker.tooBigWarning(row) or nil
+  return { kind = row.installed and "switch" or "download", row = row, warning = warning }
 end
 
 function ModelPicker.tooBigWarning(row)
@@ -204,9 +198,9 @@ function ModelPicker.currentSummary(currentModel, model, stats)
 end
 
 --[[
-The question before a download. freeBytes is the free disk space when the daemon tells it;
-it does not yet, so the size alone is shown with a note to check the disk.
-Returns message, info.
+The question before a download. freeBytes is the free space on the disk holding Ollama's models
+(/api/hardware's disk_free_bytes, known when Ollama runs on this computer); without it, the size
+is shown with a note to check the disk. Returns message, info.
 ]]
 function ModelPicker.downloadQuestion(row, freeBytes)
   local message = LOC("$$$/Junmai/Picker/DownloadQ=Download ^1?", row.label)

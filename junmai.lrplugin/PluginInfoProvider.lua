@@ -8,7 +8,7 @@ local LrTasks = import "LrTasks"
 local LrView = import "LrView"
 
 local ChooseModelDialog = require "ChooseModelDialog"
-local DaemonClient = require "DaemonClient"
+local DaemonSession = require "DaemonSession"
 local DownloadsDialog = require "DownloadsDialog"
 local PluginStatus = require "PluginStatus"
 local SafeRun = require "SafeRun"
@@ -20,7 +20,6 @@ local function apply(props, status)
   props.daemonStatus = status.daemonStatus
   props.ollamaStatus = status.ollamaStatus
   props.currentModelText = status.currentModelText
-  props.daemonOk = status.daemonOk
 end
 
 -- Checks the daemon in a task; a newer check supersedes an older one still under way.
@@ -29,7 +28,7 @@ function PluginInfoProvider.refresh(props)
   local mine = props.checkNumber
   apply(props, PluginStatus.checking())
   LrTasks.startAsyncTask(function()
-    local ok, status = LrTasks.pcall(PluginStatus.check, DaemonClient.fromPrefs())
+    local ok, status = LrTasks.pcall(PluginStatus.check, DaemonSession.client())
     if props.checkNumber ~= mine then return end
     if not ok then
       SafeRun.report(status)

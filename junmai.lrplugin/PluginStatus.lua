@@ -9,13 +9,13 @@ local PluginStatus = {}
 
 function PluginStatus.checking()
   local checking = LOC "$$$/Junmai/Status/Checking=Checking…"
-  return { daemonStatus = checking, ollamaStatus = checking, currentModelText = checking, daemonOk = false }
+  return { daemonStatus = checking, ollamaStatus = checking, currentModelText = checking }
 end
 
 --[[
 health: the /api/health answer or nil; healthErr: its error.
 current: the /api/model/current answer or nil.
-Returns {daemonStatus, ollamaStatus, currentModelText, daemonOk}.
+Returns {daemonStatus, ollamaStatus, currentModelText}.
 ]]
 function PluginStatus.describe(baseUrl, health, healthErr, current)
   if not health then
@@ -24,10 +24,9 @@ function PluginStatus.describe(baseUrl, health, healthErr, current)
       daemonStatus = DaemonErrors.describe(healthErr),
       ollamaStatus = unknown,
       currentModelText = unknown,
-      daemonOk = false,
     }
   end
-  local out = { daemonOk = true }
+  local out = {}
   out.daemonStatus = LOC("$$$/Junmai/Status/DaemonOk=Answering at ^1 — daemon version ^2 (API ^3).", baseUrl,
     tostring(health.daemon_version or "?"), tostring(health.api_version or "?"))
   local theirs = tonumber(health.api_version)

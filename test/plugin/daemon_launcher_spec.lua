@@ -4,9 +4,9 @@ Starting the daemon (DaemonLauncher, DaemonSession): every branch with fakes, th
 ]]
 local sdk = require "sdk"
 local Daemon = require "support.daemon"
+local shellQuote = require("support.shell").quote
 local DaemonLauncher = require "DaemonLauncher"
 local DaemonSession = require "DaemonSession"
-local DaemonClient = require "DaemonClient"
 local DaemonErrors = require "DaemonErrors"
 
 local LrTasks = sdk.import "LrTasks"
@@ -134,10 +134,10 @@ describe("DaemonLauncher", function()
     assert.are.equal("The Junmai daemon is not running at " .. URL .. ". Start it with `npm start`, or enter the command that starts it in File › Plug-in Manager › Junmai AutoDev.", err.message)
   end)
 
-  it("gives up after the deadline and says where to look", function()
+  it("gives up after 15 s by default and says where to look", function()
     local client = fakeClient({ "down" })
     local m = machine()
-    local _, err = start(client, m, { timeout = 15 })
+    local _, err = start(client, m)
     assert.are.equal("DAEMON_START_TIMEOUT", err.code)
     assert.are.equal("Lightroom started the Junmai daemon, but it did not answer at " .. URL .. " within 15 s. `junmai logs` shows why it stopped — most often its port is used by another program, or a setting it refuses.", err.message)
     assert.are.equal(30, client.calls)
@@ -220,10 +220,6 @@ end)
 describe("starting a real daemon", function()
   local port, dataDir, pidFile, logFile
 
-  local function shellQuote(s)
-    return "'" .. string.gsub(s, "'", "'\\''") .. "'"
-  end
-
   before_each(function()
     sdk.reset()
     DaemonSession._reset()
@@ -255,7 +251,7 @@ describe("starting a real daemon", function()
     prefs.daemonStartCommand = command
     local health, err
     LrTasks.startAsyncTask(function()
-      health, err = DaemonSession.connect(DaemonClient.fromPrefs(), { timeout = 30 })
+      health, err = DaemonSession.connect(DaemonSession.client(), { timeout = 30 })
     end, "connect")
     assert.is_true(sdk.runTasks({ timeout = 40 }))
     assert.is_nil(err and err.message)
@@ -269,10 +265,13 @@ describe("starting a real daemon", function()
     prefs.daemonUrl = "http://127.0.0.1:" .. port
     prefs.daemonStartCommand = "exit 3"
     local health, err
-    LrTasks.startAsyncTask(function() health, err = DaemonSession.connect(DaemonClient.fromPrefs()) end, "connect")
+    LrTasks.startAsyncTask(function() health, err = DaemonSession.connect(DaemonSession.client()) end, "connect")
     assert.is_true(sdk.runTasks({ timeout = 10 }))
     assert.is_nil(health)
     assert.are.equal("DAEMON_START_FAILED", err.code)
     assert.matches("failed with exit code 3: exit 3$", err.message)
+    -- The attempt is in Junmai.log, for when the photographer asks why.
+    local lines = sdk.import("LrLogger")._lines
+    assert.are.same({ logger = "Junmai", level = "info", text = "start daemon: exit 3 -> exit 3" }, lines[#lines])
   end)
 end)

@@ -18,14 +18,14 @@ local TOKEN = "junmai-spec-token-0123456789"
 
 describe("with a daemon whose Ollama is down and that wants a token", function()
   local daemon, closedOllama
-  local PluginInfoProvider, ChooseModelDialog, DaemonClient, DownloadMonitor
+  local PluginInfoProvider, ChooseModelDialog, DaemonSession, DownloadMonitor
 
   setup(function()
     closedOllama = "http://127.0.0.1:" .. Daemon.freePort()
     daemon = Daemon.startAlone({ ollamaUrl = closedOllama, token = TOKEN })
     PluginInfoProvider = require "PluginInfoProvider"
     ChooseModelDialog = require "ChooseModelDialog"
-    DaemonClient = require "DaemonClient"
+    DaemonSession = require "DaemonSession"
     DownloadMonitor = require "DownloadMonitor"
   end)
 
@@ -86,7 +86,7 @@ describe("with a daemon whose Ollama is down and that wants a token", function()
   end)
 
   it("refuses to switch to a model that is not installed, in the daemon's words", function()
-    local _, err = Ui.call(function() return DaemonClient.fromPrefs():switchModel("gemma3:4b") end)
+    local _, err = Ui.call(function() return DaemonSession.client():switchModel("gemma3:4b") end)
     assert.are.equal("MODEL_NOT_INSTALLED", err.code)
     assert.are.equal("Gemma 3 4B is not downloaded yet. Download it first, then switch to it.", err.message)
   end)
@@ -96,7 +96,7 @@ describe("with a daemon whose Ollama is down and that wants a token", function()
       daemon.stop()
       local ended
       DownloadMonitor.watch({
-        client = DaemonClient.fromPrefs(), LrTasks = LrTasks, LrProgressScope = LrProgressScope, LrDialogs = LrDialogs,
+        client = DaemonSession.client(), LrTasks = LrTasks, LrProgressScope = LrProgressScope, LrDialogs = LrDialogs,
         label = "Gemma 3 12B", pollSeconds = 0.05, onEnd = function(outcome) ended = outcome end,
       }, { id = "job-1", model = "gemma3:12b", status = "downloading", percent = 40, total_bytes = 8149190253 })
       assert.is_true(DownloadMonitor.isWatching("job-1"))

@@ -111,6 +111,17 @@ describe("DownloadMonitor", function()
     assert.is_false(DownloadMonitor.isWatching("job-1"))
   end)
 
+  it("gives up on answers that carry no job, and says so without a stray word", function()
+    local client = { download = function() return { success = true } end }
+    local outcome
+    DownloadMonitor.watch(deps(client, { onEnd = function(o) outcome = o end }), start("downloading"))
+    assert.is_true(sdk.runTasks({ timeout = 5 }))
+    assert.are.equal("lost", outcome)
+    local shown = LrDialogs._last("message")
+    assert.are.equal("Junmai lost track of the download of Gemma 3 12B.", shown.message)
+    assert.are.equal("The daemon may still be downloading; File › Plug-in Extras › AI Model Downloads… shows where it stands.", shown.info)
+  end)
+
   it("turns a programming error into a plain sentence, not Lua text", function()
     local client = { download = function() error("attempt to index a nil value") end }
     local outcome

@@ -15,7 +15,9 @@ local LrApplication = sdk.import "LrApplication"
 local LrDialogs = sdk.import "LrDialogs"
 local LrExportSession = sdk.import "LrExportSession"
 local LrFileUtils = sdk.import "LrFileUtils"
+local LrFunctionContext = sdk.import "LrFunctionContext"
 local LrHttp = sdk.import "LrHttp"
+local LrPathUtils = sdk.import "LrPathUtils"
 local LrPrefs = sdk.import "LrPrefs"
 local LrProgressScope = sdk.import "LrProgressScope"
 local LrTasks = sdk.import "LrTasks"
@@ -24,11 +26,10 @@ local MODEL = "gemma3:4b"
 
 describe("photo evaluation with a running daemon", function()
   local daemon, client, folder
-  local provider, DaemonClient, DaemonSession, EvaluateSelected, Json
+  local provider, DaemonSession, EvaluateSelected, Json
 
   setup(function()
     daemon = Daemon.startWithEmulator({ installed = "gemma3:4b,llama3.1:8b" })
-    DaemonClient = require "DaemonClient"
     DaemonSession = require "DaemonSession"
     EvaluateSelected = require "EvaluateSelected"
     Json = require "Json"
@@ -45,7 +46,7 @@ describe("photo evaluation with a running daemon", function()
     LrPrefs.prefsForPlugin().daemonUrl = daemon.url
     -- No spec here should need to start a daemon; make sure none tries to.
     LrTasks._executeHook = function(command) error("unexpected command: " .. command) end
-    client = DaemonClient.fromPrefs()
+    client = DaemonSession.client()
     folder = os.tmpname()
     os.remove(folder)
     assert(LrFileUtils.createAllDirectories(folder))
@@ -393,6 +394,27 @@ describe("photo evaluation with a running daemon", function()
       assert.are.equal(0, ctx._renders)
     end)
 
+    it("answers every rendition, in a sentence, when Junmai's own renders cannot be set up", function()
+      local getStandardFilePath = LrPathUtils.getStandardFilePath
+      LrPathUtils.getStandardFilePath = function() error("no temporary folder") end
+      finally(function() LrPathUtils.getStandardFilePath = getStandardFilePath end)
+      local _, photos = newCatalog({ {}, {} })
+      local ctx = FilterContext.new({ photos = photos, settings = BIG_JPEG, folder = folder })
+      -- As Lightroom calls it: an error escaping the filter would reach the photographer as Lua text.
+      LrTasks.startAsyncTask(function()
+        LrFunctionContext.callWithContext("export", function(context) provider.postProcessRenderedPhotos(context, ctx) end)
+      end, "export")
+      assert.is_true(sdk.runTasks({ timeout = 10 }))
+      assert.are.same({}, LrTasks._errors)
+      for i, mark in ipairs(ctx._marks()) do
+        assert.are.same({ ok = false, message = "Junmai could not evaluate this photo because of a fault in the plug-in; the details are in Junmai.log." }, mark, "rendition " .. i)
+      end
+      local shown = LrDialogs._all("message")
+      assert.are.equal(1, #shown)
+      assert.are.equal("Something went wrong inside the Junmai plug-in.", shown[1].message)
+      assert.are.equal(0, #evaluateBodies())
+    end)
+
     it("does nothing, and says so, when nothing is chosen to write", function()
       local _, photos = newCatalog({ {} })
       local ctx = export(photos, with(SMALL_JPEG, { junmai_writeRating = false, junmai_writeFlag = false, junmai_writeKeywords = false,
@@ -431,7 +453,9 @@ describe("photo evaluation with a running daemon", function()
       assert.is_true(photos[3]:getRawMetadata("rating") >= 1)
       assert.are.same({}, photos[2]._calls)
       assert.are.same({}, photos[4]._calls)
-      assert.matches("^Junmai evaluated 2 photos%.", LrDialogs._last("bezel").message)
+      local bezel = LrDialogs._last("bezel").message
+      assert.matches("^Junmai evaluated 2 photos%.", bezel)
+      assert.matches("Videos are not evaluated: 1 skipped.", bezel, 1, true)
       assert.are.equal(before.count + 2, stats().count)
     end)
 

@@ -1,6 +1,13 @@
 -- What a run says at its end (EvaluationReport) and how many photos it keeps in flight (Evaluator).
+local sdk = require "sdk"
+local Catalog = require "sdk.catalog"
+local EvaluationOptions = require "EvaluationOptions"
 local EvaluationReport = require "EvaluationReport"
 local Evaluator = require "Evaluator"
+
+local LrDialogs = sdk.import "LrDialogs"
+local LrPrefs = sdk.import "LrPrefs"
+local LrTasks = sdk.import "LrTasks"
 
 local function report(fields)
   local r = { total = 0, evaluated = 0, failed = {}, skipped = 0, notEvaluated = 0, written = {}, keptPhotos = 0 }
@@ -60,5 +67,83 @@ describe("Evaluator", function()
     assert.are.equal(8, Evaluator.concurrency({}, { evaluation = { concurrency = 64 } }))
     assert.are.equal(2, Evaluator.concurrency({}, { api_version = 1 }))
     assert.are.equal(2, Evaluator.concurrency(nil, nil))
+  end)
+
+  describe("run", function()
+    before_each(function() sdk.reset() end)
+
+    -- A daemon that takes a moment per photo and counts how many it has at once.
+    local function slowClient()
+      local c = { inFlight = 0, most = 0, calls = 0 }
+      function c.evaluate()
+        c.calls = c.calls + 1
+        c.inFlight = c.inFlight + 1
+        if c.inFlight > c.most then c.most = c.inFlight end
+        LrTasks.sleep(0.05)
+        c.inFlight = c.inFlight - 1
+        return { success = true, model = "gemma3:4b", result = { rating = 3 } }
+      end
+      function c.recordUsage() return { success = true } end
+      return c
+    end
+
+    local function source(photos)
+      local i = 0
+      return {
+        next = function()
+          i = i + 1
+          local photo = photos[i]
+          if not photo then return nil end
+          local item = { photo = photo, name = "p" .. i, photoId = tostring(i) }
+          function item.prepare() return "/tmp/p" .. i .. ".jpg" end
+          function item.finish() end
+          return item
+        end,
+      }
+    end
+
+    -- Runs six photos through Evaluator.run with `fields` chosen; the daemon answers `health`.
+    local function run(health, fields)
+      local catalog = Catalog.new({ photos = { {}, {}, {}, {}, {}, {} } })
+      local client = slowClient()
+      local result
+      LrTasks.startAsyncTask(function()
+        result = Evaluator.run({
+          title = "Junmai AI Evaluation", source = source(catalog:getAllPhotos()), total = 6, skipped = 1,
+          options = EvaluationOptions.read(fields or { junmai_writeKeywords = false }), catalog = catalog,
+          client = client, connect = function() return health end, dialogs = LrDialogs,
+        })
+      end, "run")
+      assert.is_true(sdk.runTasks({ timeout = 10 }))
+      assert.are.same({}, LrTasks._errors)
+      return result, client
+    end
+
+    it("keeps the Plug-in Manager's number of photos in flight, else one more than the daemon's slots", function()
+      local result, client = run({ evaluation = { concurrency = 2 } })
+      assert.are.equal(3, client.most)
+      assert.are.equal(6, result.evaluated)
+      LrPrefs.prefsForPlugin().evaluationsInFlight = 1
+      result, client = run({ evaluation = { concurrency = 2 } })
+      assert.are.equal(1, client.most)
+      assert.are.equal(6, result.evaluated)
+    end)
+
+    it("counts the photos left out beforehand (videos) as skipped", function()
+      local result = run({ evaluation = { concurrency = 1 } })
+      assert.are.equal(1, result.skipped)
+      assert.matches("Videos are not evaluated: 1 skipped.", LrDialogs._last("bezel").message, 1, true)
+    end)
+
+    it("asks the daemon nothing when nothing is chosen to write, and says so", function()
+      local result, client = run(nil, { junmai_writeRating = false, junmai_writeFlag = false, junmai_writeKeywords = false,
+        junmai_writeCaption = false, junmai_writeTitle = false })
+      assert.is_true(result.nothingChosen)
+      assert.are.equal(0, client.calls)
+      assert.are.equal(6, result.notEvaluated)
+      local shown = LrDialogs._last("message")
+      assert.are.equal("Junmai had nothing to do.", shown.message)
+      assert.matches("^Nothing was chosen to write", shown.info)
+    end)
   end)
 end)

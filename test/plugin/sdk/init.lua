@@ -92,8 +92,8 @@ end
 -- Loaded once, up front, so that busted's per-file insulation never makes a second copy of a
 -- shim module (specs and plug-in modules must see the same recorded state).
 sdk.namespaces = {
-  "LrApplication", "LrBinding", "LrColor", "LrDate", "LrDialogs", "LrExportSession", "LrFileUtils",
-  "LrFunctionContext", "LrHttp", "LrLogger", "LrPathUtils", "LrPrefs", "LrProgressScope", "LrShell",
+  "LrApplication", "LrBinding", "LrDate", "LrDialogs", "LrExportSession", "LrFileUtils",
+  "LrFunctionContext", "LrHttp", "LrLogger", "LrPathUtils", "LrPrefs", "LrProgressScope",
   "LrTasks", "LrView",
 }
 

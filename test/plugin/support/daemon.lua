@@ -4,21 +4,19 @@ Starts real daemons for the end-to-end specs, from the repository root.
 Daemon.startWithEmulator(opts) runs test/support/serve-with-emulator.ts (a daemon plus the Ollama
 emulator). Its stdin is a FIFO this process holds open: if busted dies, the FIFO closes and the
 daemon stops by itself, so no run leaves one behind. The same stdin takes commands: d.control{...}
-sends one (an emulator fault, a marker for malformed model output, a latency) and waits for its answer.
+sends one (an emulator fault, a marker for malformed model output, a latency, Ollama stopped or
+started again) and waits for its answer.
 
 Daemon.startAlone(opts) runs daemon/main.ts itself, against an Ollama address of our choosing
 (a closed port, for "Ollama is down"), optionally with JUNMAI_TOKEN.
 
-Each returns {url, pid, stop()}.
+Each returns {url, pid, stop()}; startWithEmulator adds ollamaUrl and control().
 ]]
 local socket = require "socket"
 local sdk = require "sdk"
+local shellQuote = require("support.shell").quote
 
 local Daemon = {}
-
-local function shellQuote(s)
-  return "'" .. string.gsub(s, "'", "'\\''") .. "'"
-end
 
 local function tempPath(suffix)
   local path = os.tmpname()
@@ -68,7 +66,7 @@ function Daemon.startWithEmulator(opts)
   local url = string.match(ready, '"url":"([^"]+)"')
   local ollamaUrl = string.match(ready, '"ollama_url":"([^"]+)"')
   assert(url, "unexpected first line from serve-with-emulator: " .. ready)
-  local d = { url = url, ollamaUrl = ollamaUrl, pid = pid, log = log }
+  local d = { url = url, ollamaUrl = ollamaUrl, pid = pid }
   -- Sends one command (a Lua table, as JSON) to serve-with-emulator.ts and waits for its answer.
   function d.control(order)
     local Json = require "Json"

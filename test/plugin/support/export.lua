@@ -18,7 +18,7 @@ local FilterContext = {}
 
 function FilterContext.new(opts)
   local folder = assert(opts.folder, "FilterContext.new needs a folder")
-  local ctx = { propertyTable = opts.settings or {}, renditionsToSatisfy = {}, _renders = 0, _iterations = 0 }
+  local ctx = { propertyTable = opts.settings or {}, renditionsToSatisfy = {}, _renders = 0 }
   for i, photo in ipairs(opts.photos) do
     local r = { photo = photo, destinationPath = string.format("%s/%03d-%s.jpg", folder, i, photo:getFormattedMetadata("fileName")), doneCalls = {} }
     function r.renditionIsDone(self, ok, message)
@@ -35,7 +35,6 @@ function FilterContext.new(opts)
     local spent = false
     return function()
       assert(not spent, "the renditions iterator was called after it ended")
-      ctx._iterations = ctx._iterations + 1
       i = i + 1
       local target = ctx.renditionsToSatisfy[i]
       if not target then

@@ -3,12 +3,9 @@ A one-connection-at-a-time HTTP server in a child process that answers every req
 fixed status and body: for answers the real daemon would not give (not JSON, a proxy's page,
 a daemon error we cannot provoke on demand). Returns {url, stop()}.
 ]]
+local shellQuote = require("support.shell").quote
 
 local FakeServer = {}
-
-local function shellQuote(s)
-  return "'" .. string.gsub(s, "'", "'\\''") .. "'"
-end
 
 -- The child: accepts connections, reads the request head and body, answers, closes.
 local CHILD = [==[
