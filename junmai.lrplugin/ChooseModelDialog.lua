@@ -76,7 +76,7 @@ function ChooseModelDialog.contents(f, props)
       fill_horizontal = 1,
     },
     f:static_text {
-      title = LOC "$$$/Junmai/Choose/Legend=● in use   ★ recommended for this computer",
+      title = LOC "$$$/Junmai/Choose/Legend=^U+25CF in use   ^U+2605 recommended for this computer",
     },
     f:static_text { title = bind "details", width_in_chars = 100, height_in_lines = 5, fill_horizontal = 1 },
     f:static_text { title = bind "actionHint", fill_horizontal = 1 },
@@ -94,7 +94,7 @@ local function startDownload(client, row, freeBytes)
     return
   end
   DialogParts.watchDownload(client, started.job, { label = row.label, sizeBytes = row.sizeBytes, offerSwitch = true })
-  LrDialogs.showBezel(LOC("$$$/Junmai/Choose/DownloadStarted=Downloading ^1 — progress at the top left.", row.label))
+  LrDialogs.showBezel(LOC("$$$/Junmai/Choose/DownloadStarted=Downloading ^1 ^U+2014 progress at the top left.", row.label))
 end
 
 local function switchTo(client, row, warning)

@@ -12,7 +12,7 @@ local function make(message, code, status, details)
 end
 
 function DaemonErrors.notRunning(baseUrl)
-  return make(LOC("$$$/Junmai/Error/NotRunning=The Junmai daemon is not running at ^1 — start it with `npm start` (or the Junmai login item).", baseUrl), "DAEMON_DOWN")
+  return make(LOC("$$$/Junmai/Error/NotRunning=The Junmai daemon is not running at ^1 ^U+2014 start it with `npm start` (or the Junmai login item).", baseUrl), "DAEMON_DOWN")
 end
 
 -- From LrHttp's nil-plus-info answer, whose info.error.errorCode names the network failure.
@@ -22,9 +22,9 @@ function DaemonErrors.fromTransport(info, baseUrl, timeout)
   if code == "cannotConnectToHost" or code == "cannotFindHost" or code == "resourceUnavailable" then
     return DaemonErrors.notRunning(baseUrl)
   elseif code == "timedOut" then
-    return make(LOC("$$$/Junmai/Error/TimedOut=The Junmai daemon at ^1 did not answer within ^2 s — it may be busy or stuck; try again, or restart it with `npm start` (or the Junmai login item).", baseUrl, tostring(timeout or "?")), "DAEMON_TIMEOUT")
+    return make(LOC("$$$/Junmai/Error/TimedOut=The Junmai daemon at ^1 did not answer within ^2 s ^U+2014 it may be busy or stuck; try again, or restart it with `npm start` (or the Junmai login item).", baseUrl, tostring(timeout or "?")), "DAEMON_TIMEOUT")
   elseif code == "badURL" then
-    return make(LOC("$$$/Junmai/Error/BadUrl=“^1” is not a valid daemon address; correct it in File › Plug-in Manager › Junmai AutoDev.", baseUrl), "BAD_URL")
+    return make(LOC("$$$/Junmai/Error/BadUrl=^U+201C^1^U+201D is not a valid daemon address; correct it in File ^U+203A Plug-in Manager ^U+203A Junmai AutoDev.", baseUrl), "BAD_URL")
   elseif code == "networkConnectionLost" or code == "badServerResponse" then
     return make(LOC("$$$/Junmai/Error/ConnectionLost=The connection to the Junmai daemon at ^1 broke off before it answered. If the daemon was restarting, try again in a moment.", baseUrl), "NETWORK_ERROR")
   end
@@ -44,7 +44,7 @@ Returns nil when the answer is a success the caller can use.
 ]]
 function DaemonErrors.fromAnswer(status, decoded, baseUrl)
   if type(decoded) ~= "table" then
-    return make(LOC("$$$/Junmai/Error/NotJson=The program answering at ^1 sent something that is not a Junmai answer^2. Check the daemon address in File › Plug-in Manager › Junmai AutoDev.", baseUrl,
+    return make(LOC("$$$/Junmai/Error/NotJson=The program answering at ^1 sent something that is not a Junmai answer^2. Check the daemon address in File ^U+203A Plug-in Manager ^U+203A Junmai AutoDev.", baseUrl,
       status and LOC("$$$/Junmai/Error/HttpStatus= (HTTP ^1)", tostring(status)) or ""), "BAD_RESPONSE", status)
   end
   if decoded.success == false or (status and status >= 400) then
@@ -56,7 +56,7 @@ function DaemonErrors.fromAnswer(status, decoded, baseUrl)
     return make(LOC("$$$/Junmai/Error/Unexplained=The Junmai daemon at ^1 refused the request without saying why (HTTP ^2).", baseUrl, tostring(status or "?")), "DAEMON_ERROR", status)
   end
   if decoded.success ~= true then
-    return make(LOC("$$$/Junmai/Error/NotJunmai=The program answering at ^1 does not look like the Junmai daemon. Check the daemon address in File › Plug-in Manager › Junmai AutoDev.", baseUrl), "BAD_RESPONSE", status)
+    return make(LOC("$$$/Junmai/Error/NotJunmai=The program answering at ^1 does not look like the Junmai daemon. Check the daemon address in File ^U+203A Plug-in Manager ^U+203A Junmai AutoDev.", baseUrl), "BAD_RESPONSE", status)
   end
   return nil
 end
@@ -65,7 +65,7 @@ end
 function DaemonErrors.hint(err)
   if type(err) ~= "table" then return nil end
   if err.code == "UNAUTHORIZED" then
-    return LOC "$$$/Junmai/Error/TokenHint=Enter the access token in File › Plug-in Manager › Junmai AutoDev."
+    return LOC "$$$/Junmai/Error/TokenHint=Enter the access token in File ^U+203A Plug-in Manager ^U+203A Junmai AutoDev."
   end
   return nil
 end

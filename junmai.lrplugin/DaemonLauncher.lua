@@ -88,13 +88,13 @@ end
 
 function DaemonLauncher.noLauncher(baseUrl)
   return make(
-    LOC("$$$/Junmai/Launch/NoLauncher=The Junmai daemon is not running at ^1. Start it with `npm start`, or enter the command that starts it in File › Plug-in Manager › Junmai AutoDev.", baseUrl),
+    LOC("$$$/Junmai/Launch/NoLauncher=The Junmai daemon is not running at ^1. Start it with `npm start`, or enter the command that starts it in File ^U+203A Plug-in Manager ^U+203A Junmai AutoDev.", baseUrl),
     "DAEMON_DOWN")
 end
 
 function DaemonLauncher.commandFailed(baseUrl, command, code)
   return make(
-    LOC("$$$/Junmai/Launch/CommandFailed=The Junmai daemon is not running at ^1, and its start command (set in File › Plug-in Manager › Junmai AutoDev) failed with exit code ^2: ^3", baseUrl, tostring(code), command),
+    LOC("$$$/Junmai/Launch/CommandFailed=The Junmai daemon is not running at ^1, and its start command (set in File ^U+203A Plug-in Manager ^U+203A Junmai AutoDev) failed with exit code ^2: ^3", baseUrl, tostring(code), command),
     "DAEMON_START_FAILED")
 end
 
@@ -106,7 +106,7 @@ end
 
 function DaemonLauncher.noAnswer(baseUrl, seconds)
   return make(
-    LOC("$$$/Junmai/Launch/NoAnswer=Lightroom started the Junmai daemon, but it did not answer at ^1 within ^2 s. `junmai logs` shows why it stopped — most often its port is used by another program, or a setting it refuses.", baseUrl, tostring(seconds)),
+    LOC("$$$/Junmai/Launch/NoAnswer=Lightroom started the Junmai daemon, but it did not answer at ^1 within ^2 s. `junmai logs` shows why it stopped ^U+2014 most often its port is used by another program, or a setting it refuses.", baseUrl, tostring(seconds)),
     "DAEMON_START_TIMEOUT")
 end
 

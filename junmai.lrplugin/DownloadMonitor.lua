@@ -73,7 +73,7 @@ local function pollLoop(deps, job, scope, label)
       failures = failures + 1
       if failures >= DownloadMonitor.MAX_FAILURES then
         scope:done()
-        local info = LOC "$$$/Junmai/Job/LostInfo=The daemon may still be downloading; File › Plug-in Extras › AI Model Downloads… shows where it stands."
+        local info = LOC "$$$/Junmai/Job/LostInfo=The daemon may still be downloading; File ^U+203A Plug-in Extras ^U+203A AI Model Downloads^U+2026 shows where it stands."
         -- An answer without a job is a failed poll too, but has no error to name.
         if err then info = DaemonErrors.describe(err) .. " " .. info end
         deps.LrDialogs.message(LOC("$$$/Junmai/Job/Lost=Junmai lost track of the download of ^1.", label), info, "warning")
@@ -108,7 +108,7 @@ function DownloadMonitor.watch(deps, job)
     if not ok then
       if deps.log then deps.log:error("download monitor failed: " .. tostring(outcome)) end
       deps.LrDialogs.message(LOC("$$$/Junmai/Job/MonitorFailed=Junmai stopped showing the progress of ^1.", deps.label or job.model),
-        LOC "$$$/Junmai/Job/MonitorFailedInfo=The download itself may go on; File › Plug-in Extras › AI Model Downloads… shows where it stands.",
+        LOC "$$$/Junmai/Job/MonitorFailedInfo=The download itself may go on; File ^U+203A Plug-in Extras ^U+203A AI Model Downloads^U+2026 shows where it stands.",
         "warning")
       outcome = "error"
     end

@@ -50,8 +50,8 @@ end
 
 -- The caption under the progress bar: "42% · 3.4 GB of 8.1 GB · 35 MB/s · about 2 min left".
 function Downloads.caption(job)
-  if job.status == "queued" then return LOC "$$$/Junmai/Job/CaptionQueued=Waiting to start…" end
-  if job.status == "verifying" then return LOC "$$$/Junmai/Job/CaptionVerifying=Checking the downloaded files…" end
+  if job.status == "queued" then return LOC "$$$/Junmai/Job/CaptionQueued=Waiting to start^U+2026" end
+  if job.status == "verifying" then return LOC "$$$/Junmai/Job/CaptionVerifying=Checking the downloaded files^U+2026" end
   local parts = { Format.percent(Downloads.portion(job) * 100) }
   if tonumber(job.total_bytes) and tonumber(job.total_bytes) > 0 then
     parts[#parts + 1] = LOC("$$$/Junmai/Job/OfTotal=^1 of ^2", Format.bytes(job.completed_bytes or 0), Format.bytes(job.total_bytes))
@@ -60,12 +60,12 @@ function Downloads.caption(job)
   if speed then parts[#parts + 1] = speed end
   local eta = Format.duration(job.eta_seconds)
   if eta and job.status == "downloading" then parts[#parts + 1] = LOC("$$$/Junmai/Job/Eta=about ^1 left", eta) end
-  return table.concat(parts, " · ")
+  return Format.joined(parts)
 end
 
 -- One line in the "AI Model Downloads…" list.
 function Downloads.line(job)
-  local head = LOC("$$$/Junmai/Job/LineHead=^1 — ^2", job.model, Downloads.statusLabel(job.status))
+  local head = LOC("$$$/Junmai/Job/LineHead=^1 ^U+2014 ^2", job.model, Downloads.statusLabel(job.status))
   if job.status == "downloading" then
     return head .. ": " .. Downloads.caption(job)
   end
@@ -106,7 +106,7 @@ function Downloads.endMessage(job, label)
       job.error or LOC "$$$/Junmai/Job/FailedNoReason=The daemon did not say why; its log has the details.", "critical"
   elseif job.status == "interrupted" then
     return LOC("$$$/Junmai/Job/InterruptedTitle=The download of ^1 stopped.", label),
-      LOC "$$$/Junmai/Job/InterruptedInfo=Open File › Plug-in Extras › AI Model Downloads… to resume it.", "warning"
+      LOC "$$$/Junmai/Job/InterruptedInfo=Open File ^U+203A Plug-in Extras ^U+203A AI Model Downloads^U+2026 to resume it.", "warning"
   elseif job.status == "cancelled" then
     return LOC("$$$/Junmai/Job/CancelledTitle=The download of ^1 was cancelled.", label), nil, "info"
   end

@@ -48,7 +48,7 @@ function DownloadsDialog.reload(client, props)
   props.jobs = jobs
   props.items = Downloads.items(jobs)
   if #jobs == 0 then
-    props.status = LOC "$$$/Junmai/Downloads/None=No downloads yet. Start one from File › Plug-in Extras › Choose AI Model…"
+    props.status = LOC "$$$/Junmai/Downloads/None=No downloads yet. Start one from File ^U+203A Plug-in Extras ^U+203A Choose AI Model^U+2026"
   else
     local active = 0
     for _, job in ipairs(jobs) do

@@ -3,7 +3,8 @@ Library › Plug-in Extras › Evaluate Selected Photos with AI…: asks what to
 choices as the export's "Junmai AI Evaluation" section, remembered in the plug-in's prefs),
 renders each selected photo as a small JPEG into a temporary folder (EvaluationImages), has it
 evaluated and writes the answers; each file is deleted once its photo is done, the folder at
-the end. Videos are skipped. Call run() from an async task (SafeRun.task).
+the end, once the renders not needed (after a cancel or a stop) are skipped and the rest have
+finished. Videos are skipped. Call run() from an async task (SafeRun.task).
 ]]
 local LrApplication = import "LrApplication"
 local LrBinding = import "LrBinding"
@@ -48,7 +49,7 @@ function EvaluateSelected.run(context)
   end
   if #photos == 0 then
     LrDialogs.message(LOC "$$$/Junmai/Selected/NoneTitle=No photos to evaluate.",
-      LOC "$$$/Junmai/Selected/NoneInfo=Select one or more photos in the Library (videos are not evaluated), then choose Evaluate Selected Photos with AI… again.", "info")
+      LOC "$$$/Junmai/Selected/NoneInfo=Select one or more photos in the Library (videos are not evaluated), then choose Evaluate Selected Photos with AI^U+2026 again.", "info")
     return "none"
   end
 
@@ -66,15 +67,20 @@ function EvaluateSelected.run(context)
 
   local deps = Evaluator.imageDeps()
   local folder = EvaluationImages.tempFolder(deps)
-  context:addCleanupHandler(function() EvaluationImages.removeFolder(deps, folder) end)
   local images = EvaluationImages.session(deps, photos, folder, options.longEdge)
+  -- Renders still under way would write into the folder again: they are skipped or waited for first.
+  local function removeImages()
+    images.close()
+    EvaluationImages.removeFolder(deps, folder)
+  end
+  context:addCleanupHandler(removeImages)
   Evaluator.run({
     functionContext = context,
     title = LOC "$$$/Junmai/Export/Progress=Junmai AI Evaluation",
     source = EvaluateSelected.source(photos, images), total = #photos, options = options,
     catalog = catalog, skipped = videos,
   })
-  EvaluationImages.removeFolder(deps, folder)
+  removeImages()
   return "done"
 end
 

@@ -4,13 +4,12 @@ of the export is rendered as the export says; each one's file (or, when that is 
 chosen long edge or not a JPEG, Junmai's own JPEG of it) is evaluated, and the answer is written
 to the photo in the catalog. The export's files themselves are never changed.
 
-Each rendition the export expects from this action is marked done when its photo's evaluation
-is written, or not done with the reason (Lightroom lists those at the end of the export). Photos
-are taken from Lightroom in order and up to N are in evaluation at once, so a rendition may be
-marked after the next ones were taken; if a Lightroom version marked a rendition done by itself
-as soon as the next is taken, a photo that fails later would show as exported there — Junmai's
-own summary names it either way. Set "Photos in evaluation at once" to 1 in the Plug-in Manager
-for strictly one at a time.
+What Lightroom is told about each rendition is the export's outcome: its file. A rendition is
+marked as soon as its render is waited for — done when the file is there, not done with
+Lightroom's reason when it is not — so the mark is in place before the loop moves on (Lightroom
+marks a rendition done by itself when the loop advances, and ignores later marks). A photo whose
+evaluation fails was still exported: the run's summary names it with the reason, and it goes into
+the collection "Junmai: not evaluated" (Evaluator).
 ]]
 local LrApplication = import "LrApplication"
 local LrDialogs = import "LrDialogs"
@@ -26,12 +25,24 @@ local EvaluationExport = {}
 
 --[[
 The run's source over the filter's renditions. images: EvaluationImages session or nil (the
-export's own file is sent). Tracks the items handed out, so none is left unmarked.
+export's own file is sent). Every rendition taken is waited for and marked before the next is
+taken, whether the run evaluates it, stops before it or never starts.
 ]]
 function EvaluationExport.source(filterContext, images)
   local iter, state, control = filterContext:renditions()
   local handed = {}
   local source = { handed = handed }
+
+  -- Waits for the export's render of a rendition and tells Lightroom how it went, once.
+  local function settle(sourceRendition, renditionToSatisfy)
+    local ok, pathOrMessage = sourceRendition:waitForRender()
+    if ok then
+      renditionToSatisfy:renditionIsDone(true)
+    else
+      renditionToSatisfy:renditionIsDone(false, pathOrMessage)
+    end
+    return ok, pathOrMessage
+  end
 
   function source.next()
     local sourceRendition, renditionToSatisfy = iter(state, control)
@@ -44,24 +55,21 @@ function EvaluationExport.source(filterContext, images)
       photoId = tostring(photo.localIdentifier),
       skip = Evaluator.isVideo(photo),
     }
+    local rendered, pathOrMessage
+    local function wait()
+      if rendered == nil then rendered, pathOrMessage = settle(sourceRendition, renditionToSatisfy) end
+      return rendered, pathOrMessage
+    end
     function item.prepare()
-      -- The export's render comes first: its rendition is only done once its file is there.
-      local ok, pathOrMessage = sourceRendition:waitForRender()
-      if not ok then return nil, pathOrMessage end
-      if item.skip or not images then return pathOrMessage end
-      local path, message = images.pathFor(photo)
-      item.ownImage = path
-      return path, message
+      local ok, path = wait()
+      if not ok then return nil, path end
+      if item.skip or not images then return path end
+      local own, message = images.pathFor(photo)
+      item.ownImage = own
+      return own, message
     end
-    function item.finish(ok, message)
-      if item.finished then return end
-      item.finished = true
-      if ok then
-        renditionToSatisfy:renditionIsDone(true)
-      else
-        renditionToSatisfy:renditionIsDone(false, message)
-      end
-    end
+    -- The run's outcome goes to its summary; the rendition only needs its render settled.
+    function item.finish() wait() end
     function item.cleanup()
       if images and item.ownImage then images.delete(item.ownImage) end
     end
@@ -69,16 +77,17 @@ function EvaluationExport.source(filterContext, images)
     return item
   end
 
-  -- Lets Lightroom's iterator reach its end; every rendition taken is marked by now.
+  -- Lets Lightroom's iterator reach its end, settling any rendition not taken.
   function source.close()
     if source.closed then return end
     source.closed = true
     while true do
       local sourceRendition, renditionToSatisfy = iter(state, control)
-      if sourceRendition == nil then return end
+      if sourceRendition == nil then break end
       control = sourceRendition
-      renditionToSatisfy:renditionIsDone(false, LOC "$$$/Junmai/Export/NotTaken=Junmai did not get to this photo.")
+      settle(sourceRendition, renditionToSatisfy)
     end
+    if images then images.close() end
   end
 
   return source
@@ -86,10 +95,8 @@ end
 
 -- Nothing chosen to write: the export goes on as if the action were not there, with a word why.
 local function passThrough(filterContext)
-  for sourceRendition, renditionToSatisfy in filterContext:renditions() do
-    local ok, message = sourceRendition:waitForRender()
-    if ok then renditionToSatisfy:renditionIsDone(true) else renditionToSatisfy:renditionIsDone(false, message) end
-  end
+  local source = EvaluationExport.source(filterContext, nil)
+  source.close()
   LrDialogs.message(LOC "$$$/Junmai/Evaluate/NothingChosenTitle=Junmai had nothing to do.",
     LOC "$$$/Junmai/Export/NothingChosen=Nothing is chosen to write in the export's Junmai AI Evaluation section, so the photos were exported without being evaluated.", "info")
 end
@@ -98,13 +105,17 @@ end
 local function ownImages(functionContext, renditions, longEdge)
   local deps = Evaluator.imageDeps()
   local folder = EvaluationImages.tempFolder(deps)
-  functionContext:addCleanupHandler(function() EvaluationImages.removeFolder(deps, folder) end)
   local photos = {}
   for _, r in ipairs(renditions) do
     if not Evaluator.isVideo(r.photo) then photos[#photos + 1] = r.photo end
   end
   Log:info("export renders larger than " .. longEdge .. " px or not JPEG: Junmai renders its own images in " .. folder)
-  return EvaluationImages.session(deps, photos, folder, longEdge)
+  local images = EvaluationImages.session(deps, photos, folder, longEdge)
+  functionContext:addCleanupHandler(function()
+    images.close()
+    EvaluationImages.removeFolder(deps, folder)
+  end)
+  return images
 end
 
 function EvaluationExport.postProcess(functionContext, filterContext)

@@ -1,7 +1,9 @@
 --[[
 Junmai's own renders of the image sent to the model: one LrExportSession over the photos, JPEG
 at the chosen long edge (EvaluationOptions.renderSettings), into a temporary folder that is
-removed afterwards. Lightroom renders ahead in the background; pathFor(photo) waits for one.
+removed afterwards. Lightroom renders ahead in the background; pathFor(photo) waits for one. Renders go on whether
+or not they are waited for, so close() skips the ones no longer needed and waits for the rest
+before the folder may be removed.
 
 deps: LrExportSession, LrFileUtils, LrPathUtils, clock (seconds) — Evaluator.imageDeps().
 ]]
@@ -38,6 +40,7 @@ end
 The renders of `photos` in `folder`. Returns an object with
   pathFor(photo) -> path | nil, sentence   (waits for that photo's render)
   delete(path)                             (a file no longer needed)
+  close()                                  (skips the renders not asked for, waits for all)
 ]]
 function EvaluationImages.session(deps, photos, folder, longEdge)
   local session = deps.LrExportSession({
@@ -64,6 +67,27 @@ function EvaluationImages.session(deps, photos, folder, longEdge)
     local ok, pathOrMessage = rendition:waitForRender()
     if ok then return pathOrMessage end
     return nil, pathOrMessage
+  end
+
+  function obj.close()
+    if obj.closed or not iter then return end
+    obj.closed = true
+    local function settle(rendition)
+      rendition:skipRender()
+      local ok, path = rendition:waitForRender()
+      -- A render that had started before the skip still leaves its file.
+      if ok then obj.delete(path) end
+    end
+    for id, rendition in pairs(waiting) do
+      waiting[id] = nil
+      settle(rendition)
+    end
+    while true do
+      local index, rendition = iter(state, control)
+      if index == nil then return end
+      control = index
+      settle(rendition)
+    end
   end
 
   function obj.delete(path)

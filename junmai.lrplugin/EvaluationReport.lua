@@ -46,7 +46,7 @@ function EvaluationReport.failureLines(report)
   local failed = report.failed or {}
   for i, f in ipairs(failed) do
     if i > EvaluationReport.MAX_NAMED then
-      lines[#lines + 1] = LOC("$$$/Junmai/Report/More=…and ^1 more; Junmai.log has them all.", tostring(#failed - EvaluationReport.MAX_NAMED))
+      lines[#lines + 1] = LOC("$$$/Junmai/Report/More=^U+2026and ^1 more; Junmai.log has them all.", tostring(#failed - EvaluationReport.MAX_NAMED))
       break
     end
     lines[#lines + 1] = LOC("$$$/Junmai/Report/FailureLine=^1: ^2", tostring(f.name), tostring(f.message))
@@ -95,8 +95,16 @@ function EvaluationReport.summary(report)
   }
 end
 
+-- Where the photos not evaluated can be found again, when Junmai put them in its collection.
+local function withCollection(summary, report)
+  if summary.kind ~= "message" or not report.collected or report.collected == 0 then return summary end
+  summary.info = summary.info .. "\n" .. LOC("$$$/Junmai/Report/Collection=The photos not evaluated are in the collection ^U+201C^1^U+201D.",
+    LOC "$$$/Junmai/Collection/NotEvaluated=Junmai: not evaluated")
+  return summary
+end
+
 function EvaluationReport.show(dialogs, report)
-  local s = EvaluationReport.summary(report)
+  local s = withCollection(EvaluationReport.summary(report), report)
   if s.kind == "bezel" then
     dialogs.showBezel(s.message, 4)
   else

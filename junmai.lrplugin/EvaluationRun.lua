@@ -17,7 +17,7 @@ source: next() -> item | nil (the main task calls it; it may wait), close() opti
             cleanup() optional                        (e.g. delete the temporary file)}
 opts: total (items the source gives), concurrency (N), request(path, item) -> body,
       batchSize (10), batchSeconds (2), usageBatch (25), pollSeconds (0.05),
-      maxFailuresInARow (5).
+      maxFailuresInARow (5), retryDelays ({1, 3} seconds between attempts).
 
 Rules:
   * A photo is finished (ok) only once its evaluation is written; a failure is finished at once
@@ -26,6 +26,12 @@ Rules:
     nothing more is sent; what is in flight is waited for (answers that arrive are written); the
     photos not evaluated are finished as not done with the stop's sentence.
   * Cancel (progress:isCanceled()) stops the same way, with "cancelled".
+  * A network hiccup on one photo (a kept-alive connection the daemon had closed, a refused or
+    timed-out request) is retried after a pause (EvaluationRun.ATTEMPTS); a daemon that already
+    finished the evaluation answers the retry from its cache. Only when the last attempt fails
+    too does the run stop, with that error.
+  * The report lists the photos evaluated (evaluatedPhotos) and those that were not, whatever
+    the reason (unevaluatedPhotos; videos skipped are in neither).
   * The plug-in's own time per photo (from taking it from the source, render wait included, to
     its write) goes to POST /api/model/usage as client_ms, for photos the daemon recorded.
 ]]
@@ -39,6 +45,11 @@ EvaluationRun.BATCH_SECONDS = 2
 EvaluationRun.USAGE_BATCH = 25
 EvaluationRun.POLL_SECONDS = 0.05
 EvaluationRun.MAX_FAILURES_IN_A_ROW = 5
+EvaluationRun.RETRY_DELAYS = { 1, 3 }
+
+-- Attempts per photo for errors of the connection rather than of the photo. A timeout already
+-- waited long, so it gets one more try only.
+EvaluationRun.ATTEMPTS = { NETWORK_ERROR = 3, DAEMON_DOWN = 3, DAEMON_TIMEOUT = 2 }
 
 -- Errors after which no further photo can succeed: asking again would only repeat them.
 EvaluationRun.FATAL = {
@@ -73,7 +84,8 @@ local function newReport(total)
   return {
     total = total, evaluated = 0, failed = {}, skipped = 0, notEvaluated = 0, cancelled = false, stopped = nil,
     written = { rating = 0, flag = 0, keywords = 0, caption = 0, title = 0 }, keptPhotos = 0, cacheHits = 0,
-    model = nil, usageReported = 0, usageErrors = 0, maxInFlight = 0,
+    model = nil, usageReported = 0, usageErrors = 0, maxInFlight = 0, retries = 0,
+    evaluatedPhotos = {}, unevaluatedPhotos = {},
   }
 end
 
@@ -86,6 +98,7 @@ function EvaluationRun.run(deps, source, opts)
   local usageBatch = opts.usageBatch or EvaluationRun.USAGE_BATCH
   local poll = opts.pollSeconds or EvaluationRun.POLL_SECONDS
   local maxInARow = opts.maxFailuresInARow or EvaluationRun.MAX_FAILURES_IN_A_ROW
+  local retryDelays = opts.retryDelays or EvaluationRun.RETRY_DELAYS
   local progress = deps.progress
   local log = deps.log
 
@@ -117,13 +130,19 @@ function EvaluationRun.run(deps, source, opts)
     showProgress(nil)
   end
 
+  local function unevaluated(item)
+    if item.photo then report.unevaluatedPhotos[#report.unevaluatedPhotos + 1] = item.photo end
+  end
+
   local function fail(item, message, code)
     report.failed[#report.failed + 1] = { name = item.name, message = message, code = code }
+    unevaluated(item)
     finish(item, false, message)
   end
 
   local function notEvaluated(item, message)
     report.notEvaluated = report.notEvaluated + 1
+    unevaluated(item)
     finish(item, false, message)
   end
 
@@ -164,6 +183,7 @@ function EvaluationRun.run(deps, source, opts)
         for _ in pairs(o.kept or {}) do any = true end
         if any then report.keptPhotos = report.keptPhotos + 1 end
         addUsage(entry.item, entry.model, true)
+        if entry.photo then report.evaluatedPhotos[#report.evaluatedPhotos + 1] = entry.photo end
         finish(entry.item, true)
       else
         addUsage(entry.item, entry.model, true)
@@ -201,10 +221,20 @@ function EvaluationRun.run(deps, source, opts)
     if inFlight > report.maxInFlight then report.maxInFlight = inFlight end
     local body = opts.request(path, item)
     deps.startTask(function()
-      local ok, answer, err = pcall(deps.client.evaluate, deps.client, body)
-      if not ok then
-        if log then log:error("evaluating " .. tostring(item.name) .. ": " .. tostring(answer)) end
-        answer, err = nil, { code = "PLUGIN_ERROR", message = LOC "$$$/Junmai/Run/Unexpected=Something went wrong inside the Junmai plug-in with this photo; the details are in Junmai.log." }
+      local ok, answer, err
+      local attempt = 0
+      while true do
+        attempt = attempt + 1
+        ok, answer, err = pcall(deps.client.evaluate, deps.client, body)
+        if not ok then
+          if log then log:error("evaluating " .. tostring(item.name) .. ": " .. tostring(answer)) end
+          answer, err = nil, { code = "PLUGIN_ERROR", message = LOC "$$$/Junmai/Run/Unexpected=Something went wrong inside the Junmai plug-in with this photo; the details are in Junmai.log." }
+        end
+        local code = type(err) == "table" and err.code or nil
+        if answer or attempt >= (EvaluationRun.ATTEMPTS[code] or 1) or report.stopped or canceled() then break end
+        report.retries = report.retries + 1
+        if log then log:warn("evaluating " .. tostring(item.name) .. ": " .. tostring(code) .. ", trying again (attempt " .. (attempt + 1) .. ")") end
+        sleep(retryDelays[math.min(attempt, #retryDelays)])
       end
       arrived[#arrived + 1] = { item = item, answer = answer, err = err }
     end, "Junmai evaluate")

@@ -37,7 +37,7 @@ function EvaluationView.controls(f, props)
       label(LOC "$$$/Junmai/View/Write=Write:"),
       f:checkbox { title = LOC "$$$/Junmai/View/Rating=Rating (stars)", value = bind "junmai_writeRating" },
       f:checkbox { title = LOC "$$$/Junmai/View/Flag=Pick / reject flag", value = bind "junmai_writeFlag" },
-      f:checkbox { title = LOC "$$$/Junmai/View/Keywords=Keywords (under “Junmai AI”)", value = bind "junmai_writeKeywords" },
+      f:checkbox { title = LOC "$$$/Junmai/View/Keywords=Keywords (under ^U+201CJunmai AI^U+201D)", value = bind "junmai_writeKeywords" },
       f:checkbox { title = LOC "$$$/Junmai/View/Caption=Caption", value = bind "junmai_writeCaption" },
       f:checkbox { title = LOC "$$$/Junmai/View/Title=Title", value = bind "junmai_writeTitle" },
     },

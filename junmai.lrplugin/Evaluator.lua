@@ -28,14 +28,18 @@ local Log = require "Log"
 local Evaluator = {}
 
 Evaluator.DEFAULT_IN_FLIGHT = 2
+-- Peers report Lightroom on Windows crashing with several HTTP requests in flight from one
+-- plug-in, so there the default is one photo at a time until shown otherwise.
+Evaluator.WINDOWS_IN_FLIGHT = 1
 
 --[[
-Photos in flight: the plug-in's pref when set; else one more than the evaluations the daemon runs
-at once (health.evaluation.concurrency, when the daemon says), so one photo always waits ready in
-the daemon's queue; else 2.
+Photos in flight: the plug-in's pref when set; on Windows 1; else one more than the evaluations
+the daemon runs at once (health.evaluation.concurrency, when the daemon says), so one photo always
+waits ready in the daemon's queue; else 2.
 ]]
-function Evaluator.concurrency(settings, health)
+function Evaluator.concurrency(settings, health, platform)
   if settings and settings.inFlight then return settings.inFlight end
+  if platform == "win" then return Evaluator.WINDOWS_IN_FLIGHT end
   local e = type(health) == "table" and health.evaluation or nil
   local c = type(e) == "table" and tonumber(e.concurrency) or nil
   if c and c >= 1 then return math.min(math.floor(c) + 1, Settings.MAX_IN_FLIGHT) end
@@ -61,18 +65,53 @@ function Evaluator.isVideo(photo)
   return photo:getRawMetadata("isVideo") == true
 end
 
--- Finishes every item of the source as not done, without evaluating (the daemon cannot be reached).
+-- Finishes every item of the source as not done, without evaluating (the daemon cannot be
+-- reached). Returns how many, and their photos (videos left out).
 function Evaluator.drain(source, total, message)
-  local n = 0
+  local n, photos = 0, {}
   while n < total do
     local item = source.next()
     if not item then break end
     n = n + 1
+    if not item.skip then photos[#photos + 1] = item.photo end
     LrTasks.pcall(item.finish, false, message)
     if item.cleanup then LrTasks.pcall(item.cleanup) end
   end
   if source.close then LrTasks.pcall(source.close) end
-  return n
+  return n, photos
+end
+
+function Evaluator.collectionName()
+  return LOC "$$$/Junmai/Collection/NotEvaluated=Junmai: not evaluated"
+end
+
+local function collectionNamed(catalog, name)
+  for _, c in ipairs(catalog:getChildCollections() or {}) do
+    if c:getName() == name then return c end
+  end
+end
+
+--[[
+Keeps the collection "Junmai: not evaluated" true after a run: the photos it could not evaluate
+go in, the photos it evaluated come out. Made only when a photo needs it. Returns how many photos
+were put in, or nil when the catalog refused (logged; the run's summary names the photos anyway).
+]]
+function Evaluator.updateCollection(catalog, unevaluated, evaluated)
+  local name = Evaluator.collectionName()
+  local existing = collectionNamed(catalog, name)
+  if #unevaluated == 0 and (not existing or #evaluated == 0) then return 0 end
+  local ok, status = LrTasks.pcall(function()
+    return catalog:withWriteAccessDo(LOC "$$$/Junmai/Write/Action=Junmai AI Evaluation", function()
+      local collection = existing or catalog:createCollection(name, nil, true)
+      if #evaluated > 0 then collection:removePhotos(evaluated) end
+      if #unevaluated > 0 then collection:addPhotos(unevaluated) end
+    end, { timeout = MetadataWriter.WRITE_TIMEOUT })
+  end)
+  if not ok or status == "aborted" then
+    Log:warn("collection " .. name .. " not updated: " .. tostring(ok and status or status))
+    return nil
+  end
+  return #unevaluated
 end
 
 function Evaluator.run(args)
@@ -91,7 +130,9 @@ function Evaluator.run(args)
   local health, err = (args.connect or DaemonSession.connect)(client)
   if not health then
     local report = { total = args.total, evaluated = 0, failed = {}, skipped = 0, stopped = err, written = {} }
-    report.notEvaluated = Evaluator.drain(args.source, args.total, EvaluationRun.stoppedMessage(err))
+    local unevaluated
+    report.notEvaluated, unevaluated = Evaluator.drain(args.source, args.total, EvaluationRun.stoppedMessage(err))
+    report.collected = Evaluator.updateCollection(args.catalog, unevaluated, {})
     EvaluationReport.show(dialogs, report)
     return report
   end
@@ -99,7 +140,7 @@ function Evaluator.run(args)
   local scope = LrProgressScope({ title = args.title, functionContext = args.functionContext })
   scope:setCancelable(true)
   local writer = MetadataWriter.new({ catalog = args.catalog, options = options, pcall = LrTasks.pcall, log = Log })
-  local concurrency = Evaluator.concurrency(settings, health)
+  local concurrency = Evaluator.concurrency(settings, health, WIN_ENV and "win" or nil)
   Log:info(string.format("evaluation of %d photos, %d in flight, fields %s", args.total, concurrency, table.concat(options.fields, ",")))
   local ok, report = LrTasks.pcall(EvaluationRun.run, {
     client = client, writer = writer, clock = LrDate.currentTime, sleep = LrTasks.sleep,
@@ -114,6 +155,7 @@ function Evaluator.run(args)
   report.skipped = (report.skipped or 0) + (args.skipped or 0)
   for _, f in ipairs(report.failed) do Log:warn("not evaluated: " .. tostring(f.name) .. ": " .. tostring(f.message)) end
   if report.stopped then Log:warn("evaluation stopped: " .. tostring(report.stopped.message)) end
+  report.collected = Evaluator.updateCollection(args.catalog, report.unevaluatedPhotos, report.evaluatedPhotos)
   EvaluationReport.show(dialogs, report)
   return report
 end

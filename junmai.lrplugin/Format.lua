@@ -20,6 +20,11 @@ local function scaled(n)
   return string.format("%d", round(n))
 end
 
+-- Joins facts on one line with a middle dot.
+function Format.joined(parts)
+  return table.concat(parts, LOC "$$$/Junmai/Format/Separator= ^U+00B7 ")
+end
+
 function Format.bytes(n)
   n = tonumber(n)
   if not n or n < 0 then return LOC "$$$/Junmai/Format/UnknownSize=unknown size" end

@@ -4,15 +4,15 @@ Library › Plug-in Extras and File › Plug-in Extras, so they are reachable fr
 ]]
 local menuItems = {
   {
-    title = LOC "$$$/Junmai/Menu/ChooseModel=Choose AI Model…",
+    title = LOC "$$$/Junmai/Menu/ChooseModel=Choose AI Model^U+2026",
     file = "ChooseModelMenuItem.lua",
   },
   {
-    title = LOC "$$$/Junmai/Menu/Downloads=AI Model Downloads…",
+    title = LOC "$$$/Junmai/Menu/Downloads=AI Model Downloads^U+2026",
     file = "DownloadsMenuItem.lua",
   },
   {
-    title = LOC "$$$/Junmai/Menu/EvaluateSelected=Evaluate Selected Photos with AI…",
+    title = LOC "$$$/Junmai/Menu/EvaluateSelected=Evaluate Selected Photos with AI^U+2026",
     file = "EvaluateSelectedMenuItem.lua",
   },
 }

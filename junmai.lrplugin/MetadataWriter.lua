@@ -256,7 +256,7 @@ function Writer:write(entries)
   if self.options.write.keywords and not self.parentKeyword then
     local ok, parentOrErr, message = self.pcall(function() return self:parent() end)
     if not ok or not parentOrErr then
-      local why = ok and message or LOC "$$$/Junmai/Write/ParentFailed=Junmai could not make its keyword “Junmai AI”, so the evaluation was not saved."
+      local why = ok and message or LOC "$$$/Junmai/Write/ParentFailed=Junmai could not make its keyword ^U+201CJunmai AI^U+201D, so the evaluation was not saved."
       if not ok and self.log then self.log:error("parent keyword: " .. tostring(parentOrErr)) end
       for i = 1, #entries do outcomes[i] = { ok = false, message = why } end
       return outcomes

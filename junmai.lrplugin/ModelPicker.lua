@@ -112,8 +112,8 @@ end
 -- One line of the list: marks first, so the eye finds the current and recommended models.
 function ModelPicker.rowTitle(row)
   local marks = ""
-  if row.current then marks = marks .. LOC "$$$/Junmai/Row/CurrentMark=● " end
-  if row.recommended then marks = marks .. LOC "$$$/Junmai/Row/RecommendedMark=★ " end
+  if row.current then marks = marks .. LOC "$$$/Junmai/Row/CurrentMark=^U+25CF " end
+  if row.recommended then marks = marks .. LOC "$$$/Junmai/Row/RecommendedMark=^U+2605 " end
   local parts = {
     row.purposeLabel,
     LOC("$$$/Junmai/Row/Download=^1 download", row.sizeText),
@@ -122,7 +122,7 @@ function ModelPicker.rowTitle(row)
     row.installed and LOC "$$$/Junmai/Row/Installed=installed" or LOC "$$$/Junmai/Row/NotInstalled=not installed",
     row.fitText,
   }
-  return LOC("$$$/Junmai/Row/Title=^1^2 — ^3", marks, row.label, table.concat(parts, " · "))
+  return LOC("$$$/Junmai/Row/Title=^1^2 ^U+2014 ^3", marks, row.label, Format.joined(parts))
 end
 
 function ModelPicker.listItems(rows)
@@ -161,13 +161,13 @@ end
 function ModelPicker.details(row)
   if not row then return "" end
   local lines = {
-    LOC("$$$/Junmai/Picker/DetailTitle=^1 (^2) — ^3", row.label, row.name, row.purposeLabel),
+    LOC("$$$/Junmai/Picker/DetailTitle=^1 (^2) ^U+2014 ^3", row.label, row.name, row.purposeLabel),
   }
   if row.description and row.description ~= "" then lines[#lines + 1] = row.description end
   if row.recommendedUse and row.recommendedUse ~= "" then
     lines[#lines + 1] = LOC("$$$/Junmai/Picker/BestFor=Best for: ^1", row.recommendedUse)
   end
-  lines[#lines + 1] = LOC("$$$/Junmai/Picker/SizeLine=Download ^1 · needs about ^2 of memory · ^3", row.sizeText, row.memoryText, row.fitText)
+  lines[#lines + 1] = LOC("$$$/Junmai/Picker/SizeLine=Download ^1 ^U+00B7 needs about ^2 of memory ^U+00B7 ^3", row.sizeText, row.memoryText, row.fitText)
   if row.fitMessage then lines[#lines + 1] = row.fitMessage end
   local m = row.model or {}
   if (tonumber(m.usage_count) or 0) > 0 then
@@ -183,7 +183,7 @@ The current model with its measured figures. stats is the daemon's statistics en
 ]]
 function ModelPicker.currentSummary(currentModel, model, stats)
   if not currentModel then
-    return LOC "$$$/Junmai/Picker/NoCurrent=No model is chosen yet. Pick one below; ★ marks the recommended one."
+    return LOC "$$$/Junmai/Picker/NoCurrent=No model is chosen yet. Pick one below; ^U+2605 marks the recommended one."
   end
   local label = (model and model.display_name) or currentModel
   local head = LOC("$$$/Junmai/Picker/CurrentHead=Now using ^1 (^2).", label, currentModel)

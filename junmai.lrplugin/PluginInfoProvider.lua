@@ -152,11 +152,11 @@ function PluginInfoProvider.sectionsForTopOfDialog(f, props)
       f:row {
         label(f, ""),
         f:push_button {
-          title = LOC "$$$/Junmai/Menu/ChooseModel=Choose AI Model…",
+          title = LOC "$$$/Junmai/Menu/ChooseModel=Choose AI Model^U+2026",
           action = function() SafeRun.task("Junmai choose model", ChooseModelDialog.run) end,
         },
         f:push_button {
-          title = LOC "$$$/Junmai/Menu/Downloads=AI Model Downloads…",
+          title = LOC "$$$/Junmai/Menu/Downloads=AI Model Downloads^U+2026",
           action = function() SafeRun.task("Junmai downloads", DownloadsDialog.run) end,
         },
       },

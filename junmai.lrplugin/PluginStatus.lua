@@ -8,7 +8,7 @@ local DaemonSession = require "DaemonSession"
 local PluginStatus = {}
 
 function PluginStatus.checking()
-  local checking = LOC "$$$/Junmai/Status/Checking=Checking…"
+  local checking = LOC "$$$/Junmai/Status/Checking=Checking^U+2026"
   return { daemonStatus = checking, ollamaStatus = checking, currentModelText = checking }
 end
 
@@ -27,7 +27,7 @@ function PluginStatus.describe(baseUrl, health, healthErr, current)
     }
   end
   local out = {}
-  out.daemonStatus = LOC("$$$/Junmai/Status/DaemonOk=Answering at ^1 — daemon version ^2 (API ^3).", baseUrl,
+  out.daemonStatus = LOC("$$$/Junmai/Status/DaemonOk=Answering at ^1 ^U+2014 daemon version ^2 (API ^3).", baseUrl,
     tostring(health.daemon_version or "?"), tostring(health.api_version or "?"))
   local theirs = tonumber(health.api_version)
   if theirs and theirs ~= DaemonSession.API_VERSION then
@@ -38,7 +38,7 @@ function PluginStatus.describe(baseUrl, health, healthErr, current)
   end
   local ollama = health.ollama or {}
   if ollama.reachable then
-    out.ollamaStatus = LOC("$$$/Junmai/Status/OllamaOk=Running at ^1 — version ^2.", tostring(ollama.url or "?"),
+    out.ollamaStatus = LOC("$$$/Junmai/Status/OllamaOk=Running at ^1 ^U+2014 version ^2.", tostring(ollama.url or "?"),
       tostring(ollama.version or "?"))
   else
     out.ollamaStatus = LOC("$$$/Junmai/Status/OllamaDown=Not reachable at ^1. ^2", tostring(ollama.url or "?"),
@@ -48,7 +48,7 @@ function PluginStatus.describe(baseUrl, health, healthErr, current)
     local label = current.model and current.model.display_name or current.current_model
     out.currentModelText = LOC("$$$/Junmai/Status/Current=^1 (^2)", label, current.current_model)
   else
-    out.currentModelText = LOC "$$$/Junmai/Status/NoCurrent=None chosen yet — use Choose AI Model…"
+    out.currentModelText = LOC "$$$/Junmai/Status/NoCurrent=None chosen yet ^U+2014 use Choose AI Model^U+2026"
   end
   return out
 end

@@ -26,7 +26,7 @@ function Settings.normalizeUrl(text)
     and host and string.find(host, "^[%w.%-%[%]:]+$")
     and (port == "" or (tonumber(port) >= 1 and tonumber(port) <= 65535))
   if not valid or string.find(url, "%s") then
-    return nil, LOC("$$$/Junmai/Settings/BadUrl=“^1” is not a daemon address. Use one like ^2.", trim(text), Settings.DEFAULT_URL)
+    return nil, LOC("$$$/Junmai/Settings/BadUrl=^U+201C^1^U+201D is not a daemon address. Use one like ^2.", trim(text), Settings.DEFAULT_URL)
   end
   return url
 end

@@ -286,6 +286,7 @@ describe("with a running daemon", function()
       local SafeRun = require "SafeRun"
       local kind
       SafeRun.task("spec", function(context) kind = ChooseModelDialog.run(context) end)
+      sdk.runTasks({ timeout = 30, untilFn = function() return kind ~= nil end })
       -- The dialog is gone and the download is still going: it belongs to its own task.
       assert.are.equal("download", kind)
       assert.are.equal("Downloading Moondream 2 — progress at the top left.", LrDialogs._last("bezel").message)
@@ -366,7 +367,9 @@ describe("with a running daemon", function()
         Ui.press(root, "Refresh")
         return "ok"
       end)
-      assert.are.equal("closed", Ui.run(DownloadsDialog.run, { allowPending = true, untilFn = function() return true end }))
+      local outcome
+      Ui.run(function(context) outcome = DownloadsDialog.run(context) end, { allowPending = true, untilFn = function() return outcome ~= nil end })
+      assert.are.equal("closed", outcome)
       assert.are.equal(3, #seen.titles)
       assert.matches("^gemma3:12b — downloading", seen.titles[1])
       local joined = table.concat(seen.titles, "\n")

@@ -99,6 +99,28 @@ describe("photo evaluation with a running daemon", function()
     return ctx
   end
 
+  -- Every rendition marked done once its render was waited for, and no mark wasted.
+  local function assertExported(ctx)
+    for i, mark in ipairs(ctx._marks()) do
+      assert.are.same({ ok = true }, mark, "rendition " .. i)
+    end
+    assert.are.same({}, ctx._late())
+    assert.are.same({}, ctx._markedUnwaited)
+    assert.are.same({}, ctx._unwaited())
+  end
+
+  -- The photos in "Junmai: not evaluated", by their place in `photos`.
+  local function notEvaluated(catalog, photos)
+    local c = catalog:_collection("Junmai: not evaluated")
+    if not c then return nil end
+    local out = {}
+    for _, p in ipairs(c:getPhotos()) do
+      for i, q in ipairs(photos) do if p == q then out[#out + 1] = i end end
+    end
+    table.sort(out)
+    return out
+  end
+
   local function newCatalog(specs)
     local catalog = Catalog.new({ photos = specs })
     LrApplication._setCatalog(catalog)
@@ -152,9 +174,7 @@ describe("photo evaluation with a running daemon", function()
       local ctx = export(photos, BIG_JPEG)
 
       -- Every rendition marked once, by the filter, as done.
-      for i, mark in ipairs(ctx._marks()) do
-        assert.are.same({ ok = true }, mark, "rendition " .. i)
-      end
+      assertExported(ctx)
       -- The export renders larger than 1024 px: Junmai rendered its own JPEGs, renaming the same-named copy.
       assert.are.equal(1, #LrExportSession._sessions)
       local session = LrExportSession._sessions[1]
@@ -259,21 +279,17 @@ describe("photo evaluation with a running daemon", function()
 
     it("goes on when Ollama fails one photo halfway, and names it at the end", function()
       local before = stats()
-      local _, photos = newCatalog({ {}, {}, {}, { fileName = "DSC_0404.NEF" }, {}, {} })
+      -- One photo at a time, so that the fault set at photo 4's render hits photo 4.
+      LrPrefs.prefsForPlugin().evaluationsInFlight = 1
+      local catalog, photos = newCatalog({ {}, {}, {}, { fileName = "DSC_0404.NEF" }, {}, {} })
       local ctx = export(photos, SMALL_JPEG, function(i)
         if i == 4 then
           daemon.control({ fault = { route = "chat", fault = { kind = "status", status = 500, error = "model runner has unexpectedly stopped", times = 1 } } })
         end
       end)
-      local marks = ctx._marks()
-      for i = 1, 6 do
-        if i == 4 then
-          assert.is_false(marks[i].ok)
-          assert.is_string(marks[i].message)
-        else
-          assert.are.same({ ok = true }, marks[i], "rendition " .. i)
-        end
-      end
+      -- The export itself went well: every photo was rendered and its file is there.
+      assertExported(ctx)
+      assert.are.same({ 4 }, notEvaluated(catalog, photos))
       assert.are.same({}, photos[4]._calls)
       for i = 1, 6 do
         if i ~= 4 then assert.is_true(#photos[i]:_callsOf("setRawMetadata") > 0) end
@@ -281,7 +297,8 @@ describe("photo evaluation with a running daemon", function()
       local shown = LrDialogs._last("message")
       assert.are.equal("Junmai could not evaluate 1 photo.", shown.message)
       assert.are.equal("warning", shown.style)
-      assert.matches("5 photos evaluated, 1 photo could not be:\nDSC_0404.NEF: " .. marks[4].message:gsub("%p", "%%%0"), shown.info)
+      assert.matches("^5 photos evaluated, 1 photo could not be:\nDSC_0404.NEF: [^\n]+", shown.info)
+      assert.matches("The photos not evaluated are in the collection “Junmai: not evaluated”.", shown.info, 1, true)
       local after = stats()
       assert.are.equal(before.count + 6, after.count)
       assert.are.equal(before.successes + 5, after.successes)
@@ -293,16 +310,14 @@ describe("photo evaluation with a running daemon", function()
     it("names a photo the model could not describe, and writes the others", function()
       daemon.control({ malformedMarker = "junmai-malformed" })
       local before = stats()
-      local _, photos = newCatalog({ { jpeg = "fine-a" }, { fileName = "ODD.JPG", jpeg = "junmai-malformed photo" }, { jpeg = "fine-b" } })
+      local catalog, photos = newCatalog({ { jpeg = "fine-a" }, { fileName = "ODD.JPG", jpeg = "junmai-malformed photo" }, { jpeg = "fine-b" } })
       local ctx = export(photos, SMALL_JPEG)
       daemon.control({ malformedMarker = Json.null })
-      local marks = ctx._marks()
-      assert.is_true(marks[1].ok and marks[3].ok)
-      assert.is_false(marks[2].ok)
-      assert.matches("did not give a usable evaluation in 2 attempts", marks[2].message, 1, true)
+      assertExported(ctx)
       assert.are.same({}, photos[2]._calls)
       local shown = LrDialogs._last("message")
-      assert.matches("ODD.JPG: " .. MODEL .. " did not give a usable evaluation", shown.info, 1, true)
+      assert.matches("ODD.JPG: " .. MODEL .. " did not give a usable evaluation in 2 attempts", shown.info, 1, true)
+      assert.are.same({ 2 }, notEvaluated(catalog, photos))
       local after = stats()
       assert.are.equal(before.failures + 1, after.failures)
       assert.are.equal(before.successes + 2, after.successes)
@@ -310,17 +325,14 @@ describe("photo evaluation with a running daemon", function()
 
     it("stops when cancelled halfway: the photos done are written, the rest left alone", function()
       local before = stats()
-      local _, photos = newCatalog({ {}, {}, {}, {}, {} })
+      local catalog, photos = newCatalog({ {}, {}, {}, {}, {} })
       local ctx = export(photos, SMALL_JPEG, function(i)
         if i == 3 then LrProgressScope._scopes[#LrProgressScope._scopes]:cancel() end
       end)
-      local marks = ctx._marks()
-      assert.are.same({ ok = true }, marks[1])
-      assert.are.same({ ok = true }, marks[2])
-      for i = 3, 5 do
-        assert.are.same({ ok = false, message = "The evaluation was cancelled before this photo." }, marks[i], "rendition " .. i)
-        assert.are.same({}, photos[i]._calls)
-      end
+      -- Cancelling the evaluation does not fail the export: every render is waited for and done.
+      assertExported(ctx)
+      for i = 3, 5 do assert.are.same({}, photos[i]._calls) end
+      assert.are.same({ 3, 4, 5 }, notEvaluated(catalog, photos))
       assert.are.equal(2, #evaluateBodies())
       local shown = LrDialogs._last("message")
       assert.are.equal("Evaluation cancelled.", shown.message)
@@ -331,19 +343,16 @@ describe("photo evaluation with a running daemon", function()
 
     it("stops with one message when Ollama goes away halfway, keeping what was written", function()
       local before = stats()
-      local _, photos = newCatalog({ {}, {}, {}, {}, {} })
+      -- One photo at a time, so that photo 2 is written before photo 3 finds Ollama gone.
+      LrPrefs.prefsForPlugin().evaluationsInFlight = 1
+      local catalog, photos = newCatalog({ {}, {}, {}, {}, {} })
       local ctx = export(photos, SMALL_JPEG, function(i)
         if i == 3 then daemon.control({ ollama = "stop" }) end
       end)
       daemon.control({ ollama = "start" })
-      local marks = ctx._marks()
-      assert.are.same({ ok = true }, marks[1])
-      assert.are.same({ ok = true }, marks[2])
-      for i = 3, 5 do
-        assert.is_false(marks[i].ok)
-        assert.matches("^Not evaluated: Ollama is not reachable at", marks[i].message)
-        assert.are.same({}, photos[i]._calls)
-      end
+      assertExported(ctx)
+      for i = 3, 5 do assert.are.same({}, photos[i]._calls) end
+      assert.are.same({ 3, 4, 5 }, notEvaluated(catalog, photos))
       -- Photo 3 was the one that found Ollama gone; 4 and 5 were never sent.
       assert.are.equal(3, #evaluateBodies())
       local shown = LrDialogs._all("message")
@@ -358,21 +367,21 @@ describe("photo evaluation with a running daemon", function()
     it("stops at once, with one message, when the model cannot see", function()
       call(function() return client:switchModel("llama3.1:8b") end)
       local before = stats("llama3.1:8b")
-      local _, photos = newCatalog({ {}, {}, {} })
+      local catalog, photos = newCatalog({ {}, {}, {} })
       local ctx = export(photos, SMALL_JPEG)
       call(function() return client:switchModel(MODEL) end)
-      assert.are.equal(1, #evaluateBodies())
-      for i, mark in ipairs(ctx._marks()) do
-        assert.is_false(mark.ok, "rendition " .. i)
-        assert.are.equal("Not evaluated: llama3.1:8b cannot look at images, so it cannot evaluate photos. Choose a vision model such as gemma3:4b.", mark.message)
-        assert.are.same({}, photos[i]._calls)
-      end
+      -- The two photos in flight (the default) were sent; the third never was.
+      assert.are.equal(2, #evaluateBodies())
+      assertExported(ctx)
+      for i = 1, 3 do assert.are.same({}, photos[i]._calls) end
+      assert.are.same({ 1, 2, 3 }, notEvaluated(catalog, photos))
       local shown = LrDialogs._all("message")
       assert.are.equal(1, #shown)
       assert.are.equal("Junmai stopped evaluating photos.", shown[1].message)
       assert.are.equal("critical", shown[1].style)
       assert.matches("^llama3.1:8b cannot look at images", shown[1].info)
       assert.matches("0 photos evaluated before it stopped, 3 photos not evaluated.", shown[1].info, 1, true)
+      assert.matches("The photos not evaluated are in the collection “Junmai: not evaluated”.", shown[1].info, 1, true)
       -- Refused before any photo was looked at: no usage row, and none reported.
       assert.are.equal(before.count, stats("llama3.1:8b").count)
       assert.are.equal(0, #requests("/api/model/usage"))
@@ -382,16 +391,15 @@ describe("photo evaluation with a running daemon", function()
       local prefs = LrPrefs.prefsForPlugin()
       prefs.daemonUrl = "http://127.0.0.1:" .. Daemon.freePort()
       prefs.autoStartDaemon = false
-      local _, photos = newCatalog({ {}, {} })
+      local catalog, photos = newCatalog({ {}, {} })
       local ctx = export(photos, SMALL_JPEG)
-      for _, mark in ipairs(ctx._marks()) do
-        assert.is_false(mark.ok)
-        assert.matches("^Not evaluated: The Junmai daemon is not running at", mark.message)
-      end
-      assert.are.equal(1, #LrDialogs._all("message"))
+      -- The export's renders are its own: each is waited for and done, though none was evaluated.
+      assertExported(ctx)
+      local shown = LrDialogs._all("message")
+      assert.are.equal(1, #shown)
+      assert.matches("^The Junmai daemon is not running at", shown[1].info)
       assert.are.equal(0, #evaluateBodies())
-      -- Nothing was rendered for a run that could not happen.
-      assert.are.equal(0, ctx._renders)
+      assert.are.same({ 1, 2 }, notEvaluated(catalog, photos))
     end)
 
     it("answers every rendition, in a sentence, when Junmai's own renders cannot be set up", function()
@@ -406,9 +414,7 @@ describe("photo evaluation with a running daemon", function()
       end, "export")
       assert.is_true(sdk.runTasks({ timeout = 10 }))
       assert.are.same({}, LrTasks._errors)
-      for i, mark in ipairs(ctx._marks()) do
-        assert.are.same({ ok = false, message = "Junmai could not evaluate this photo because of a fault in the plug-in; the details are in Junmai.log." }, mark, "rendition " .. i)
-      end
+      assertExported(ctx)
       local shown = LrDialogs._all("message")
       assert.are.equal(1, #shown)
       assert.are.equal("Something went wrong inside the Junmai plug-in.", shown[1].message)

@@ -204,14 +204,16 @@ describe("EvaluationRun", function()
     assert.are.equal(5, report.usageReported)
   end)
 
-  it("stops at a daemon that went away: nothing more is sent and the rest are not done", function()
+  it("stops at a daemon that stays away: nothing more is sent and the rest are not done", function()
     local client = fakeClient(0, function(n)
-      if n == 2 then return nil, { code = "DAEMON_DOWN", message = "The Junmai daemon is not running at http://127.0.0.1:5100." } end
+      if n >= 2 then return nil, { code = "DAEMON_DOWN", message = "The Junmai daemon is not running at http://127.0.0.1:5100." } end
       return { success = true, model = "gemma3:4b", result = { rating = 5 } }
     end)
     local source = fakeSource(5)
-    local report = run(client, fakeWriter(), source, { total = 5, concurrency = 1, request = request })
-    assert.are.equal(2, #client.calls)
+    local report = run(client, fakeWriter(), source, { total = 5, concurrency = 1, request = request, retryDelays = { 0.01 } })
+    -- Photo 2 was tried three times before the run gave up.
+    assert.are.equal(4, #client.calls)
+    assert.are.equal(2, report.retries)
     assert.are.equal("DAEMON_DOWN", report.stopped.code)
     assert.are.equal(1, report.evaluated)
     assert.are.equal(4, report.notEvaluated)
@@ -224,6 +226,34 @@ describe("EvaluationRun", function()
     end
     assert.are.equal(5, source.log.taken)
     assert.is_true(source.log.closed)
+  end)
+
+  it("tries a photo again after a network hiccup or a timeout, and goes on", function()
+    local hiccups = { [2] = "NETWORK_ERROR", [4] = "DAEMON_TIMEOUT", [6] = "DAEMON_DOWN" }
+    local client = fakeClient(0, function(n)
+      if hiccups[n] then return nil, { code = hiccups[n], message = "hiccup " .. n } end
+      return { success = true, model = "gemma3:4b", result = { rating = 5 } }
+    end)
+    local source = fakeSource(4)
+    local report = run(client, fakeWriter(), source, { total = 4, concurrency = 1, request = request, retryDelays = { 0.01 } })
+    assert.is_nil(report.stopped)
+    assert.are.equal(4, report.evaluated)
+    assert.are.same({}, report.failed)
+    assert.are.equal(3, report.retries)
+    assert.are.equal(7, #client.calls)
+    -- The retry sends the same request.
+    assert.are.same(client.calls[2], client.calls[3])
+    for i = 1, 4 do assert.is_true(source.log.finished["p" .. i].ok) end
+  end)
+
+  it("tries a timed-out photo once more only, then stops with the timeout", function()
+    local client = fakeClient(0, function()
+      return nil, { code = "DAEMON_TIMEOUT", message = "The Junmai daemon did not answer within 330 s." }
+    end)
+    local report = run(client, fakeWriter(), fakeSource(3), { total = 3, concurrency = 1, request = request, retryDelays = { 0.01 } })
+    assert.are.equal(2, #client.calls)
+    assert.are.equal("DAEMON_TIMEOUT", report.stopped.code)
+    assert.are.equal(3, report.notEvaluated)
   end)
 
   it("writes the answers still in flight when a fatal error arrives", function()

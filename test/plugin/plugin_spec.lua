@@ -76,6 +76,8 @@ describe("the plug-in folder", function()
       local text = read(path)
       for key, english in string.gmatch(text, 'LOC%s*%(?%s*"%$%$%$/([^=]+)=([^"]*)"') do
         assert.matches("^Junmai/", key, path)
+        -- Lightroom reads ZStrings as low-ASCII; other characters are written ^U+XXXX.
+        assert.is_nil(string.find(key .. english, "[\128-\255]"), path .. ": " .. key .. " is not low-ASCII")
         if texts[key] then
           assert.are.equal(texts[key], english, "key " .. key .. " has two texts")
         end

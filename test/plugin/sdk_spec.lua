@@ -90,15 +90,20 @@ describe("the SDK shim", function()
     assert.are.equal(2, #LrDialogs._all("confirm"))
   end)
 
-  it("runs shell commands only from a task, and lets specs answer them", function()
+  it("runs shell commands only from a task, blocking that task until they exit, and lets specs answer them", function()
     assert.has_error(function() LrTasks.execute("true") end)
-    local status
-    LrTasks.startAsyncTask(function() status = LrTasks.execute("exit 3") end)
+    local status, other
+    LrTasks.startAsyncTask(function() status = LrTasks.execute("sleep 0.2; exit 3") end)
+    LrTasks.startAsyncTask(function() other = "ran" end)
+    -- The command holds its own task only.
+    assert.is_nil(status)
+    assert.are.equal("ran", other)
+    assert.is_true(sdk.runTasks({ timeout = 10 }))
     assert.are.equal(3 * 256, status)
     LrTasks._executeHook = function() return 0 end
     LrTasks.startAsyncTask(function() status = LrTasks.execute("launchctl kickstart x") end)
     assert.are.equal(0, status)
-    assert.are.same({ "exit 3", "launchctl kickstart x" }, LrTasks._executed)
+    assert.are.same({ "sleep 0.2; exit 3", "launchctl kickstart x" }, LrTasks._executed)
   end)
 
   it("renders export sessions as small JPEGs, renaming same-named photos only when asked", function()

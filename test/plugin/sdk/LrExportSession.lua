@@ -3,6 +3,12 @@ Export sessions that "render" each photo by writing a small JPEG (sdk/jpeg.lua, 
 comment) where the settings say: LR_export_destinationPathPrefix, named after the photo, renamed
 "-2", "-3"… on a clash when LR_collisionHandling is "rename". A photo with _renderError fails.
 Sessions are kept in LrExportSession._sessions for specs to read their settings.
+
+Once a session's renditions() is called, Lightroom renders all its photos in the background,
+whether or not anybody waits for them:
+LrExportSession._finishRenders() plays that out for specs, writing every rendition that was
+neither waited for nor skipped (rendition:skipRender()), into its folder even when that folder
+has been removed meanwhile. session:_unsettled() counts those.
 ]]
 local jpeg = require "sdk.jpeg"
 
@@ -38,23 +44,56 @@ function Session:_destination(photo)
   return path
 end
 
+function Session:_rendition(photo)
+  local rendition = { photo = photo, destinationPath = self:_destination(photo) }
+  self._renditions[#self._renditions + 1] = rendition
+  local session = self
+  local function render()
+    if rendition.rendered then return rendition.rendered[1], rendition.rendered[2] end
+    if photo._renderError then
+      rendition.rendered = { false, photo._renderError }
+    else
+      os.execute("mkdir -p '" .. string.gsub(string.match(rendition.destinationPath, "^(.*)/"), "'", "'\\''") .. "'")
+      jpeg.write(rendition.destinationPath, photo._jpeg or ("photo " .. tostring(photo.localIdentifier)))
+      session._rendered[#session._rendered + 1] = rendition.destinationPath
+      rendition.rendered = { true, rendition.destinationPath }
+    end
+    return rendition.rendered[1], rendition.rendered[2]
+  end
+  rendition._render = render
+  function rendition.waitForRender()
+    if rendition.wasSkipped then return false, "skipped" end
+    rendition.waited = true
+    return render()
+  end
+  function rendition.skipRender()
+    if not rendition.rendered then rendition.wasSkipped = true end
+  end
+  return rendition
+end
+
 function Session:renditions(params)
   local _ = params
   self._iterated = true
+  -- Every photo has its rendition from the start; the iterator hands them out in order.
+  if #self._renditions == 0 then
+    for _, photo in ipairs(self.photosToExport) do self:_rendition(photo) end
+  end
   local i = 0
   return function()
     i = i + 1
-    local photo = self.photosToExport[i]
-    if not photo then return nil end
-    local rendition = { photo = photo, destinationPath = self:_destination(photo) }
-    function rendition.waitForRender()
-      if photo._renderError then return false, photo._renderError end
-      jpeg.write(rendition.destinationPath, photo._jpeg or ("photo " .. tostring(photo.localIdentifier)))
-      self._rendered[#self._rendered + 1] = rendition.destinationPath
-      return true, rendition.destinationPath
-    end
+    local rendition = self._renditions[i]
+    if not rendition then return nil end
     return i, rendition
   end
+end
+
+function Session:_unsettled()
+  local n = 0
+  for _, r in ipairs(self._renditions) do
+    if not r.waited and not r.wasSkipped then n = n + 1 end
+  end
+  return n
 end
 
 function Session:countRenditions()
@@ -70,11 +109,19 @@ setmetatable(LrExportSession, {
     assert(type(params) == "table" and type(params.photosToExport) == "table" and type(params.exportSettings) == "table",
       "LrExportSession needs photosToExport and exportSettings")
     local session = setmetatable({ photosToExport = params.photosToExport, exportSettings = params.exportSettings,
-      _claimed = {}, _rendered = {} }, Session)
+      _claimed = {}, _rendered = {}, _renditions = {} }, Session)
     LrExportSession._sessions[#LrExportSession._sessions + 1] = session
     return session
   end,
 })
+
+function LrExportSession._finishRenders()
+  for _, session in ipairs(LrExportSession._sessions) do
+    for _, r in ipairs(session._renditions) do
+      if not r.wasSkipped then r._render() end
+    end
+  end
+end
 
 function LrExportSession._reset()
   LrExportSession._sessions = {}

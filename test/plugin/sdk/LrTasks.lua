@@ -41,6 +41,7 @@ function LrTasks.startAsyncTask(fn, name)
   local task = { co = coroutine.create(fn), name = name or "task", wake = 0 }
   tasks[#tasks + 1] = task
   LrTasks._started[#LrTasks._started + 1] = task.name
+  LrTasks._lastTask = task
   step(task)
 end
 
@@ -75,16 +76,47 @@ function LrTasks.pcall(f, ...)
   end
 end
 
--- Runs a shell command as Lightroom does (from a task only). Specs may set LrTasks._executeHook
--- to answer instead of running it; every command is kept in LrTasks._executed.
+--[[
+Runs a shell command as Lightroom does: from a task only, and the calling task is blocked until
+the command exits (other tasks go on). A command that does not detach (a server started in the
+foreground) therefore holds its task for as long as it runs. Returns system()'s wait status.
+Specs may set LrTasks._executeHook to answer instead of running it: it returns a status, or a
+function that is asked until it returns one (a command still running). Every command is kept in
+LrTasks._executed.
+]]
 LrTasks._executed = {}
 LrTasks._executeHook = nil
+
+local function shellQuote(s)
+  return "'" .. string.gsub(s, "'", "'\\''") .. "'"
+end
+
+local function runInBackground(command)
+  local statusFile = os.tmpname()
+  os.remove(statusFile)
+  os.execute("(sh -c " .. shellQuote(command) .. " </dev/null; echo $? > " .. shellQuote(statusFile .. ".part") ..
+    " && mv " .. shellQuote(statusFile .. ".part") .. " " .. shellQuote(statusFile) .. ") &")
+  return function()
+    local f = io.open(statusFile, "r")
+    if not f then return nil end
+    local code = tonumber(f:read("*l"))
+    f:close()
+    os.remove(statusFile)
+    return (code or 255) * 256
+  end
+end
 
 function LrTasks.execute(command)
   if current == nil then error("LrTasks.execute: can only be called from within an async task", 2) end
   LrTasks._executed[#LrTasks._executed + 1] = command
-  if LrTasks._executeHook then return LrTasks._executeHook(command) end
-  return os.execute(command)
+  local answer
+  if LrTasks._executeHook then answer = LrTasks._executeHook(command) else answer = runInBackground(command) end
+  if type(answer) ~= "function" then return answer end
+  while true do
+    local status = answer()
+    if status ~= nil then return status end
+    coroutine.yield({ sleep = 0.02 })
+  end
 end
 
 function LrTasks._pending()
@@ -101,7 +133,7 @@ function LrTasks._run(opts)
     if opts.untilFn and opts.untilFn() then return true end
     local nextWake
     for _, t in ipairs(tasks) do
-      if not t.dead and (nextWake == nil or t.wake < nextWake) then nextWake = t.wake end
+      if not t.dead and (opts.only == nil or t == opts.only) and (nextWake == nil or t.wake < nextWake) then nextWake = t.wake end
     end
     if nextWake == nil then return opts.untilFn == nil or opts.untilFn() == true end
     local now = socket.gettime()
@@ -109,7 +141,7 @@ function LrTasks._run(opts)
     if nextWake > now then socket.sleep(math.min(nextWake - now, deadline - now, 0.05)) end
     now = socket.gettime()
     for _, t in ipairs(tasks) do
-      if not t.dead and t.wake <= now then step(t) end
+      if not t.dead and (opts.only == nil or t == opts.only) and t.wake <= now then step(t) end
     end
   end
 end

@@ -10,14 +10,48 @@ local spacing = {
   control_spacing = 8, label_spacing = 4, dialog_spacing = 12,
 }
 
+-- The controls of LrView's factory, and the properties they take (SDK guide, "Creating a User
+-- Interface for Your Plug-in"). Like Lightroom, the shim refuses anything else, so that a typo
+-- or an invented control fails in a spec rather than showing nothing in Lightroom.
+local CONTROLS = {
+  row = true, column = true, view = true, group_box = true, tab_view = true, tab_view_item = true,
+  scrolled_view = true, static_text = true, edit_field = true, password_field = true, checkbox = true,
+  radio_button = true, push_button = true, popup_menu = true, combo_box = true, slider = true,
+  color_well = true, picture = true, separator = true, spacer = true, simple_list = true,
+  catalog_photo = true,
+}
+
+local PROPERTIES = {
+  -- every view
+  title = true, value = true, enabled = true, visible = true, tooltip = true, identifier = true,
+  bind_to_object = true, width = true, height = true, width_in_chars = true, height_in_lines = true,
+  min_width = true, min_height = true, fill = true, fill_horizontal = true, fill_vertical = true,
+  alignment = true, place = true, place_horizontal = true, place_vertical = true, spacing = true,
+  margin = true, margin_left = true, margin_right = true, margin_top = true, margin_bottom = true,
+  margin_horizontal = true, margin_vertical = true, font = true, text_color = true,
+  background_color = true, size = true, truncation = true, frame_width = true, frame_color = true,
+  -- controls with values
+  action = true, items = true, checked_value = true, unchecked_value = true, min = true, max = true,
+  integral = true, precision = true, increment = true, large_increment = true, immediate = true,
+  validate = true, allows_multiple_selection = true, value_equal = true, wraps = true,
+  selectable = true, photo = true, resource_id = true, horizontal_scroller = true,
+  vertical_scroller = true, show_title = true,
+}
+
 local factoryMeta = {
   __index = function(_, name)
     if spacing[name] then
       return function() return spacing[name] end
     end
+    if not CONTROLS[name] then error("LrView: the factory has no control " .. tostring(name), 2) end
     return function(_, args)
       local node = {}
-      for k, v in pairs(args or {}) do node[k] = v end
+      for k, v in pairs(args or {}) do
+        if type(k) == "string" and not PROPERTIES[k] then
+          error("LrView: " .. name .. " has no property " .. k, 2)
+        end
+        node[k] = v
+      end
       node._type = name
       return node
     end

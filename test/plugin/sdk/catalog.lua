@@ -5,6 +5,7 @@ task and refuses nesting). Every write is recorded, so specs can read exactly wh
   catalog._writes   {action, status} per withWriteAccessDo
   photo._calls      {op = "setRawMetadata" | "addKeyword" | "removeKeyword", key, value}
   catalog._created  keyword names made, in order ("Junmai AI/dog")
+  catalog._collections  top-level collections made (createCollection), each with _photos
 catalog._busy = true makes withWriteAccessDo answer "aborted" (another writer holds the catalog).
 
 Catalog.new{photos = {{fileName, rating, pickStatus, caption, title, isVideo, copyName, keywords = {"Parent/child"|"name"}, jpeg = comment, renderError}}, targets = {indexes}}
@@ -187,6 +188,74 @@ function Catalog:withWriteAccessDo(actionName, fn, timeoutParams)
   return "executed"
 end
 
+------------------------------------------------------------------------------------------------
+-- Collections (top level only): made, filled and emptied only inside withWriteAccessDo.
+
+local Collection = {}
+Collection.__index = Collection
+
+function Collection:getName() return self._name end
+function Collection:getPhotos()
+  local out = {}
+  for i, p in ipairs(self._photos) do out[i] = p end
+  return out
+end
+
+local function collectionWrite(collection, what)
+  if not collection._catalog._writing then
+    error("LrCollection:" .. what .. ": the catalog is not open for writing (call inside catalog:withWriteAccessDo)", 3)
+  end
+end
+
+function Collection:addPhotos(photos)
+  collectionWrite(self, "addPhotos")
+  for _, photo in ipairs(photos) do
+    assert(getmetatable(photo) == Photo, "addPhotos needs LrPhotos")
+    local has = false
+    for _, p in ipairs(self._photos) do if p == photo then has = true end end
+    if not has then self._photos[#self._photos + 1] = photo end
+  end
+end
+
+function Collection:removePhotos(photos)
+  collectionWrite(self, "removePhotos")
+  for _, photo in ipairs(photos) do
+    for i, p in ipairs(self._photos) do
+      if p == photo then table.remove(self._photos, i) break end
+    end
+  end
+end
+
+function Catalog:createCollection(name, parent, canReturnPrior)
+  if not self._writing then
+    error("LrCatalog:createCollection: the catalog is not open for writing (call inside catalog:withWriteAccessDo)", 2)
+  end
+  assert(type(name) == "string" and name ~= "", "createCollection needs a name")
+  assert(parent == nil, "the shim makes top-level collections only")
+  for _, c in ipairs(self._collections) do
+    if c._name == name then
+      if canReturnPrior then return c end
+      error("LrCatalog:createCollection: a collection named " .. name .. " exists already", 2)
+    end
+  end
+  local c = setmetatable({ _name = name, _photos = {}, _catalog = self, localIdentifier = newId() }, Collection)
+  self._collections[#self._collections + 1] = c
+  return c
+end
+
+function Catalog:getChildCollections()
+  local out = {}
+  for i, c in ipairs(self._collections) do out[i] = c end
+  return out
+end
+
+-- For specs: the collection named `name`, or nil.
+function Catalog:_collection(name)
+  for _, c in ipairs(self._collections) do
+    if c._name == name then return c end
+  end
+end
+
 function Catalog:getTargetPhotos()
   if self._targets then return self._targets end
   return self._photos
@@ -211,7 +280,7 @@ end
 
 function Catalog.new(opts)
   opts = opts or {}
-  local catalog = setmetatable({ _photos = {}, _rootKeywords = {}, _writes = {}, _created = {}, _writing = false }, Catalog)
+  local catalog = setmetatable({ _photos = {}, _rootKeywords = {}, _writes = {}, _created = {}, _collections = {}, _writing = false }, Catalog)
   for i, p in ipairs(opts.photos or {}) do
     local meta = {}
     for k, v in pairs(p) do meta[k] = v end

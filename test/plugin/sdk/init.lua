@@ -47,12 +47,23 @@ function sdk.import(name)
 end
 
 -- LOC "$$$/Key=English text" returns the English text with ^1..^9 replaced by the arguments,
--- as Lightroom does when there is no translation.
+-- as Lightroom does when there is no translation. Like Lightroom, it takes only low-ASCII in the
+-- key and the text: other characters are written ^U+XXXX (four hex digits) and decoded here.
+local function utf8(code)
+  if code < 0x80 then return string.char(code) end
+  if code < 0x800 then return string.char(0xC0 + math.floor(code / 64), 0x80 + code % 64) end
+  return string.char(0xE0 + math.floor(code / 4096), 0x80 + math.floor(code / 64) % 64, 0x80 + code % 64)
+end
+
 function sdk.LOC(zstring, ...)
   assert(type(zstring) == "string", "LOC expects a string")
   local text = string.match(zstring, "^%$%$%$/[^=]*=(.*)$")
   if not text then error("LOC: not a ZString with English text: " .. zstring, 2) end
+  if string.find(zstring, "[\128-\255]") then
+    error("LOC: only low-ASCII is allowed in a ZString (write ^U+XXXX): " .. zstring, 2)
+  end
   local args = { n = select("#", ...), ... }
+  text = string.gsub(text, "%^U%+(%x%x%x%x)", function(hex) return utf8(tonumber(hex, 16)) end)
   text = string.gsub(text, "%^([%d%^rn])", function(c)
     if c == "^" then return "^" end
     if c == "r" or c == "n" then return "\n" end
@@ -66,8 +77,7 @@ end
 function sdk.install()
   _G.import = sdk.import
   _G.LOC = sdk.LOC
-  _G.WIN_ENV = false
-  _G.MAC_ENV = true
+  sdk.setPlatform("mac")
   _G._PLUGIN = {
     id = "com.junmai.autodev",
     path = sdk.pluginPath,
@@ -76,8 +86,21 @@ function sdk.install()
   }
 end
 
+--[[
+Which Lightroom the plug-in runs in: "mac" (the default) or "win". Sets WIN_ENV and MAC_ENV, and
+LrPathUtils's separator and standard folders (Windows paths are not on this disk: specs on "win"
+do not write files). sdk.reset() goes back to "mac".
+]]
+function sdk.setPlatform(name)
+  assert(name == "mac" or name == "win", "sdk.setPlatform: mac or win")
+  sdk.platform = name
+  _G.WIN_ENV = name == "win"
+  _G.MAC_ENV = name == "mac"
+end
+
 -- Forgets what was recorded and stored (prefs, dialogs, requests, progress, tasks) between specs.
 function sdk.reset()
+  sdk.setPlatform("mac")
   for name in pairs(imported) do
     local mod = imported[name]
     if type(mod) == "table" and type(mod._reset) == "function" then mod._reset() end

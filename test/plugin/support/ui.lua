@@ -23,14 +23,15 @@ function Ui.run(fn, opts)
   return result
 end
 
--- Calls fn inside a new task and returns its results. HTTP never yields in the shim, so the
--- task has finished when startAsyncTask returns; other tasks are left alone.
-function Ui.call(fn)
+-- Calls fn inside a new task and returns its results, driving only that task (its HTTP calls
+-- yield, as in Lightroom); other tasks are left alone.
+function Ui.call(fn, timeout)
   local results
   local function pack(...) return { n = select("#", ...), ... } end
   LrTasks.startAsyncTask(function() results = pack(fn()) end, "spec call")
+  LrTasks._run({ only = LrTasks._lastTask, timeout = timeout or 30 })
   local lastError = LrTasks._errors[#LrTasks._errors]
-  assert(results, "the call did not finish in one step: " .. tostring(lastError and lastError.error))
+  assert(results, "the call did not finish: " .. tostring(lastError and lastError.error))
   return unpack(results, 1, results.n)
 end
 
@@ -66,8 +67,12 @@ function Ui.text(root)
   return LrView._text(root)
 end
 
+-- Presses a button; the task its action starts (HTTP needs one) is driven until it is done, as a
+-- photographer would wait to see its effect.
 function Ui.press(root, title)
+  local before = LrTasks._lastTask
   LrView._press(Ui.button(root, title))
+  if LrTasks._lastTask ~= before then LrTasks._run({ only = LrTasks._lastTask, timeout = 30 }) end
 end
 
 return Ui
