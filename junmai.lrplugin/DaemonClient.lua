@@ -74,10 +74,10 @@ Returns the decoded success answer, or nil and an error.
 function DaemonClient:request(method, path, body, timeout)
   if self.urlError then return nil, { message = self.urlError, code = "BAD_URL" } end
   local url = self.baseUrl .. path
-  local responseBody, info
+  local send
   if method == "GET" then
     timeout = timeout or DaemonClient.READ_TIMEOUT
-    responseBody, info = self.http.get(url, self:headers(false), timeout)
+    send = function() return self.http.get(url, self:headers(false), timeout) end
   else
     timeout = timeout or DaemonClient.WRITE_TIMEOUT
     local text, encodeError = Json.encode(body or {})
@@ -86,7 +86,13 @@ function DaemonClient:request(method, path, body, timeout)
       return nil, { message = LOC("$$$/Junmai/Error/Encode=Junmai could not put its request to the daemon into JSON (^1). This is a fault in the plug-in.", encodeError), code = "INVALID_REQUEST" }
     end
     -- LrHttp has no delete(); post() takes the method as its fourth argument.
-    responseBody, info = self.http.post(url, text, self:headers(true), method, timeout)
+    send = function() return self.http.post(url, text, self:headers(true), method, timeout) end
+  end
+  local responseBody, info = send()
+  if responseBody == nil and DaemonClient.connectionLost(info) then
+    -- LrHttp reuses kept-alive connections; one the daemon closed while it was idle loses the
+    -- next request before the daemon sees it. The second try goes out on a fresh connection.
+    responseBody, info = send()
   end
   if responseBody == nil then
     return nil, DaemonErrors.fromTransport(info, self.baseUrl, timeout)
@@ -96,6 +102,11 @@ function DaemonClient:request(method, path, body, timeout)
   local err = DaemonErrors.fromAnswer(status, decoded, self.baseUrl)
   if err then return nil, err end
   return decoded
+end
+
+function DaemonClient.connectionLost(info)
+  local e = type(info) == "table" and info.error or nil
+  return type(e) == "table" and e.errorCode == "networkConnectionLost"
 end
 
 function DaemonClient:get(path, timeout) return self:request("GET", path, nil, timeout) end

@@ -6,6 +6,7 @@ cue). Scenarios build on each other, in order, on one daemon; after each, the ph
 exactly the writes that succeeded and the daemon's statistics count what happened.
 ]]
 local sdk = require "sdk"
+local socket = require "socket"
 local Daemon = require "support.daemon"
 local FilterContext = require "support.export"
 local Ui = require "support.ui"
@@ -339,6 +340,27 @@ describe("photo evaluation with a running daemon", function()
       assert.matches("^2 photos evaluated and written; 3 photos left as they were%.", shown.info)
       assert.is_true(LrProgressScope._scopes[#LrProgressScope._scopes].finished)
       assert.are.equal(before.count + 2, stats().count)
+    end)
+
+    it("goes on through a daemon that drops idle connections, retrying the requests that were lost", function()
+      local proxy = Daemon.dropIdleProxy(daemon.url)
+      finally(function() proxy.stop() end)
+      LrPrefs.prefsForPlugin().daemonUrl = proxy.url
+      local catalog, photos = newCatalog({ { jpeg = "idle-1" }, { jpeg = "idle-2" }, { jpeg = "idle-3" }, { jpeg = "idle-4" } })
+      -- Each render takes longer than the proxy keeps an idle connection.
+      local ctx = export(photos, SMALL_JPEG, function() socket.sleep(0.1) end)
+      assertExported(ctx)
+      for i = 1, 4 do assert.is_true(photos[i]:getRawMetadata("rating") >= 1, "photo " .. i) end
+      assert.is_nil(LrDialogs._last("message"))
+      assert.matches("^Junmai evaluated 4 photos%.", LrDialogs._last("bezel").message)
+      assert.is_nil(notEvaluated(catalog, photos))
+      -- Requests did go out on connections the daemon had dropped, and were lost there.
+      local lost = 0
+      for _, r in ipairs(LrHttp._requests) do
+        if r.reused and r.error then lost = lost + 1 end
+      end
+      assert.is_true(lost >= 1)
+      assert.is_true(proxy.dropped() >= 4)
     end)
 
     it("stops with one message when Ollama goes away halfway, keeping what was written", function()

@@ -11,6 +11,10 @@ Daemon.startAlone(opts) runs daemon/main.ts itself, against an Ollama address of
 (a closed port, for "Ollama is down"), optionally with JUNMAI_TOKEN.
 
 Each returns {url, pid, stop()}; startWithEmulator adds ollamaUrl and control().
+
+Daemon.dropIdleProxy(url) puts test/plugin/support/drop-idle-proxy.mjs in front of a daemon: a
+daemon that closes every kept-alive connection once it has answered on it. Returns {url,
+dropped() (connections it closed so far), stop()}.
 ]]
 local socket = require "socket"
 local sdk = require "sdk"
@@ -85,6 +89,34 @@ function Daemon.startWithEmulator(opts)
     os.remove(log)
   end
   return d
+end
+
+function Daemon.dropIdleProxy(target)
+  local fifo = tempPath(".fifo")
+  assert(os.execute("mkfifo " .. shellQuote(fifo)) == 0, "mkfifo failed")
+  local command = "cd " .. shellQuote(sdk.root) .. " && echo $$ && exec node test/plugin/support/drop-idle-proxy.mjs " ..
+    shellQuote(target) .. " <" .. shellQuote(fifo)
+  local pipe = assert(io.popen(command, "r"))
+  local pid = tonumber(pipe:read("*l"))
+  local keepAlive = assert(io.open(fifo, "w"))
+  local ready = pipe:read("*l")
+  local url = ready and string.match(ready, '"url":"([^"]+)"')
+  assert(url, "the proxy did not start: " .. tostring(ready))
+  local p = { url = url, pid = pid }
+  function p.dropped()
+    keepAlive:write("?\n")
+    keepAlive:flush()
+    return tonumber(string.match(pipe:read("*l") or "", '"dropped":(%d+)'))
+  end
+  function p.stop()
+    if p.stopped then return end
+    p.stopped = true
+    keepAlive:close()
+    os.execute("kill " .. pid .. " 2>/dev/null")
+    pipe:close()
+    os.remove(fifo)
+  end
+  return p
 end
 
 local function answers(url)
