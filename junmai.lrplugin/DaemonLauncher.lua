@@ -1,19 +1,27 @@
 --[[
 Starts the daemon when nothing answers at its address (connection refused): runs the launcher the
 daemon installed for itself (`junmai service install`), or the command set in the Plug-in Manager,
-then asks /api/health every half second until it answers or the deadline passes. When that fails
-it says exactly what to do.
+then asks /api/health every half second until it answers, the deadline passes or the photographer
+cancels. When that fails it says exactly what to do.
+
+LrTasks.execute blocks its task until the command exits, and a start command need not return
+(`npm start` runs the daemon in the foreground). So the commands run in a task of their own, the
+configured one detached from Lightroom (nohup ... & on macOS, start /b on Windows), while the
+caller polls /api/health: nothing the command does can hold up a dialog or an export.
 
 The launchers, matching daemon/service/*.ts:
   macOS    launchctl kickstart gui/<uid>/com.junmai.autodev   (the LaunchAgent; 113 = not installed)
   Windows  schtasks /Run /TN Junmai                          (the scheduled task; 1 = not installed)
            then the Startup-folder launcher Junmai.cmd, which install writes when Task Scheduler is refused
   other    only the configured command (Lightroom Classic runs on macOS and Windows; specs run here)
+Lightroom's PATH on macOS lacks Homebrew, Volta and nvm, so a configured command gets the folders
+where node installers put node (deps.nodeDirs) in front of PATH.
 
 Plain: everything that touches the machine comes in `deps`, so every branch is tested with fakes.
-deps: client (health()), execute(command) -> exit status, sleep(seconds), clock() -> seconds,
-      platform ("mac" | "win" | "other"), startCommand (string or nil), startupLauncher (path or nil),
-      fileExists(path) -> truthy, timeout (seconds, default 15), interval (default 0.5), log (optional).
+deps: client (health()), execute(command) -> exit status, startTask(fn, name), sleep(seconds),
+      clock() -> seconds, platform ("mac" | "win" | "other"), startCommand (string or nil),
+      startupLauncher (path or nil), fileExists(path) -> truthy, nodeDirs (folders, macOS),
+      isCanceled() (optional), timeout (seconds, default 15), interval (default 0.5), log (optional).
 ]]
 local DaemonErrors = require "DaemonErrors"
 
@@ -34,25 +42,65 @@ function DaemonLauncher.isLocal(baseUrl)
   return host == "localhost" or host == "[::1]" or string.find(host, "^127%.%d+%.%d+%.%d+$") ~= nil
 end
 
--- Quotes a path for cmd.exe; LrTasks.execute on Windows wants the whole line in quotes as well.
-local function windowsLine(path)
-  return '""' .. path .. '""'
+-- LrTasks.execute hands a command to cmd /c on Windows: the whole line goes in double quotes
+-- (SDK guide, "Adding an export post-process action"), so quoted paths inside it survive.
+function DaemonLauncher.windowsLine(command)
+  return '"' .. command .. '"'
+end
+
+local function shellQuote(s)
+  return "'" .. string.gsub(s, "'", "'\\''") .. "'"
+end
+
+-- The folders where node installers put node and npm on macOS, for Lightroom's bare PATH.
+function DaemonLauncher.macNodeDirs(home, nvmVersions)
+  local dirs = { "/opt/homebrew/bin", "/usr/local/bin" }
+  if home then
+    dirs[#dirs + 1] = home .. "/.volta/bin"
+    -- The newest node nvm has, as `nvm alias default` most often is.
+    local newest, newestKey
+    for _, v in ipairs(nvmVersions or {}) do
+      local a, b, c = string.match(v, "^v?(%d+)%.(%d+)%.(%d+)$")
+      if a then
+        local key = tonumber(a) * 1000000 + tonumber(b) * 1000 + tonumber(c)
+        if not newestKey or key > newestKey then newest, newestKey = v, key end
+      end
+    end
+    if newest then dirs[#dirs + 1] = home .. "/.nvm/versions/node/" .. newest .. "/bin" end
+  end
+  return dirs
+end
+
+-- The configured command, detached so that it returns at once whatever it starts.
+function DaemonLauncher.detached(command, platform, nodeDirs)
+  if platform == "win" then
+    return DaemonLauncher.windowsLine('start "Junmai" /b ' .. command)
+  end
+  local prefix = ""
+  if nodeDirs and #nodeDirs > 0 then
+    local quoted = {}
+    for i, d in ipairs(nodeDirs) do quoted[i] = shellQuote(d) end
+    prefix = "PATH=" .. table.concat(quoted, ":") .. ':"$PATH"; export PATH; '
+  end
+  return prefix .. "nohup sh -c " .. shellQuote(command) .. " </dev/null >/dev/null 2>&1 &"
 end
 
 --[[
-The commands to try, in order: {command, kind} with kind "custom", "launchd", "task" or "startup".
+The commands to try, in order: {command, kind} with kind "custom", "launchd", "task" or "startup";
+a custom one keeps the command as configured too.
 ]]
 function DaemonLauncher.commands(deps)
   if deps.startCommand and deps.startCommand ~= "" then
-    return { { command = deps.startCommand, kind = "custom" } }
+    local nodeDirs = deps.platform == "mac" and deps.nodeDirs or nil
+    return { { command = DaemonLauncher.detached(deps.startCommand, deps.platform, nodeDirs), kind = "custom", configured = deps.startCommand } }
   end
   if deps.platform == "mac" then
     return { { command = "launchctl kickstart gui/$(id -u)/" .. DaemonLauncher.LAUNCHD_LABEL, kind = "launchd" } }
   end
   if deps.platform == "win" then
-    local list = { { command = "schtasks /Run /TN " .. DaemonLauncher.TASK_NAME, kind = "task" } }
+    local list = { { command = DaemonLauncher.windowsLine("schtasks /Run /TN " .. DaemonLauncher.TASK_NAME), kind = "task" } }
     if deps.startupLauncher and deps.fileExists and deps.fileExists(deps.startupLauncher) then
-      list[#list + 1] = { command = windowsLine(deps.startupLauncher), kind = "startup" }
+      list[#list + 1] = { command = DaemonLauncher.windowsLine('start "Junmai" /b "' .. deps.startupLauncher .. '"'), kind = "startup" }
     end
     return list
   end
@@ -104,49 +152,78 @@ function DaemonLauncher.portBusy(baseUrl)
     "PORT_BUSY")
 end
 
+function DaemonLauncher.commandNoAnswer(baseUrl, command, seconds)
+  return make(
+    LOC("$$$/Junmai/Launch/CommandNoAnswer=Lightroom ran the start command set in File ^U+203A Plug-in Manager ^U+203A Junmai AutoDev, but the daemon did not answer at ^1 within ^2 s. Run the command in a terminal to see why: ^3", baseUrl, tostring(seconds), command),
+    "DAEMON_START_TIMEOUT")
+end
+
+function DaemonLauncher.cancelled(baseUrl)
+  return make(
+    LOC("$$$/Junmai/Launch/Cancelled=You stopped waiting for the Junmai daemon at ^1. It may still be starting; try again in a moment.", baseUrl),
+    "DAEMON_START_CANCELLED")
+end
+
 function DaemonLauncher.noAnswer(baseUrl, seconds)
   return make(
     LOC("$$$/Junmai/Launch/NoAnswer=Lightroom started the Junmai daemon, but it did not answer at ^1 within ^2 s. `junmai logs` shows why it stopped ^U+2014 most often its port is used by another program, or a setting it refuses.", baseUrl, tostring(seconds)),
     "DAEMON_START_TIMEOUT")
 end
 
--- Runs the launchers until one succeeds. Returns the kind that ran, or nil and an error.
-local function launch(deps, baseUrl)
-  local commands = DaemonLauncher.commands(deps)
-  if #commands == 0 then return nil, DaemonLauncher.noLauncher(baseUrl) end
-  local last
-  for _, c in ipairs(commands) do
-    local code = DaemonLauncher.exitCode(deps.execute(c.command))
-    if deps.log then deps.log:info("start daemon: " .. c.command .. " -> exit " .. tostring(code)) end
-    if code == 0 then return c.kind end
-    last = { command = c.command, kind = c.kind, code = code }
-  end
-  if last.kind == "custom" then return nil, DaemonLauncher.commandFailed(baseUrl, last.command, last.code) end
-  return nil, DaemonLauncher.notInstalled(baseUrl, deps.platform)
+-- Runs the launchers, in a task of their own, until one succeeds. Returns the state the caller
+-- polls: {kind} once one ran, {err} when all failed.
+local function launch(deps, baseUrl, commands)
+  local state = {}
+  deps.startTask(function()
+    local last
+    for _, c in ipairs(commands) do
+      local code = DaemonLauncher.exitCode(deps.execute(c.command))
+      if deps.log then deps.log:info("start daemon: " .. c.command .. " -> exit " .. tostring(code)) end
+      if code == 0 then
+        state.kind = c.kind
+        return
+      end
+      last = { command = c.configured or c.command, kind = c.kind, code = code }
+    end
+    if last.kind == "custom" then
+      state.err = DaemonLauncher.commandFailed(baseUrl, last.command, last.code)
+    else
+      state.err = DaemonLauncher.notInstalled(baseUrl, deps.platform)
+    end
+  end, "Junmai start daemon")
+  return state
 end
 
 --[[
 Starts the daemon and waits for it. Call only after a health check was refused (DAEMON_DOWN).
-Returns the /api/health answer and the launcher's kind, or nil and an error {message, code}.
-An answer that shows the daemon is up but refuses us (UNAUTHORIZED) is returned as that error.
+Returns the /api/health answer and the launcher's kind (nil while its command still runs), or
+nil and an error {message, code}. An answer that shows the daemon is up but refuses us
+(UNAUTHORIZED) is returned as that error.
 ]]
 function DaemonLauncher.start(deps)
   local client = deps.client
   local baseUrl = client.baseUrl
-  local kind, err = launch(deps, baseUrl)
-  if not kind then return nil, err end
+  local commands = DaemonLauncher.commands(deps)
+  if #commands == 0 then return nil, DaemonLauncher.noLauncher(baseUrl) end
+  local state = launch(deps, baseUrl, commands)
   local timeout = deps.timeout or DaemonLauncher.TIMEOUT
   local interval = deps.interval or DaemonLauncher.INTERVAL
   local deadline = deps.clock() + timeout
   while true do
+    if state.err then return nil, state.err end
+    if deps.isCanceled and deps.isCanceled() then return nil, DaemonLauncher.cancelled(baseUrl) end
     deps.sleep(interval)
+    if state.err then return nil, state.err end
     local health, healthErr = client:health()
-    if health then return health, kind end
+    if health then return health, state.kind end
     local code = healthErr and healthErr.code
     if code == "BAD_RESPONSE" or code == "NETWORK_ERROR" then return nil, DaemonLauncher.portBusy(baseUrl) end
     -- Refused or slow: still starting. Anything else is an answer, and final.
     if code ~= "DAEMON_DOWN" and code ~= "DAEMON_TIMEOUT" then return nil, healthErr or DaemonErrors.notRunning(baseUrl) end
-    if deps.clock() >= deadline then return nil, DaemonLauncher.noAnswer(baseUrl, timeout) end
+    if deps.clock() >= deadline then
+      if commands[1].kind == "custom" then return nil, DaemonLauncher.commandNoAnswer(baseUrl, commands[1].configured, timeout) end
+      return nil, DaemonLauncher.noAnswer(baseUrl, timeout)
+    end
   end
 end
 

@@ -6,7 +6,8 @@ daemon speaks another API version than this plug-in.
 client() is the DaemonClient for the address and token in the plug-in's prefs.
 connect(client, deps) returns the health answer, or nil and an error {message, code}.
 deps (all optional, the SDK's and Junmai.log by default): settings (Settings.read), execute,
-sleep, clock, platform, startupLauncher, fileExists, LrDialogs, log.
+startTask, sleep, clock, platform, startupLauncher, fileExists, nodeDirs, isCanceled, LrDialogs, log.
+While the daemon starts, a cancelable progress scope says so (unless deps.isCanceled is given).
 ]]
 local DaemonClient = require "DaemonClient"
 local DaemonLauncher = require "DaemonLauncher"
@@ -49,6 +50,22 @@ function DaemonSession.checkVersion(health, baseUrl, dialogs)
   return true
 end
 
+--[[
+The Startup-folder launcher daemon/service/windows.ts writes: %APPDATA%\Microsoft\Windows\Start
+Menu\Programs\Startup\Junmai.cmd. Lightroom's "appData" is its own folder under %APPDATA%
+(...\AppData\Roaming\Adobe\Lightroom), so %APPDATA% is two levels up from it.
+]]
+function DaemonSession.startupLauncher(appData, paths)
+  local roaming = appData and paths.parent(appData)
+  roaming = roaming and paths.parent(roaming)
+  if not roaming then return nil end
+  local path = roaming
+  for _, part in ipairs({ "Microsoft", "Windows", "Start Menu", "Programs", "Startup", "Junmai.cmd" }) do
+    path = paths.child(path, part)
+  end
+  return path
+end
+
 local function sdkDeps(deps)
   deps = deps or {}
   local out = {}
@@ -66,16 +83,21 @@ local function sdkDeps(deps)
   if out.platform == nil then
     out.platform = (WIN_ENV and "win") or (MAC_ENV and "mac") or "other"
   end
+  local LrPathUtils = import "LrPathUtils"
+  local LrFileUtils = import "LrFileUtils"
   if out.platform == "win" and out.startupLauncher == nil then
-    local LrPathUtils = import "LrPathUtils"
-    local appData = LrPathUtils.getStandardFilePath("appData")
-    -- %APPDATA%\Microsoft\Windows\Start Menu\Programs\Startup\Junmai.cmd (daemon/service/windows.ts).
-    local path = appData
-    for _, part in ipairs({ "Microsoft", "Windows", "Start Menu", "Programs", "Startup", "Junmai.cmd" }) do
-      if path then path = LrPathUtils.child(path, part) end
-    end
-    out.startupLauncher = path
+    out.startupLauncher = DaemonSession.startupLauncher(LrPathUtils.getStandardFilePath("appData"), LrPathUtils)
   end
+  if out.platform == "mac" and out.nodeDirs == nil then
+    local home = LrPathUtils.getStandardFilePath("home")
+    local versions = {}
+    local nvm = home .. "/.nvm/versions/node"
+    if LrFileUtils.exists(nvm) == "directory" then
+      for entry in LrFileUtils.directoryEntries(nvm) do versions[#versions + 1] = LrPathUtils.leafName(entry) end
+    end
+    out.nodeDirs = DaemonLauncher.macNodeDirs(home, versions)
+  end
+  out.startTask = out.startTask or LrTasks.startAsyncTask
   out.fileExists = out.fileExists or import("LrFileUtils").exists
   return out
 end
@@ -84,12 +106,21 @@ function DaemonSession.connect(client, deps)
   deps = sdkDeps(deps)
   local health, err = client:health()
   if not health and err and err.code == "DAEMON_DOWN" and deps.settings.autoStart and DaemonLauncher.isLocal(client.baseUrl) then
+    local scope
+    local isCanceled = deps.isCanceled
+    if not isCanceled then
+      scope = import("LrProgressScope")({ title = LOC "$$$/Junmai/Launch/Progress=Starting the Junmai daemon^U+2026" })
+      scope:setCancelable(true)
+      scope:setIndeterminate()
+      isCanceled = function() return scope:isCanceled() end
+    end
     health, err = DaemonLauncher.start({
-      client = client, execute = deps.execute, sleep = deps.sleep, clock = deps.clock,
-      platform = deps.platform, startCommand = deps.settings.startCommand,
-      startupLauncher = deps.startupLauncher, fileExists = deps.fileExists,
+      client = client, execute = deps.execute, startTask = deps.startTask, sleep = deps.sleep, clock = deps.clock,
+      platform = deps.platform, startCommand = deps.settings.startCommand, nodeDirs = deps.nodeDirs,
+      startupLauncher = deps.startupLauncher, fileExists = deps.fileExists, isCanceled = isCanceled,
       timeout = deps.timeout, interval = deps.interval, log = deps.log,
     })
+    if scope then scope:done() end
   end
   if not health then return nil, err end
   DaemonSession.checkVersion(health, client.baseUrl, deps.LrDialogs)

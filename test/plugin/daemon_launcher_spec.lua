@@ -31,9 +31,14 @@ local function fakeClient(answers, baseUrl)
   return c
 end
 
--- Fake machine: execute answers from `codes` by command kind, a clock that sleeps advance.
+-- Fake machine: execute answers from `codes` by command kind, a clock that sleeps advance, and
+-- tasks that run at once (a command that never returns is the real-daemon spec's business).
 local function machine(codes)
-  local m = { executed = {}, slept = 0, now = 100 }
+  local m = { executed = {}, slept = 0, now = 100, tasks = {} }
+  function m.startTask(fn, name)
+    m.tasks[#m.tasks + 1] = name
+    fn()
+  end
   function m.execute(command)
     m.executed[#m.executed + 1] = command
     for pattern, code in pairs(codes or {}) do
@@ -47,7 +52,7 @@ local function machine(codes)
 end
 
 local function start(client, m, extra)
-  local deps = { client = client, execute = m.execute, sleep = m.sleep, clock = m.clock, platform = "mac" }
+  local deps = { client = client, execute = m.execute, startTask = m.startTask, sleep = m.sleep, clock = m.clock, platform = "mac" }
   for k, v in pairs(extra or {}) do deps[k] = v end
   return DaemonLauncher.start(deps)
 end
@@ -65,14 +70,26 @@ describe("DaemonLauncher", function()
   it("uses the login item the daemon installs: launchd, the scheduled task, the Startup launcher", function()
     assert.are.same({ { command = "launchctl kickstart gui/$(id -u)/com.junmai.autodev", kind = "launchd" } },
       DaemonLauncher.commands({ platform = "mac" }))
-    assert.are.same({ { command = "schtasks /Run /TN Junmai", kind = "task" } }, DaemonLauncher.commands({ platform = "win" }))
+    -- Windows: cmd /c gets the whole line in double quotes, as the SDK guide says.
+    assert.are.same({ { command = '"schtasks /Run /TN Junmai"', kind = "task" } }, DaemonLauncher.commands({ platform = "win" }))
     local startup = "C:\\Users\\Ann\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\Junmai.cmd"
     assert.are.same({
-      { command = "schtasks /Run /TN Junmai", kind = "task" },
-      { command = '""' .. startup .. '""', kind = "startup" },
+      { command = '"schtasks /Run /TN Junmai"', kind = "task" },
+      { command = '"start "Junmai" /b "' .. startup .. '""', kind = "startup" },
     }, DaemonLauncher.commands({ platform = "win", startupLauncher = startup, fileExists = function() return "file" end }))
     assert.are.same({}, DaemonLauncher.commands({ platform = "other" }))
-    assert.are.same({ { command = "my-start", kind = "custom" } }, DaemonLauncher.commands({ platform = "mac", startCommand = "my-start" }))
+  end)
+
+  it("detaches a configured command, so that one which never returns cannot hold Lightroom", function()
+    assert.are.same({ { command = "nohup sh -c 'my-start --port '\\''5100'\\''' </dev/null >/dev/null 2>&1 &", kind = "custom", configured = "my-start --port '5100'" } },
+      DaemonLauncher.commands({ platform = "other", startCommand = "my-start --port '5100'" }))
+    assert.are.same({ { command = '"start "Junmai" /b npm start"', kind = "custom", configured = "npm start" } },
+      DaemonLauncher.commands({ platform = "win", startCommand = "npm start" }))
+    -- macOS: Lightroom's PATH has neither Homebrew nor nvm; the folders node installers use come first.
+    local dirs = DaemonLauncher.macNodeDirs("/Users/ann", { "v18.20.1", "v20.11.0", "v20.9.3", "system" })
+    assert.are.same({ "/opt/homebrew/bin", "/usr/local/bin", "/Users/ann/.volta/bin", "/Users/ann/.nvm/versions/node/v20.11.0/bin" }, dirs)
+    assert.are.equal("PATH='/opt/homebrew/bin':'/usr/local/bin':'/Users/ann/.volta/bin':'/Users/ann/.nvm/versions/node/v20.11.0/bin':\"$PATH\"; export PATH; " ..
+      "nohup sh -c 'npm start' </dev/null >/dev/null 2>&1 &", DaemonLauncher.commands({ platform = "mac", startCommand = "npm start", nodeDirs = dirs })[1].command)
   end)
 
   it("reads exit codes as system() reports them", function()
@@ -90,6 +107,7 @@ describe("DaemonLauncher", function()
     assert.are.equal(HEALTH, health)
     assert.are.equal("launchd", kind)
     assert.are.same({ "launchctl kickstart gui/$(id -u)/com.junmai.autodev" }, m.executed)
+    assert.are.same({ "Junmai start daemon" }, m.tasks)
     assert.are.equal(4, client.calls)
     assert.are.equal(2, m.slept)
   end)
@@ -116,14 +134,31 @@ describe("DaemonLauncher", function()
     local health, kind = start(fakeClient({ HEALTH }), m, { platform = "win", startupLauncher = startup, fileExists = function() return "file" end })
     assert.are.equal(HEALTH, health)
     assert.are.equal("startup", kind)
-    assert.are.same({ "schtasks /Run /TN Junmai", '""C:\\Startup\\Junmai.cmd""' }, m.executed)
+    assert.are.same({ '"schtasks /Run /TN Junmai"', '"start "Junmai" /b "C:\\Startup\\Junmai.cmd""' }, m.executed)
 
     local _, err = start(fakeClient({ "down" }), machine({ schtasks = 1 }), { platform = "win", fileExists = function() return false end })
     assert.are.equal("DAEMON_NOT_INSTALLED", err.code)
     assert.matches("`powershell -ExecutionPolicy Bypass -File scripts\\service.ps1`", err.message, 1, true)
   end)
 
-  it("names a configured start command that failed, with its exit code", function()
+  it("names a configured start command after which no daemon answered", function()
+    local m = machine()
+    local _, err = start(fakeClient({ "down" }), m, { startCommand = "my-start --now", timeout = 2 })
+    assert.are.equal("DAEMON_START_TIMEOUT", err.code)
+    assert.are.equal("Lightroom ran the start command set in File › Plug-in Manager › Junmai AutoDev, but the daemon did not answer at " .. URL ..
+      " within 2 s. Run the command in a terminal to see why: my-start --now", err.message)
+  end)
+
+  it("stops waiting when the photographer cancels", function()
+    local client = fakeClient({ "down" })
+    local m = machine()
+    local _, err = start(client, m, { isCanceled = function() return client.calls >= 3 end })
+    assert.are.equal("DAEMON_START_CANCELLED", err.code)
+    assert.are.equal("You stopped waiting for the Junmai daemon at " .. URL .. ". It may still be starting; try again in a moment.", err.message)
+    assert.are.equal(3, client.calls)
+  end)
+
+  it("names a configured start command that could not be run, with its exit code", function()
     local _, err = start(fakeClient({ "down" }), machine({ ["my-start"] = 2 * 256 }), { startCommand = "my-start --now" })
     assert.are.equal("DAEMON_START_FAILED", err.code)
     assert.are.equal("The Junmai daemon is not running at " .. URL .. ", and its start command (set in File › Plug-in Manager › Junmai AutoDev) failed with exit code 2: my-start --now", err.message)
@@ -163,7 +198,7 @@ describe("DaemonSession", function()
   end)
 
   local function connect(client, m, settings)
-    local deps = { execute = m.execute, sleep = m.sleep, clock = m.clock, platform = "mac", LrDialogs = LrDialogs,
+    local deps = { execute = m.execute, startTask = m.startTask, sleep = m.sleep, clock = m.clock, platform = "mac", LrDialogs = LrDialogs,
       settings = settings or { autoStart = true } }
     return DaemonSession.connect(client, deps)
   end
@@ -192,7 +227,19 @@ describe("DaemonSession", function()
   it("runs the start command from the prefs", function()
     local m = machine()
     connect(fakeClient({ "down", HEALTH }), m, { autoStart = true, startCommand = "open -a Junmai" })
-    assert.are.same({ "open -a Junmai" }, m.executed)
+    assert.are.equal(1, #m.executed)
+    assert.is_truthy(string.find(m.executed[1], "nohup sh -c 'open -a Junmai' </dev/null >/dev/null 2>&1 &", 1, true))
+  end)
+
+  it("finds the Startup launcher under Windows' AppData, not under Lightroom's own folder", function()
+    sdk.setPlatform("win")
+    local m = machine({ schtasks = 1 })
+    local seen
+    local deps = { execute = m.execute, startTask = m.startTask, sleep = m.sleep, clock = m.clock, LrDialogs = LrDialogs,
+      settings = { autoStart = true }, fileExists = function(path) seen = path return "file" end }
+    assert.are.equal(HEALTH, DaemonSession.connect(fakeClient({ "down", HEALTH }), deps))
+    assert.are.equal("C:\\Users\\Photographer\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\Junmai.cmd", seen)
+    assert.are.same({ '"schtasks /Run /TN Junmai"', '"start "Junmai" /b "' .. seen .. '""' }, m.executed)
   end)
 
   it("warns once per session when the daemon speaks another API version", function()
@@ -256,22 +303,49 @@ describe("starting a real daemon", function()
     assert.is_true(sdk.runTasks({ timeout = 40 }))
     assert.is_nil(err and err.message)
     assert.are.equal(1, health.api_version)
-    assert.are.same({ command }, LrTasks._executed)
+    assert.are.equal(1, #LrTasks._executed)
+    assert.is_truthy(string.find(LrTasks._executed[1], "nohup sh -c " .. shellQuote(command), 1, true))
     assert.are.same({}, LrDialogs._all("message"))
   end)
 
-  it("says so when the configured command fails", function()
+  it("starts a daemon whose command runs in the foreground without holding the caller", function()
+    -- `npm start` as the photographer would type it: it returns only when the daemon stops.
+    local command = "echo $$ > " .. shellQuote(pidFile) .. " && cd " .. shellQuote(sdk.root) .. " && exec env JUNMAI_PORT=" .. port ..
+      " JUNMAI_HOST=127.0.0.1 JUNMAI_DATA_DIR=" .. shellQuote(dataDir) .. " OLLAMA_HOST=http://127.0.0.1:" .. Daemon.freePort() ..
+      " JUNMAI_LOG_LEVEL=warn node --import tsx daemon/main.ts >" .. shellQuote(logFile) .. " 2>&1"
+    local prefs = LrPrefs.prefsForPlugin()
+    prefs.daemonUrl = "http://127.0.0.1:" .. port
+    prefs.daemonStartCommand = command
+    local health, err
+    LrTasks.startAsyncTask(function()
+      health, err = DaemonSession.connect(DaemonSession.client(), { timeout = 30 })
+    end, "connect")
+    assert.is_true(sdk.runTasks({ timeout = 40, untilFn = function() return health ~= nil or err ~= nil end }))
+    assert.is_nil(err and err.message)
+    assert.are.equal(1, health.api_version)
+    -- Every task is done: the command was detached, nothing waits on it.
+    assert.is_true(sdk.runTasks({ timeout = 5 }))
+  end)
+
+  it("says so when no daemon answers after the configured command, naming it", function()
     local prefs = LrPrefs.prefsForPlugin()
     prefs.daemonUrl = "http://127.0.0.1:" .. port
     prefs.daemonStartCommand = "exit 3"
     local health, err
-    LrTasks.startAsyncTask(function() health, err = DaemonSession.connect(DaemonSession.client()) end, "connect")
+    LrTasks.startAsyncTask(function() health, err = DaemonSession.connect(DaemonSession.client(), { timeout = 1 }) end, "connect")
     assert.is_true(sdk.runTasks({ timeout = 10 }))
     assert.is_nil(health)
-    assert.are.equal("DAEMON_START_FAILED", err.code)
-    assert.matches("failed with exit code 3: exit 3$", err.message)
+    assert.are.equal("DAEMON_START_TIMEOUT", err.code)
+    assert.matches("within 1 s. Run the command in a terminal to see why: exit 3", err.message, 1, true)
     -- The attempt is in Junmai.log, for when the photographer asks why.
-    local lines = sdk.import("LrLogger")._lines
-    assert.are.same({ logger = "Junmai", level = "info", text = "start daemon: exit 3 -> exit 3" }, lines[#lines])
+    local started
+    for _, l in ipairs(sdk.import("LrLogger")._lines) do
+      if string.find(l.text, "start daemon: ", 1, true) then started = l end
+    end
+    assert.matches("nohup sh %-c 'exit 3' </dev/null >/dev/null 2>&1 & %-> exit 0$", started.text)
+    -- While it waited, the photographer could cancel.
+    local scope = sdk.import("LrProgressScope")._scopes[1]
+    assert.are.equal("Starting the Junmai daemon…", scope.title)
+    assert.is_true(scope.finished)
   end)
 end)

@@ -42,6 +42,19 @@ function LrFileUtils.files(folder)
   end
 end
 
+-- The files and folders directly in a folder.
+function LrFileUtils.directoryEntries(folder)
+  local list = {}
+  local p = io.popen("find " .. quote(folder) .. " -mindepth 1 -maxdepth 1 2>/dev/null")
+  for line in p:lines() do list[#list + 1] = line end
+  p:close()
+  local i = 0
+  return function()
+    i = i + 1
+    return list[i]
+  end
+end
+
 function LrFileUtils.readFile(path)
   local f = io.open(path, "rb")
   if not f then return nil end
