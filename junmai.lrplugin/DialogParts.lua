@@ -1,5 +1,6 @@
 --[[
-What the dialogs share: the value chosen in a single-selection simple_list, and a progress bar
+What the dialogs share: the value chosen in a single-selection simple_list, the item a popup
+shows for a value not in its list, and a progress bar
 on a download job (DownloadMonitor with Lightroom's tasks, progress scopes and dialogs).
 ]]
 local LrDialogs = import "LrDialogs"
@@ -15,6 +16,24 @@ local DialogParts = {}
 function DialogParts.selected(value)
   if type(value) == "table" then return value[1] end
   return value
+end
+
+--[[
+The value a popup_menu over `items` should show for `value`: the value itself when an item has
+it; else the item nearest to it, for a number (an old preset's 1000 px shows as 1024 px); else
+the first item. Lightroom shows a popup whose value is in none of its items as blank.
+]]
+function DialogParts.nearestItem(items, value)
+  local best, bestDistance
+  for _, item in ipairs(items) do
+    if item.value == value then return value end
+    if type(value) == "number" and type(item.value) == "number" then
+      local d = math.abs(item.value - value)
+      if not bestDistance or d < bestDistance then best, bestDistance = item.value, d end
+    end
+  end
+  if best ~= nil then return best end
+  return items[1] and items[1].value
 end
 
 --[[

@@ -5,6 +5,7 @@ EvaluationOptions (an export's property table, or a copy of the plug-in's prefs)
 ]]
 local LrView = import "LrView"
 
+local DialogParts = require "DialogParts"
 local EvaluationOptions = require "EvaluationOptions"
 
 local EvaluationView = {}
@@ -24,35 +25,54 @@ function EvaluationView.watchSynopsis(props)
   update()
 end
 
+-- Characters per line of the notes under the options: the export dialog's sections are narrow,
+-- so the options are stacked and long explanations wrap.
+EvaluationView.NOTE_CHARS = 52
+
 function EvaluationView.controls(f, props)
   local bind = LrView.bind
   local labelWidth = LrView.share "junmai_eval_label"
   local function label(text)
     return f:static_text { title = text, alignment = "right", width = labelWidth }
   end
+  local function note(text, lines)
+    return f:static_text { title = text, width_in_chars = EvaluationView.NOTE_CHARS, height_in_lines = lines, size = "small" }
+  end
+  local longEdges = EvaluationView.longEdgeItems()
+  props.junmai_longEdge = DialogParts.nearestItem(longEdges, props.junmai_longEdge)
   return f:column {
     bind_to_object = props,
     spacing = f:control_spacing(),
     f:row {
       label(LOC "$$$/Junmai/View/Write=Write:"),
-      f:checkbox { title = LOC "$$$/Junmai/View/Rating=Rating (stars)", value = bind "junmai_writeRating" },
-      f:checkbox { title = LOC "$$$/Junmai/View/Flag=Pick / reject flag", value = bind "junmai_writeFlag" },
-      f:checkbox { title = LOC "$$$/Junmai/View/Keywords=Keywords (under ^U+201CJunmai AI^U+201D)", value = bind "junmai_writeKeywords" },
-      f:checkbox { title = LOC "$$$/Junmai/View/Caption=Caption", value = bind "junmai_writeCaption" },
-      f:checkbox { title = LOC "$$$/Junmai/View/Title=Title", value = bind "junmai_writeTitle" },
+      f:column {
+        f:checkbox { title = LOC "$$$/Junmai/View/Rating=Rating (stars)", value = bind "junmai_writeRating" },
+        f:checkbox { title = LOC "$$$/Junmai/View/Flag=Pick / reject flag", value = bind "junmai_writeFlag" },
+        f:checkbox { title = LOC "$$$/Junmai/View/Keywords=Keywords (under ^U+201CJunmai AI^U+201D)", value = bind "junmai_writeKeywords" },
+        f:checkbox { title = LOC "$$$/Junmai/View/Caption=Caption", value = bind "junmai_writeCaption" },
+        f:checkbox { title = LOC "$$$/Junmai/View/Title=Title", value = bind "junmai_writeTitle" },
+      },
     },
     f:row {
       label(""),
-      f:checkbox { title = LOC "$$$/Junmai/View/Overwrite=Replace values already set (otherwise a photo keeps its rating, flag, caption, title and Junmai keywords)", value = bind "junmai_overwrite" },
+      f:column {
+        f:checkbox { title = LOC "$$$/Junmai/View/Replace=Replace values already set", value = bind "junmai_overwrite" },
+        note(LOC "$$$/Junmai/View/ReplaceNote=Otherwise a photo keeps its rating, flag, caption, title and Junmai keywords.", 2),
+      },
     },
     f:row {
       label(LOC "$$$/Junmai/View/LongEdge=Image sent:"),
-      f:popup_menu { value = bind "junmai_longEdge", items = EvaluationView.longEdgeItems() },
-      f:static_text { title = LOC "$$$/Junmai/View/LongEdgeNote=on the long edge, as JPEG. An export larger than this keeps its own size; Junmai sends the model a smaller copy.", fill_horizontal = 1 },
+      f:column {
+        f:popup_menu { value = bind "junmai_longEdge", items = longEdges },
+        note(LOC "$$$/Junmai/View/LongEdgeNote=On the long edge, as JPEG. An export larger than this keeps its own size; Junmai sends the model a smaller copy.", 3),
+      },
     },
     f:row {
       label(""),
-      f:checkbox { title = LOC "$$$/Junmai/View/UseCache=Use cached results (a photo already evaluated the same way is not sent to the model again)", value = bind "junmai_useCache" },
+      f:column {
+        f:checkbox { title = LOC "$$$/Junmai/View/Cache=Use cached results", value = bind "junmai_useCache" },
+        note(LOC "$$$/Junmai/View/CacheNote=A photo already evaluated the same way is not sent to the model again.", 2),
+      },
     },
   }
 end

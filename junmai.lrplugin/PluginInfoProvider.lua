@@ -9,6 +9,7 @@ local LrView = import "LrView"
 
 local ChooseModelDialog = require "ChooseModelDialog"
 local DaemonSession = require "DaemonSession"
+local DialogParts = require "DialogParts"
 local DownloadsDialog = require "DownloadsDialog"
 local PluginStatus = require "PluginStatus"
 local SafeRun = require "SafeRun"
@@ -56,7 +57,7 @@ end
 
 -- "Photos in evaluation at once": automatic (from the daemon) or a fixed number.
 function PluginInfoProvider.inFlightItems()
-  local items = { { title = LOC "$$$/Junmai/Manager/InFlightAuto=Automatic (as the daemon suggests)", value = "auto" } }
+  local items = { { title = LOC "$$$/Junmai/Manager/InFlightAuto=Automatic (1 on Windows, else as the daemon suggests)", value = "auto" } }
   for n = 1, 4 do items[#items + 1] = { title = tostring(n), value = n } end
   return items
 end
@@ -72,7 +73,7 @@ function PluginInfoProvider.prepare(props)
   props.urlError = ""
   props.autoStartDaemon = prefs.autoStartDaemon ~= false
   props.daemonStartCommand = prefs.daemonStartCommand or ""
-  props.evaluationsInFlight = Settings.inFlight(prefs.evaluationsInFlight) or "auto"
+  props.evaluationsInFlight = DialogParts.nearestItem(PluginInfoProvider.inFlightItems(), Settings.inFlight(prefs.evaluationsInFlight) or "auto")
   local function changed()
     save(props)
     PluginInfoProvider.refresh(props)

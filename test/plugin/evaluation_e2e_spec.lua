@@ -153,14 +153,29 @@ describe("photo evaluation with a running daemon", function()
       local titles = {}
       for _, node in ipairs(LrView._findAll(section, { _type = "checkbox" })) do titles[#titles + 1] = LrView._get(node, "title") end
       assert.are.same({ "Rating (stars)", "Pick / reject flag", "Keywords (under “Junmai AI”)", "Caption", "Title",
-        "Replace values already set (otherwise a photo keeps its rating, flag, caption, title and Junmai keywords)",
-        "Use cached results (a photo already evaluated the same way is not sent to the model again)" }, titles)
+        "Replace values already set", "Use cached results" }, titles)
+      -- Stacked and wrapped, it fits the export dialog's width.
+      assert.is_true(LrView._width(section) <= 520, "the section is " .. LrView._width(section) .. " px wide")
       local popup = Ui.find(section, { _type = "popup_menu" })
       assert.are.equal(1024, LrView._get(popup, "value"))
       assert.are.equal("Writes rating, pick/reject, keywords, caption, title where not set yet", props.junmai_synopsis)
       LrView._set(Ui.find(section, function(n) return n._type == "checkbox" and LrView._get(n, "title") == "Title" end), false)
       assert.are.equal("Writes rating, pick/reject, keywords, caption where not set yet", props.junmai_synopsis)
       assert.are.equal(8, #provider.exportPresetFields)
+    end)
+
+    it("shows an old preset's image size as the nearest size in its list, not blank", function()
+      local LrBinding = sdk.import "LrBinding"
+      local LrView = sdk.import "LrView"
+      local props = LrBinding.makePropertyTable()
+      props.junmai_longEdge = 1000
+      local section = provider.sectionForFilterInDialog(LrView.osFactory(), props)
+      local popup = Ui.find(section, { _type = "popup_menu" })
+      assert.are.equal("1024 px", LrView._popupTitle(popup))
+      assert.are.equal(1024, props.junmai_longEdge)
+      props.junmai_longEdge = 4000
+      section = provider.sectionForFilterInDialog(LrView.osFactory(), props)
+      assert.are.equal("2048 px", LrView._popupTitle(Ui.find(section, { _type = "popup_menu" })))
     end)
 
     it("evaluates every photo and writes the answers, keeping what the photographer set", function()
@@ -340,6 +355,24 @@ describe("photo evaluation with a running daemon", function()
       assert.matches("^2 photos evaluated and written; 3 photos left as they were%.", shown.info)
       assert.is_true(LrProgressScope._scopes[#LrProgressScope._scopes].finished)
       assert.are.equal(before.count + 2, stats().count)
+    end)
+
+    it("keeps one photo in flight on Windows, unless the Plug-in Manager says otherwise", function()
+      sdk.setPlatform("win")
+      local _, photos = newCatalog({ { jpeg = "win-1" }, { jpeg = "win-2" }, { jpeg = "win-3" } })
+      local ctx = export(photos, SMALL_JPEG)
+      assertExported(ctx)
+      local LrLogger = sdk.import "LrLogger"
+      local function inFlight()
+        for i = #LrLogger._lines, 1, -1 do
+          local n = string.match(LrLogger._lines[i].text, "^evaluation of %d+ photos, (%d+) in flight")
+          if n then return tonumber(n) end
+        end
+      end
+      assert.are.equal(1, inFlight())
+      LrPrefs.prefsForPlugin().evaluationsInFlight = 3
+      export(photos, SMALL_JPEG)
+      assert.are.equal(3, inFlight())
     end)
 
     it("goes on through a daemon that drops idle connections, retrying the requests that were lost", function()

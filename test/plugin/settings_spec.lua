@@ -57,3 +57,35 @@ describe("Settings", function()
     assert.matches("is not a daemon address", s.urlError)
   end)
 end)
+
+describe("photos in flight", function()
+  local sdk = require "sdk"
+
+  it("is one on Windows unless set, and one more than the daemon runs elsewhere", function()
+    local Evaluator = require "Evaluator"
+    local health = { evaluation = { concurrency = 2 } }
+    assert.are.equal(1, Evaluator.concurrency({}, health, "win"))
+    assert.are.equal(3, Evaluator.concurrency({}, health, "mac"))
+    assert.are.equal(2, Evaluator.concurrency({}, {}, "mac"))
+    assert.are.equal(4, Evaluator.concurrency({ inFlight = 4 }, health, "win"))
+  end)
+
+  it("shows a preference its popup has no item for as the nearest item, never blank", function()
+    sdk.reset()
+    local DialogParts = require "DialogParts"
+    local items = { { title = "Automatic", value = "auto" }, { title = "1", value = 1 }, { title = "4", value = 4 } }
+    assert.are.equal(4, DialogParts.nearestItem(items, 6))
+    assert.are.equal(1, DialogParts.nearestItem(items, 1))
+    assert.are.equal("auto", DialogParts.nearestItem(items, "auto"))
+    assert.are.equal("auto", DialogParts.nearestItem(items, "something old"))
+    -- The Plug-in Manager's popup offers 1 to 4; a preference of 6 (set before) shows as 4.
+    local LrPrefs = sdk.import "LrPrefs"
+    local LrBinding = sdk.import "LrBinding"
+    LrPrefs.prefsForPlugin().daemonUrl = "http://127.0.0.1:9"
+    LrPrefs.prefsForPlugin().evaluationsInFlight = 6
+    local props = LrBinding.makePropertyTable()
+    require("PluginInfoProvider").prepare(props)
+    assert.are.equal(4, props.evaluationsInFlight)
+    sdk.reset()
+  end)
+end)

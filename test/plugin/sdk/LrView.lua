@@ -152,6 +152,55 @@ function LrView._press(node)
   node.action(node)
 end
 
+-- What a popup_menu shows: the title of the item whose value is its value, or "" (blank), as
+-- Lightroom shows a value that is in none of its items.
+function LrView._popupTitle(node)
+  local value = LrView._get(node, "value")
+  for _, item in ipairs(LrView._get(node, "items") or {}) do
+    if item.value == value then return item.title end
+  end
+  return ""
+end
+
+--[[
+A rough width in pixels, for specs to check that a section fits Lightroom's dialogs: about 7 px
+a character (width_in_chars when set, else the title's length), checkboxes and popups with their
+box and arrow, rows side by side with spacing, columns as wide as their widest child.
+]]
+local CHAR_PX, GAP_PX = 7, 8
+
+function LrView._width(node, object)
+  if type(node) ~= "table" then return 0 end
+  object = node.bind_to_object or object
+  local t = node._type
+  local function text()
+    local title = node.title
+    if type(title) == "table" and title._bind then
+      local obj = title.bind_to_object or title.object or object
+      title = obj and obj[title.key]
+    end
+    return string.len(tostring(title or ""))
+  end
+  if type(node.width) == "number" then return node.width end
+  if node.width_in_chars then return node.width_in_chars * CHAR_PX end
+  if t == "static_text" or t == "push_button" then return text() * CHAR_PX + (t == "push_button" and 24 or 0) end
+  if t == "checkbox" or t == "radio_button" then return 20 + text() * CHAR_PX end
+  if t == "popup_menu" then
+    local widest = 0
+    for _, item in ipairs(node.items or {}) do widest = math.max(widest, string.len(tostring(item.title))) end
+    return widest * CHAR_PX + 30
+  end
+  local kids = children(node)
+  if t == "row" then
+    local w = 0
+    for i, child in ipairs(kids) do w = w + LrView._width(child, object) + (i > 1 and GAP_PX or 0) end
+    return w
+  end
+  local w = 0
+  for _, child in ipairs(kids) do w = math.max(w, LrView._width(child, object)) end
+  return w
+end
+
 -- Every static text in a tree, resolved through bindings, joined by newlines.
 function LrView._text(root, object)
   local out = {}
