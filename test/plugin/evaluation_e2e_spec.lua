@@ -520,6 +520,23 @@ describe("photo evaluation with a running daemon", function()
       assert.are.equal(before.count + 2, stats().count)
     end)
 
+    it("after a cancel, skips the renders it no longer needs and removes its folder once the renders are over", function()
+      local catalog, photos = newCatalog({ {}, {}, {}, {}, {} })
+      photos[2]._onRender = function() LrProgressScope._scopes[#LrProgressScope._scopes]:cancel() end
+      LrDialogs._respond("ok")
+      assert.are.equal("done", Ui.run(EvaluateSelected.run, { timeout = 30 }))
+      local session = LrExportSession._sessions[1]
+      local folder = session.exportSettings.LR_export_destinationPathPrefix
+      -- Whatever Lightroom still had to render is over before the folder went.
+      assert.are.equal(0, session:_unsettled())
+      LrExportSession._finishRenders()
+      assert.is_false(LrFileUtils.exists(folder))
+      for i = 3, 5 do assert.is_true(session._renditions[i].wasSkipped, "rendition " .. i) end
+      assert.are.equal("Evaluation cancelled.", LrDialogs._last("message").message)
+      assert.are.same({ 2, 3, 4, 5 }, notEvaluated(catalog, photos))
+      assert.is_true(photos[1]:getRawMetadata("rating") >= 1)
+    end)
+
     it("remembers the choices made in its dialog", function()
       local _, photos = newCatalog({ { rating = 1 } })
       local LrView = sdk.import "LrView"

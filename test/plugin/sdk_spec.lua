@@ -6,6 +6,64 @@ local LrBinding = sdk.import "LrBinding"
 local LrView = sdk.import "LrView"
 local LrDialogs = sdk.import "LrDialogs"
 local LrFunctionContext = sdk.import "LrFunctionContext"
+local LrHttp = sdk.import "LrHttp"
+local LrPathUtils = sdk.import "LrPathUtils"
+local socket = require "socket"
+
+--[[
+A tiny HTTP server run as shim tasks, answering "ok" to every request after `delay` seconds and
+keeping connections alive, or closing each one once idle for closeAfter seconds after its answer,
+without saying so (no "Connection: close").
+state: accepted (connections), closed, inside / maxInside (requests being answered at once), stop.
+]]
+local function tinyServer(opts)
+  local server = assert(socket.bind("127.0.0.1", 0))
+  server:settimeout(0)
+  local _, port = server:getsockname()
+  local state = { accepted = 0, inside = 0, maxInside = 0, url = "http://127.0.0.1:" .. port }
+  local function serve(client)
+    local buf = ""
+    while true do
+      local head = string.find(buf, "\r\n\r\n", 1, true)
+      if head then
+        buf = string.sub(buf, head + 4)
+        state.inside = state.inside + 1
+        state.maxInside = math.max(state.maxInside, state.inside)
+        LrTasks.sleep(opts.delay or 0)
+        state.inside = state.inside - 1
+        client:send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        if opts.closeAfter then
+          LrTasks.sleep(opts.closeAfter)
+          client:close()
+          state.closed = (state.closed or 0) + 1
+          return
+        end
+      else
+        local data, err, partial = client:receive(1024)
+        buf = buf .. (data or partial or "")
+        if err == "closed" then client:close() return end
+        if not data and (partial or "") == "" then
+          if state.stop then client:close() return end
+          LrTasks.sleep(0.01)
+        end
+      end
+    end
+  end
+  LrTasks.startAsyncTask(function()
+    while not state.stop do
+      local client = server:accept()
+      if client then
+        state.accepted = state.accepted + 1
+        client:settimeout(0)
+        LrTasks.startAsyncTask(function() serve(client) end, "tiny server connection")
+      else
+        LrTasks.sleep(0.01)
+      end
+    end
+    server:close()
+  end, "tiny server")
+  return state
+end
 
 describe("the SDK shim", function()
   before_each(function() sdk.reset() end)
@@ -125,6 +183,149 @@ describe("the SDK shim", function()
     assert.are.equal("\255\216\255", f:read(3))
     f:close()
     os.execute("rm -rf '" .. dir .. "'")
+  end)
+
+  it("takes only low-ASCII in LOC, and writes other characters as ^U+XXXX", function()
+    assert.are.equal("Choose AI Model…", LOC "$$$/Junmai/X=Choose AI Model^U+2026")
+    assert.are.equal("“a” — ★", LOC "$$$/Junmai/X=^U+201Ca^U+201D ^U+2014 ^U+2605")
+    assert.has_error(function() LOC "$$$/Junmai/X=Choose AI Model…" end)
+    assert.has_error(function() LOC "$$$/Junmai/Ключ=text" end)
+  end)
+
+  it("refuses LrView controls and properties Lightroom does not have", function()
+    local f = LrView.osFactory()
+    assert.has_error(function() f:label { title = "x" } end)
+    assert.has_error(function() f:static_text { title = "x", wrap = true } end)
+    assert.has_error(function() f:checkbox { titel = "x" } end)
+    assert.are.equal("popup_menu", f:popup_menu { value = 1, items = { { title = "1", value = 1 } } }._type)
+  end)
+
+  it("plays macOS or Windows, with each one's paths and standard folders", function()
+    assert.is_true(MAC_ENV)
+    assert.is_false(WIN_ENV)
+    assert.are.equal("/Users/photographer/Library/Application Support/Adobe/Lightroom", LrPathUtils.getStandardFilePath("appData"))
+    assert.are.equal("/a/b", LrPathUtils.child("/a", "b"))
+    sdk.setPlatform("win")
+    assert.is_true(WIN_ENV)
+    assert.is_false(MAC_ENV)
+    -- "appData" is Lightroom's own folder, not %APPDATA%.
+    assert.are.equal("C:\\Users\\Photographer\\AppData\\Roaming\\Adobe\\Lightroom", LrPathUtils.getStandardFilePath("appData"))
+    assert.are.equal("C:\\Users\\Photographer", LrPathUtils.getStandardFilePath("home"))
+    assert.are.equal("C:\\a\\b", LrPathUtils.child("C:\\a", "b"))
+    assert.are.equal("C:\\a", LrPathUtils.parent("C:\\a\\b"))
+    assert.are.equal("b", LrPathUtils.leafName("C:\\a\\b"))
+    sdk.reset()
+    assert.is_true(MAC_ENV)
+  end)
+
+  it("lets LrHttp calls yield, so that requests from several tasks are in flight at once", function()
+    local server = tinyServer({ delay = 0.2 })
+    local answers = {}
+    for i = 1, 3 do
+      LrTasks.startAsyncTask(function() answers[i] = LrHttp.get(server.url .. "/" .. i) end, "client " .. i)
+    end
+    assert.is_true(sdk.runTasks({ timeout = 10, untilFn = function() return #answers == 3 end }))
+    assert.are.same({ "ok", "ok", "ok" }, answers)
+    assert.are.equal(3, server.maxInside)
+    server.stop = true
+    assert.is_true(sdk.runTasks({ timeout = 5 }))
+  end)
+
+  it("reuses kept-alive connections, and loses a request on one the server has closed", function()
+    local server = tinyServer({})
+    local results = {}
+    local function get()
+      local n = #results + 1
+      LrTasks.startAsyncTask(function()
+        local body, info = LrHttp.get(server.url .. "/")
+        results[#results + 1] = body or info.error.errorCode
+      end, "client")
+      assert.is_true(sdk.runTasks({ timeout = 5, untilFn = function() return #results == n end }))
+    end
+    get()
+    get()
+    assert.are.same({ "ok", "ok" }, results)
+    assert.are.equal(1, server.accepted)
+    assert.is_true(LrHttp._requests[2].reused)
+    server.stop = true
+    assert.is_true(sdk.runTasks({ timeout = 5 }))
+
+    local closing = tinyServer({ closeAfter = 0.05 })
+    results = {}
+    local function getFrom()
+      local n = #results + 1
+      LrTasks.startAsyncTask(function()
+        local body, info = LrHttp.get(closing.url .. "/")
+        results[#results + 1] = body or info.error.errorCode
+      end, "client")
+      assert.is_true(sdk.runTasks({ timeout = 5, untilFn = function() return #results == n end }))
+    end
+    getFrom()
+    assert.is_true(sdk.runTasks({ timeout = 5, untilFn = function() return closing.closed == 1 end }))
+    getFrom()
+    getFrom()
+    assert.are.same({ "ok", "networkConnectionLost", "ok" }, results)
+    closing.stop = true
+    assert.is_true(sdk.runTasks({ timeout = 5 }))
+  end)
+
+  it("marks a filter's rendition done when the loop moves on, and ignores marks that come later", function()
+    local Catalog = require "sdk.catalog"
+    local FilterContext = require "support.export"
+    local dir = os.tmpname()
+    os.remove(dir)
+    assert(sdk.import("LrFileUtils").createAllDirectories(dir))
+    local catalog = Catalog.new({ photos = { {}, {}, {} } })
+    local ctx = FilterContext.new({ photos = catalog:getAllPhotos(), folder = dir })
+    local taken = {}
+    for source, target in ctx:renditions() do
+      source:waitForRender()
+      taken[#taken + 1] = target
+      if #taken == 2 then target:renditionIsDone(false, "bad") end
+    end
+    taken[1]:renditionIsDone(false, "too late")
+    taken[2]:renditionIsDone(true)
+    assert.are.same({ "auto", { ok = false, message = "bad" }, "auto" }, ctx._marks())
+    assert.are.same({ { index = 1, ok = false, message = "too late" }, { index = 2, ok = true } }, ctx._late())
+    os.execute("rm -rf '" .. dir .. "'")
+  end)
+
+  it("renders a session's photos in the background unless skipped, even into a folder removed meanwhile", function()
+    local Catalog = require "sdk.catalog"
+    local LrExportSession = sdk.import "LrExportSession"
+    local catalog = Catalog.new({ photos = { { fileName = "A.CR3" }, { fileName = "B.CR3" }, { fileName = "C.CR3" } } })
+    local dir = os.tmpname()
+    os.remove(dir)
+    local session = LrExportSession({ photosToExport = catalog:getAllPhotos(), exportSettings = { LR_export_destinationPathPrefix = dir } })
+    local iter = session:renditions()
+    local _, first = iter()
+    local _, second = iter()
+    second:skipRender()
+    assert.are.equal(2, session:_unsettled())
+    LrExportSession._finishRenders()
+    assert.are.equal("file", sdk.import("LrFileUtils").exists(first.destinationPath))
+    assert.is_false(sdk.import("LrFileUtils").exists(second.destinationPath))
+    assert.are.equal("file", sdk.import("LrFileUtils").exists(dir .. "/C.jpg"))
+    os.execute("rm -rf '" .. dir .. "'")
+  end)
+
+  it("refuses catalog writes outside withWriteAccessDo, collections included", function()
+    local Catalog = require "sdk.catalog"
+    local catalog = Catalog.new({ photos = { {} } })
+    local photo = catalog:getAllPhotos()[1]
+    assert.has_error(function() photo:setRawMetadata("rating", 3) end)
+    assert.has_error(function() catalog:createCollection("C", nil, true) end)
+    local collection
+    LrTasks.startAsyncTask(function()
+      catalog:withWriteAccessDo("t", function() collection = catalog:createCollection("C", nil, true) end)
+    end)
+    assert.is_true(sdk.runTasks({ timeout = 5 }))
+    assert.has_error(function() collection:addPhotos({ photo }) end)
+    LrTasks.startAsyncTask(function()
+      catalog:withWriteAccessDo("t", function() collection:addPhotos({ photo }) end)
+    end)
+    assert.is_true(sdk.runTasks({ timeout = 5 }))
+    assert.are.same({ photo }, catalog:_collection("C"):getPhotos())
   end)
 
   it("runs cleanup handlers of a function context, and rethrows", function()

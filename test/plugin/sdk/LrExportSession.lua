@@ -1,7 +1,7 @@
 --[[
 Export sessions that "render" each photo by writing a small JPEG (sdk/jpeg.lua, with the photo's
 comment) where the settings say: LR_export_destinationPathPrefix, named after the photo, renamed
-"-2", "-3"… on a clash when LR_collisionHandling is "rename". A photo with _renderError fails.
+"-2", "-3"… on a clash when LR_collisionHandling is "rename". A photo with _renderError fails; a photo's _onRender(photo) is called as its render happens.
 Sessions are kept in LrExportSession._sessions for specs to read their settings.
 
 Once a session's renditions() is called, Lightroom renders all its photos in the background,
@@ -50,6 +50,7 @@ function Session:_rendition(photo)
   local session = self
   local function render()
     if rendition.rendered then return rendition.rendered[1], rendition.rendered[2] end
+    if photo._onRender then photo._onRender(photo) end
     if photo._renderError then
       rendition.rendered = { false, photo._renderError }
     else
