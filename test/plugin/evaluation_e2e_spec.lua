@@ -526,11 +526,11 @@ describe("photo evaluation with a running daemon", function()
       LrDialogs._respond("ok")
       assert.are.equal("done", Ui.run(EvaluateSelected.run, { timeout = 30 }))
       local session = LrExportSession._sessions[1]
-      local folder = session.exportSettings.LR_export_destinationPathPrefix
+      local renders = session.exportSettings.LR_export_destinationPathPrefix
       -- Whatever Lightroom still had to render is over before the folder went.
       assert.are.equal(0, session:_unsettled())
       LrExportSession._finishRenders()
-      assert.is_false(LrFileUtils.exists(folder))
+      assert.is_false(LrFileUtils.exists(renders))
       for i = 3, 5 do assert.is_true(session._renditions[i].wasSkipped, "rendition " .. i) end
       assert.are.equal("Evaluation cancelled.", LrDialogs._last("message").message)
       assert.are.same({ 2, 3, 4, 5 }, notEvaluated(catalog, photos))
