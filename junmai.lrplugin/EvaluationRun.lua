@@ -13,7 +13,7 @@ deps:
 source: next() -> item | nil (the main task calls it; it may wait), close() optional.
   An item: {name, photoId, photo, skip (true: nothing to evaluate, e.g. a video),
             prepare() -> image path | nil, sentence   (waits for the render),
-            finish(ok, sentence)                      (e.g. renditionIsDone),
+            finish(ok, sentence)                      (e.g. settle its render with Lightroom),
             cleanup() optional                        (e.g. delete the temporary file)}
 opts: total (items the source gives), concurrency (N), request(path, item) -> body,
       batchSize (10), batchSeconds (2), usageBatch (25), pollSeconds (0.05),

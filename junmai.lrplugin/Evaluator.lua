@@ -108,7 +108,7 @@ function Evaluator.updateCollection(catalog, unevaluated, evaluated)
     end, { timeout = MetadataWriter.WRITE_TIMEOUT })
   end)
   if not ok or status == "aborted" then
-    Log:warn("collection " .. name .. " not updated: " .. tostring(ok and status or status))
+    Log:warn("collection " .. name .. " not updated: " .. tostring(status))
     return nil
   end
   return #unevaluated
