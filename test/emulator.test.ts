@@ -105,6 +105,22 @@ describe('ollama emulator: pull', () => {
     expect((await client.pull({ model: 'tiny-vision:1b', stream: false })).status).toBe('success');
   });
 
+  it('re-pulls a model with a newer version in the registry: fetches only the new blob, then removes the old one', async () => {
+    const client = await start({ ...quick, pullBytesPerSecond: 8e6, installed: ['tiny-vision:1b'] });
+    const before = (await client.list()).models[0]!.digest;
+    emu.publishUpdate('tiny-vision:1b');
+    const lines = await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }));
+    const newWeights = lines.filter((l) => l.digest && l.digest !== TINY_WEIGHTS.digest && l.total === TINY_WEIGHTS.size);
+    expect(newWeights.length).toBeGreaterThan(1);
+    expect(newWeights[0]!.completed ?? 0).toBeLessThan(TINY_WEIGHTS.size);
+    for (const layer of TINY.layers.slice(1)) {
+      expect(lines.filter((l) => l.digest === layer.digest)).toEqual([{ status: `pulling ${layer.digest.slice(7, 19)}`, digest: layer.digest, total: layer.size, completed: layer.size }]);
+    }
+    expect(lines.map((l) => l.status).slice(-4)).toEqual(['verifying sha256 digest', 'writing manifest', 'removing unused layers', 'success']);
+    expect((await client.list()).models[0]!.digest).not.toBe(before);
+    expect(emu.blobBytes('tiny-vision:1b')[TINY_WEIGHTS.digest]).toBeUndefined();
+  });
+
   it('fails an unknown model the way the client reports it', async () => {
     const client = await start();
     await expect(collect(await client.pull({ model: 'no-such-model:1b', stream: true }))).rejects.toThrow('pull model manifest: file does not exist');

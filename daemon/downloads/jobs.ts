@@ -231,11 +231,18 @@ export class DownloadService {
     this.flush(r, true);
   }
 
-  /** Asks Ollama until the verification deadline whether the pull installed the model after all. */
+  /**
+   * Asks Ollama until the verification deadline whether the pull installed the model after all;
+   * an Ollama that refuses connections is not verifying anything, so that ends the wait.
+   */
   private async landedAfterAll(r: Running): Promise<boolean> {
     for (;;) {
       if (TERMINAL.includes(r.job.status)) return false;
-      if (await this.landed(r)) return true;
+      try {
+        if (await this.landed(r)) return true;
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code === 'OLLAMA_UNREACHABLE') return false;
+      }
       const left = (r.verifyUntil ?? 0) - Date.now();
       if (left <= 0) return false;
       await new Promise((resolve) => setTimeout(resolve, Math.min(this.verifyPollMs, left)));
@@ -244,11 +251,7 @@ export class DownloadService {
 
   /** Installed, and for an update that fetched something, under a new manifest. */
   private async landed(r: Running): Promise<boolean> {
-    try {
-      if (!(await this.o.confirmInstalled(r.job.model))) return false;
-    } catch {
-      return false;
-    }
+    if (!(await this.o.confirmInstalled(r.job.model))) return false;
     if (!r.job.update_check || r.progress.fetchedTotal === 0) return true;
     return this.o.store.models.get(r.job.model)?.digest !== r.digestBefore;
   }

@@ -35,6 +35,16 @@ describe('junmai pull', () => {
     expect(t.emu.isInstalled('tiny-vision:1b')).toBe(false);
   });
 
+  it('says a model that is already installed and unchanged is up to date, not downloaded', async () => {
+    t = await startTestDaemon({ installed: ['tiny-vision:1b'] });
+    await t.req('POST', '/api/model/sync', { body: {} });
+    const r = await cli(['--url', t.url, 'pull', 'tiny-vision:1b']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^tiny-vision:1b is installed; checking Ollama's library for a newer version\. \(job [0-9a-f-]{36}\)/);
+    expect(r.stdout).toContain('✓ tiny-vision:1b is already up to date; nothing new was downloaded.');
+    expect(r.stdout).not.toContain('downloaded and installed');
+  });
+
   it('exits 4 with Ollama\'s message when the download fails', async () => {
     t = await startTestDaemon({ emulator: { pullBytesPerSecond: 2 * 1024 * 1024 } });
     t.emu.fault('pull', { kind: 'errorLine', afterLines: 3, error: 'boom' });

@@ -132,6 +132,21 @@ describe('downloads', () => {
     expect((await t.req('GET', '/api/model/info/tiny-vision:1b')).body.model.installed).toBe(true);
   });
 
+  it('fails at once, not at the verification deadline, when Ollama dies while verifying', async () => {
+    // Ollama would hash for ~4 s and the daemon would allow ~20 s; Ollama is stopped as soon as it verifies.
+    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 8 * 1024 * 1024, verifyBytesPerSecond: 0.5e6 }, stallMs: 400, verifyBytesPerSecond: 0.1e6, verifyPollMs: 50 });
+    const id = (await t.req('POST', '/api/model/download', { body: { model: 'tiny-vision:1b' } })).body.job.id;
+    await waitForJob(t, id, (j) => j.status === 'verifying');
+    await t.emu.stop();
+    try {
+      const job = await waitForJob(t, id, ended, 3000);
+      expect(job).toMatchObject({ status: 'failed', error_code: 'OLLAMA_UNREACHABLE' });
+      expect(t.emu.isInstalled('tiny-vision:1b')).toBe(false);
+    } finally {
+      await t.emu.start();
+    }
+  });
+
   it('calls a download of an installed model an update check, already up to date, and never resumed', async () => {
     t = await startTestDaemon({ installed: ['tiny-vision:1b'] });
     await t.req('POST', '/api/model/sync', { body: {} });
@@ -145,6 +160,20 @@ describe('downloads', () => {
     });
     const row = t.daemon.store.jobs.get(job.id)!;
     expect([row.update_check, row.up_to_date]).toEqual([true, true]);
+  });
+
+  it('says an update check that found a newer version updated the model', async () => {
+    t = await startTestDaemon({ installed: ['tiny-vision:1b'], emulator: { pullBytesPerSecond: 8 * 1024 * 1024 } });
+    await t.req('POST', '/api/model/sync', { body: {} });
+    t.emu.publishUpdate('tiny-vision:1b');
+    const id = (await t.req('POST', '/api/model/download', { body: { model: 'tiny-vision:1b' } })).body.job.id;
+    const job = await waitForJob(t, id, ended);
+    expect(job).toMatchObject({
+      status: 'completed', update_check: true, up_to_date: false, resumed: false, resumed_bytes: 0,
+      message: 'tiny-vision:1b was updated to the newest version.',
+    });
+    const tags = (await (await fetch(`${t.emu.url}/api/tags`)).json()) as { models: { digest: string }[] };
+    expect(t.daemon.store.models.get('tiny-vision:1b')?.digest).toBe(tags.models[0]!.digest);
   });
 
   it('does not call layers shared with an installed model resumed bytes', async () => {

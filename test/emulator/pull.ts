@@ -8,7 +8,8 @@ import { isRecord, sleep } from './util.js';
  * "pulling manifest"; then per layer either one line with completed = total at once (the blob is
  * already on disk) or a line every tick (60 ms) with whatever `completed` is, whether or not
  * bytes arrived, and no closing line when the layer is done; then "verifying sha256 digest" and
- * silence while every new blob is hashed; then "writing manifest" and "success". No bytes move;
+ * silence while every new blob is hashed; then "writing manifest", "removing unused layers" when an
+ * older version's blobs are no longer used, and "success". No bytes move;
  * time passes at the configured speeds. Bytes count as on disk once reported, so a pull that is
  * cancelled, cut or stalled resumes from the last `completed` the client saw.
  */
@@ -52,7 +53,9 @@ export async function pull(ctx: RouteContext): Promise<void> {
   const hashing = (toVerify / Math.max(1, ctx.settings.verifyBytesPerSecond)) * 1000;
   if (!(await sleep(hashing, ctx.serverSignal))) return;
   await send({ status: 'writing manifest' });
+  const previous = ctx.state.findInstalled(name);
   ctx.state.install(name);
+  if (ctx.state.pruneAfterPull(previous) && !(await send({ status: 'removing unused layers' }))) return;
   if (!(await send({ status: 'success' }))) return;
   if (stream) await ctx.reply.end();
   else await ctx.reply.json(200, { status: 'success' });

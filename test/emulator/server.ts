@@ -126,6 +126,7 @@ export async function startOllamaEmulator(options: EmulatorOptions = {}): Promis
     },
     requests,
     install: (name) => void state.install(name),
+    publishUpdate: (name) => state.publishUpdate(name),
     uninstall: (name) => void state.uninstall(name),
     isInstalled: (name) => state.findInstalled(name) !== undefined,
     isLoaded: (name) => state.findLoaded(name) !== undefined,

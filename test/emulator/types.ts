@@ -106,6 +106,8 @@ export interface OllamaEmulator {
   readonly port: number;
   readonly requests: LoggedRequest[];
   install(name: string): void;
+  /** The registry gets a newer version of the model (new weights and manifest digests); installed copies stay as they are. */
+  publishUpdate(name: string): void;
   uninstall(name: string): void;
   isInstalled(name: string): boolean;
   isLoaded(name: string): boolean;
