@@ -192,6 +192,17 @@ describe('downloads', () => {
       status: 'failed', error_code: 'OLLAMA_OUTDATED',
       error: 'tiny-vision:1b needs a newer version of Ollama than the one on this computer. Update Ollama from https://ollama.com/download, then download tiny-vision:1b again.',
     });
+
+    // The registry's other wording (ollama/ollama#14059), for models ahead of the newest release.
+    t.emu.fault('pull', {
+      kind: 'errorLine', afterLines: 1, times: 1,
+      error: 'pull model manifest: 412: \nThe model you are attempting to pull requires a newer version of Ollama that may be in pre-release.\n\nPlease see https://github.com/ollama/ollama/releases for more details.\n',
+    });
+    const pre = await waitForJob(t, (await t.req('POST', '/api/model/download', { body: { model: 'moondream:1.8b', force: true } })).body.job.id, ended);
+    expect(pre).toMatchObject({
+      status: 'failed', error_code: 'OLLAMA_OUTDATED',
+      error: 'moondream:1.8b needs a newer version of Ollama than the one on this computer. Update Ollama from https://ollama.com/download (it may need a pre-release; see https://github.com/ollama/ollama/releases), then download moondream:1.8b again.',
+    });
   });
 
   it('cancels one job mid-stream, then a new download resumes from the kept layers and says so', async () => {
