@@ -109,8 +109,8 @@ describe('downloads', () => {
   });
 
   it('does not count Ollama\'s silent verification as a stall: the deadline grows with the bytes to hash', async () => {
-    // About 2 MB hashed at 1.6 MB/s: ~1.25 s of silence against a 400 ms stall limit.
-    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 8 * 1024 * 1024, verifyBytesPerSecond: 1.6e6 }, stallMs: 400, verifyBytesPerSecond: 1e6 });
+    // About 2 MB hashed at 1.6 MB/s: ~1.25 s of silence against a 400 ms stall limit; the daemon allows 0.4 + 2 / 0.5 s.
+    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 8 * 1024 * 1024, verifyBytesPerSecond: 1.6e6 }, stallMs: 400, verifyBytesPerSecond: 0.5e6 });
     const events: BusEvent[] = [];
     t.daemon.events.subscribe((e) => events.push(e));
     const id = (await t.req('POST', '/api/model/download', { body: { model: 'tiny-vision:1b' } })).body.job.id;
@@ -123,7 +123,7 @@ describe('downloads', () => {
 
   it('completes, not fails, a job whose stream is lost while Ollama verifies, once Ollama lists the model', async () => {
     // Every layer arrives within one (long) tick, so the lines are: "pulling manifest", "verifying sha256 digest", then the cut.
-    t = await startTestDaemon({ emulator: { pullTickMs: 60_000, verifyBytesPerSecond: 4e6 }, stallMs: 1500, verifyPollMs: 50 });
+    t = await startTestDaemon({ emulator: { pullTickMs: 60_000, verifyBytesPerSecond: 4e6 }, stallMs: 5000, verifyPollMs: 50 });
     t.emu.fault('pull', { kind: 'cut', afterLines: 2, times: 1 });
     const id = (await t.req('POST', '/api/model/download', { body: { model: 'tiny-vision:1b' } })).body.job.id;
     const job = await waitForJob(t, id, ended);
