@@ -32,6 +32,9 @@ export interface DaemonOverrides {
   clock?: Clock;
   logger?: boolean | object;
   stallMs?: number;
+  /** Tests: the assumed slowest sha256 speed of Ollama's verification, and how often to re-ask after a lost stream. */
+  verifyBytesPerSecond?: number;
+  verifyPollMs?: number;
 }
 
 /**
@@ -50,6 +53,8 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     confirmInstalled: (model) => (manager as ModelManager).confirmInstalled(model),
     concurrency: config.downloadConcurrency,
     stallMs: o.stallMs ?? config.stallMs,
+    verifyBytesPerSecond: o.verifyBytesPerSecond,
+    verifyPollMs: o.verifyPollMs,
   });
   manager = new ModelManager({ store, gateway, hardware, clock, events, isDownloading: (m) => downloads.isDownloading(m) });
   downloads.recoverInterrupted();

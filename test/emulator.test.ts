@@ -74,27 +74,51 @@ describe('ollama emulator: metadata routes', () => {
 });
 
 describe('ollama emulator: pull', () => {
-  it('streams every layer up to its total, then success, and installs the model', async () => {
-    const client = await start({ pullBytesPerSecond: 40e6 });
+  // Ollama's own ticker is 60 ms (server/download.go Wait); a shorter one keeps these tests quick.
+  const quick = { pullTickMs: 10 };
+
+  it('streams Ollama\'s statuses in order, a tick line per layer without a closing one, and installs the model', async () => {
+    const client = await start({ ...quick, pullBytesPerSecond: 8e6 });
     const lines = await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }));
 
     expect(lines[0]).toEqual({ status: 'pulling manifest' });
     expect(lines.map((l) => l.status).slice(-3)).toEqual(['verifying sha256 digest', 'writing manifest', 'success']);
-    for (const layer of TINY.layers) {
-      const mine = lines.filter((l) => l.digest === layer.digest);
-      expect(mine[0]!.status).toBe(`pulling ${layer.digest.slice(7, 19)}`);
-      const completed = mine.map((l) => l.completed ?? 0);
-      expect(completed).toEqual([...completed].sort((a, b) => a - b));
-      expect(completed.at(-1)).toBe(layer.size);
-      expect(mine.every((l) => l.total === layer.size)).toBe(true);
-    }
-    expect(lines.filter((l) => l.digest === TINY_WEIGHTS.digest).length).toBeGreaterThanOrEqual(10);
+    const layerLines = lines.slice(1, -3);
+    expect(layerLines.every((l) => l.status === `pulling ${l.digest!.slice(7, 19)}`)).toBe(true);
+    const weights = layerLines.filter((l) => l.digest === TINY_WEIGHTS.digest);
+    const completed = weights.map((l) => l.completed ?? 0);
+    expect(weights.length).toBeGreaterThanOrEqual(10);
+    expect(completed).toEqual([...completed].sort((a, b) => a - b));
+    expect(weights.every((l) => l.total === TINY_WEIGHTS.size)).toBe(true);
+    // Wait returns when the blob is done, so the last line of a fetched layer may fall short of its total.
+    expect(completed.at(-1)!).toBeLessThanOrEqual(TINY_WEIGHTS.size);
     expect(emu.isInstalled('tiny-vision:1b')).toBe(true);
     expect((await client.show({ model: 'tiny-vision:1b' })).capabilities).toContain('vision');
 
-    // Pulling again finds every blob on disk.
-    const again = await client.pull({ model: 'tiny-vision:1b', stream: false });
-    expect(again.status).toBe('success');
+    // Pulling again finds every blob on disk: one line per layer, complete at once, in manifest order.
+    const again = await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }));
+    expect(again).toEqual([
+      { status: 'pulling manifest' },
+      ...TINY.layers.map((l) => ({ status: `pulling ${l.digest.slice(7, 19)}`, digest: l.digest, total: l.size, completed: l.size })),
+      { status: 'verifying sha256 digest' }, { status: 'writing manifest' }, { status: 'success' },
+    ]);
+    expect((await client.pull({ model: 'tiny-vision:1b', stream: false })).status).toBe('success');
+  });
+
+  it('re-pulls a model with a newer version in the registry: fetches only the new blob, then removes the old one', async () => {
+    const client = await start({ ...quick, pullBytesPerSecond: 8e6, installed: ['tiny-vision:1b'] });
+    const before = (await client.list()).models[0]!.digest;
+    emu.publishUpdate('tiny-vision:1b');
+    const lines = await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }));
+    const newWeights = lines.filter((l) => l.digest && l.digest !== TINY_WEIGHTS.digest && l.total === TINY_WEIGHTS.size);
+    expect(newWeights.length).toBeGreaterThan(1);
+    expect(newWeights[0]!.completed ?? 0).toBeLessThan(TINY_WEIGHTS.size);
+    for (const layer of TINY.layers.slice(1)) {
+      expect(lines.filter((l) => l.digest === layer.digest)).toEqual([{ status: `pulling ${layer.digest.slice(7, 19)}`, digest: layer.digest, total: layer.size, completed: layer.size }]);
+    }
+    expect(lines.map((l) => l.status).slice(-4)).toEqual(['verifying sha256 digest', 'writing manifest', 'removing unused layers', 'success']);
+    expect((await client.list()).models[0]!.digest).not.toBe(before);
+    expect(emu.blobBytes('tiny-vision:1b')[TINY_WEIGHTS.digest]).toBeUndefined();
   });
 
   it('fails an unknown model the way the client reports it', async () => {
@@ -103,8 +127,45 @@ describe('ollama emulator: pull', () => {
     await expect(client.pull({ model: 'no-such-model:1b', stream: false })).rejects.toMatchObject({ status_code: 500 });
   });
 
+  it('refuses a model that needs a newer Ollama with the registry\'s 412 as an error line after "pulling manifest"', async () => {
+    const client = await start({ ...quick, version: '0.12.6', pullRequires: { 'tiny-vision:1b': '0.13.0' } });
+    const seen: ProgressResponse[] = [];
+    await expect(collect(await client.pull({ model: 'tiny-vision:latest', stream: true }), seen)).rejects.toThrow(
+      /^pull model manifest: 412: \n\nThe model you are attempting to pull requires a newer version of Ollama\./,
+    );
+    expect(seen).toEqual([{ status: 'pulling manifest' }]);
+    expect(emu.isInstalled('tiny-vision:1b')).toBe(false);
+    emu.configure({ version: '0.13.0' });
+    expect((await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }))).at(-1)!.status).toBe('success');
+  });
+
+  it('verifies in silence for a time proportional to the fetched bytes, and writes the manifest even when the client has left', async () => {
+    // 2 MB fetched at 5 MB/s: about 400 ms without a line.
+    const client = await start({ ...quick, pullBytesPerSecond: 40e6, verifyBytesPerSecond: 5e6 });
+    const stream = await client.pull({ model: 'tiny-vision:1b', stream: true });
+    let verifyingAt = 0;
+    await expect(
+      (async () => {
+        for await (const line of stream) {
+          if (line.status === 'verifying sha256 digest') {
+            verifyingAt = Date.now();
+            stream.abort();
+          }
+        }
+      })(),
+    ).rejects.toThrow(/abort/i);
+    expect(emu.isInstalled('tiny-vision:1b')).toBe(false);
+    await vi.waitFor(() => expect(emu.isInstalled('tiny-vision:1b')).toBe(true), { timeout: 3000, interval: 20 });
+    expect(Date.now() - verifyingAt).toBeGreaterThanOrEqual(350);
+
+    // A re-pull fetches nothing, so there is nothing to hash.
+    const t0 = Date.now();
+    await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }));
+    expect(Date.now() - t0).toBeLessThan(350);
+  });
+
   it('keeps partial layers when the client aborts, and resumes from them', async () => {
-    const client = await start({ pullBytesPerSecond: 8e6 });
+    const client = await start({ ...quick, pullBytesPerSecond: 8e6 });
     const stream = await client.pull({ model: 'tiny-vision:1b', stream: true });
     const seen: ProgressResponse[] = [];
     await expect(
@@ -119,7 +180,7 @@ describe('ollama emulator: pull', () => {
     await vi.waitFor(() => expect(emu.blobBytes('tiny-vision:1b')[TINY_WEIGHTS.digest]).toBeGreaterThanOrEqual(lastSeen));
     expect(emu.isInstalled('tiny-vision:1b')).toBe(false);
 
-    emu.configure({ pullBytesPerSecond: 100e6 });
+    emu.configure({ pullBytesPerSecond: 2e6 });
     const resumed = await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }));
     const first = resumed.find((l) => l.digest === TINY_WEIGHTS.digest)!;
     expect(first.completed).toBeGreaterThanOrEqual(lastSeen);
@@ -150,7 +211,7 @@ describe('ollama emulator: faults', () => {
   });
 
   it('cut breaks the body mid-stream, or the connection before any answer', async () => {
-    const client = await start({ pullBytesPerSecond: 100e6, installed: ['llama3.2:1b'] });
+    const client = await start({ pullTickMs: 10, pullBytesPerSecond: 8e6, installed: ['llama3.2:1b'] });
     emu.fault('pull', { kind: 'cut', afterLines: 2, times: 1 });
     const seen: ProgressResponse[] = [];
     await expect(collect(await client.pull({ model: 'tiny-vision:1b', stream: true }), seen)).rejects.toThrow();
@@ -161,22 +222,20 @@ describe('ollama emulator: faults', () => {
     expect((await client.list()).models).toHaveLength(1);
   });
 
-  it('stall sends some lines and then nothing; the kept bytes are exactly what the client saw', async () => {
-    const client = await start({ pullBytesPerSecond: 100e6 });
+  it('stall on a pull stops the bytes but not the lines, as Ollama retries a stalled part; the kept bytes are what the client saw', async () => {
+    const client = await start({ pullTickMs: 10, pullBytesPerSecond: 4e6 });
     emu.fault('pull', { kind: 'stall', afterLines: 6, times: 1 });
     const stream = await client.pull({ model: 'tiny-vision:1b', stream: true });
     const seen: ProgressResponse[] = [];
     const reading = collect(stream, seen);
-    await vi.waitFor(() => expect(seen).toHaveLength(6));
-    await new Promise((r) => setTimeout(r, 150));
-    expect(seen).toHaveLength(6);
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(20));
     stream.abort();
     await expect(reading).rejects.toThrow(/abort/i);
 
-    const kept = seen.at(-1)!.completed!;
+    const kept = seen[5]!.completed!;
     expect(kept).toBeGreaterThan(0);
-    const resumed = await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }));
-    expect(resumed.find((l) => l.digest === TINY_WEIGHTS.digest)!.completed).toBe(kept);
+    expect(seen.slice(6).every((l) => l.digest === TINY_WEIGHTS.digest && l.completed === kept)).toBe(true);
+    expect(emu.blobBytes('tiny-vision:1b')[TINY_WEIGHTS.digest]).toBe(kept);
   });
 
   it('stall on a generation leaves the reader waiting', async () => {

@@ -16,8 +16,15 @@ export interface DownloadOptions {
   /** Confirms with Ollama that a pulled model is installed; resolves to the installed names. */
   confirmInstalled: (model: string) => Promise<boolean>;
   concurrency?: number;
-  /** No progress for this long fails the job with STALLED instead of waiting forever. */
+  /** No byte progress for this long fails the job with STALLED instead of waiting forever. */
   stallMs?: number;
+  /**
+   * The slowest sha256 speed assumed for Ollama's silent check of the fetched blobs (an old CPU or
+   * a hard disk); the check may take stallMs plus the fetched bytes at this speed.
+   */
+  verifyBytesPerSecond?: number;
+  /** How often Ollama is asked for the model after the stream was lost while it verified. */
+  verifyPollMs?: number;
   /** Progress is written to SQLite and published at most this often per job. */
   progressIntervalMs?: number;
 }
@@ -27,6 +34,12 @@ interface Running {
   progress: PullProgress;
   controller: AbortController;
   lastFlush: number;
+  /** The last pull of this model stopped part-way, so partial layers are its bytes. */
+  resuming: boolean;
+  /** The installed manifest's digest before an update check. */
+  digestBefore: string | null;
+  /** Set when Ollama started verifying: until when it may take. */
+  verifyUntil: number | undefined;
 }
 
 const TERMINAL: readonly JobStatus[] = ['completed', 'failed', 'cancelled', 'interrupted'];
@@ -42,11 +55,15 @@ export class DownloadService {
   private readonly concurrency: number;
   private readonly stallMs: number;
   private readonly intervalMs: number;
+  private readonly verifyBytesPerSecond: number;
+  private readonly verifyPollMs: number;
 
   constructor(private readonly o: DownloadOptions) {
     this.concurrency = o.concurrency ?? 1;
     this.stallMs = o.stallMs ?? 60_000;
     this.intervalMs = o.progressIntervalMs ?? 250;
+    this.verifyBytesPerSecond = o.verifyBytesPerSecond ?? 20e6;
+    this.verifyPollMs = o.verifyPollMs ?? 2000;
   }
 
   /** Called once at start-up, before anything can be queued. */
@@ -65,6 +82,8 @@ export class DownloadService {
     const now = this.o.clock.now().toISOString();
     const job: JobRow = {
       id: randomUUID(), model, status: 'queued', completed_bytes: 0, total_bytes: expectedBytes, resumed_bytes: 0,
+      // Pulling a model Ollama has fetches only what changed: an update check.
+      update_check: this.o.store.models.get(model)?.installed ?? false, up_to_date: null,
       error_code: null, error_message: null, created_at: now, updated_at: now, finished_at: null,
     };
     this.o.store.jobs.insert(job);
@@ -131,7 +150,9 @@ export class DownloadService {
     return {
       id: job.id, model: job.model, status: job.status, completed_bytes: job.completed_bytes, total_bytes: total, percent,
       bytes_per_second: r ? r.progress.bytesPerSecond : 0, eta_seconds: r ? r.progress.etaSeconds : null,
-      resumed: job.resumed_bytes > 0, resumed_bytes: job.resumed_bytes, error_code: job.error_code, error: job.error_message,
+      resumed: job.resumed_bytes > 0, resumed_bytes: job.resumed_bytes,
+      update_check: job.update_check, up_to_date: job.up_to_date, message: outcome(job),
+      error_code: job.error_code, error: job.error_message,
       created_at: job.created_at, updated_at: job.updated_at, finished_at: job.finished_at,
     };
   }
@@ -144,47 +165,105 @@ export class DownloadService {
   }
 
   private async run(job: JobRow): Promise<void> {
-    const r: Running = { job, progress: new PullProgress(job.total_bytes), controller: new AbortController(), lastFlush: 0 };
+    const r: Running = {
+      job, progress: new PullProgress(job.total_bytes), controller: new AbortController(), lastFlush: 0,
+      resuming: this.o.store.jobs.endedPartWay(job.model),
+      digestBefore: job.update_check ? (this.o.store.models.get(job.model)?.digest ?? null) : null,
+      verifyUntil: undefined,
+    };
     this.running.set(job.id, r);
     job.status = 'downloading';
     this.flush(r, true);
-    let stall: NodeJS.Timeout | undefined;
-    const armStall = () => {
-      clearTimeout(stall);
-      stall = setTimeout(() => r.controller.abort(new AppError('STALLED', `The download of ${job.model} stopped making progress for ${Math.round(this.stallMs / 1000)} seconds. Try again; it continues where it stopped.`)), this.stallMs);
+    // Ollama writes a line per layer every 60 ms whether or not bytes arrive, and retries a stalled
+    // part forever (server/download.go): only bytes count as progress, never lines.
+    let timer: NodeJS.Timeout | undefined;
+    const abortIn = (ms: number, err: () => AppError) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => r.controller.abort(err()), ms);
     };
-    armStall();
+    const stalled = () => new AppError('STALLED', `The download of ${job.model} received no data for ${Math.round(this.stallMs / 1000)} seconds. Try again; it continues where it stopped.`);
+    abortIn(this.stallMs, stalled);
     try {
       await this.o.gateway.pull(job.model, {
         signal: r.controller.signal,
         onProgress: (p) => {
-          armStall();
-          r.progress.update(p.digest, p.total, p.completed, Date.now());
-          if (/^verifying|^writing manifest/.test(p.status) && job.status !== 'verifying') {
-            job.status = 'verifying';
-            this.flush(r, true);
-          } else this.flush(r, false);
+          if (r.progress.update(p.digest, p.total, p.completed, Date.now()) && r.verifyUntil === undefined) abortIn(this.stallMs, stalled);
+          if (p.status === 'verifying sha256 digest' && r.verifyUntil === undefined) this.verifying(r, abortIn);
+          else this.flush(r, false);
         },
       });
-      clearTimeout(stall);
+      clearTimeout(timer);
       if (TERMINAL.includes(job.status)) return;
-      r.progress.finish();
       job.status = 'verifying';
       this.flush(r, true);
       if (!(await this.o.confirmInstalled(job.model))) {
         throw new AppError('OLLAMA_ERROR', `Ollama reported the download of ${job.model} complete but does not list the model. Try the download again.`);
       }
-      if (!TERMINAL.includes(job.status)) this.finish(job, 'completed', null, null, r.progress.total ?? job.completed_bytes);
+      if (!TERMINAL.includes(job.status)) this.complete(r);
     } catch (err) {
-      if (!TERMINAL.includes(job.status)) {
-        const e = err instanceof AppError ? err : new AppError('OLLAMA_ERROR', `The download of ${job.model} failed.`);
-        this.finish(job, 'failed', e.code, e.message);
+      clearTimeout(timer);
+      if (TERMINAL.includes(job.status)) return;
+      const e = err instanceof AppError ? err : new AppError('OLLAMA_ERROR', `The download of ${job.model} failed.`);
+      // Ollama finishes verifying and writes the manifest even when the client has gone
+      // (server/routes.go PullHandler): a lost stream at this point is not yet a failed download.
+      if (r.verifyUntil !== undefined && (e.code === 'STALLED' || e.code === 'OLLAMA_UNREACHABLE') && (await this.landedAfterAll(r))) {
+        if (!TERMINAL.includes(job.status)) this.complete(r);
+        return;
       }
+      if (!TERMINAL.includes(job.status)) this.finish(job, 'failed', e.code, e.message);
     } finally {
-      clearTimeout(stall);
+      clearTimeout(timer);
       this.running.delete(job.id);
       this.pump();
     }
+  }
+
+  /**
+   * Ollama now reads every fetched blob in full and writes nothing until it is done (server/images.go
+   * PullModel, verifyBlob): minutes for tens of GB. The stall timer gives way to a deadline that
+   * grows with the bytes to hash.
+   */
+  private verifying(r: Running, abortIn: (ms: number, err: () => AppError) => void): void {
+    const ms = this.stallMs + (r.progress.bytesToHash / this.verifyBytesPerSecond) * 1000;
+    r.verifyUntil = Date.now() + ms;
+    abortIn(ms, () => new AppError('STALLED', `Ollama was still checking the downloaded files of ${r.job.model} after ${Math.round(ms / 1000)} seconds. Try again; the files it has are kept.`));
+    r.job.status = 'verifying';
+    this.flush(r, true);
+  }
+
+  /**
+   * Asks Ollama until the verification deadline whether the pull installed the model after all;
+   * an Ollama that refuses connections is not verifying anything, so that ends the wait.
+   */
+  private async landedAfterAll(r: Running): Promise<boolean> {
+    for (;;) {
+      if (TERMINAL.includes(r.job.status)) return false;
+      try {
+        if (await this.landed(r)) return true;
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code === 'OLLAMA_UNREACHABLE') return false;
+      }
+      const left = (r.verifyUntil ?? 0) - Date.now();
+      if (left <= 0) return false;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(this.verifyPollMs, left)));
+    }
+  }
+
+  /** Installed, and for an update that fetched something, under a new manifest. */
+  private async landed(r: Running): Promise<boolean> {
+    if (!(await this.o.confirmInstalled(r.job.model))) return false;
+    if (!r.job.update_check || r.progress.fetchedTotal === 0) return true;
+    return this.o.store.models.get(r.job.model)?.digest !== r.digestBefore;
+  }
+
+  private complete(r: Running): void {
+    r.progress.finish();
+    if (r.job.update_check) {
+      // The manifest digest says whether anything changed; without it, whether any layer had to be fetched.
+      const after = this.o.store.models.get(r.job.model)?.digest ?? null;
+      r.job.up_to_date = r.digestBefore !== null && after !== null ? after === r.digestBefore : r.progress.allOnDisk;
+    }
+    this.finish(r.job, 'completed', null, null, r.progress.total ?? r.job.completed_bytes);
   }
 
   /** Writes progress to SQLite and publishes it, at most once per interval unless forced. */
@@ -194,7 +273,7 @@ export class DownloadService {
     r.lastFlush = now;
     r.job.completed_bytes = r.progress.completed;
     r.job.total_bytes = r.progress.total;
-    r.job.resumed_bytes = r.progress.resumedBytes;
+    r.job.resumed_bytes = resumedBytes(r);
     r.job.updated_at = this.o.clock.now().toISOString();
     this.o.store.jobs.update(r.job);
     this.o.events.publish('download.progress', { job: this.view(r.job) });
@@ -204,7 +283,7 @@ export class DownloadService {
     const r = this.running.get(job.id);
     if (r) {
       job.completed_bytes = r.progress.completed;
-      job.resumed_bytes = r.progress.resumedBytes;
+      job.resumed_bytes = resumedBytes(r);
       job.total_bytes = r.progress.total;
     }
     if (completedBytes !== undefined) job.completed_bytes = completedBytes;
@@ -217,4 +296,20 @@ export class DownloadService {
     const view = this.view(job);
     this.o.events.publish(`download.${status === 'completed' ? 'completed' : status}`, { job: view });
   }
+}
+
+/**
+ * Bytes of this model that an earlier, interrupted pull left on disk. Layers on disk in full
+ * (shared template or license blobs, a re-pull) are not resumed; a part-way layer counts only when
+ * the last pull of this model stopped part-way.
+ */
+function resumedBytes(r: Running): number {
+  return r.resuming ? r.progress.partialBytes : 0;
+}
+
+/** How a completed job ended, in a sentence. */
+function outcome(job: JobRow): string | null {
+  if (job.status !== 'completed') return null;
+  if (!job.update_check) return `${job.model} is downloaded and installed.`;
+  return job.up_to_date ? `${job.model} is already up to date; nothing new was downloaded.` : `${job.model} was updated to the newest version.`;
 }

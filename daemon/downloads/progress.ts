@@ -1,25 +1,65 @@
+interface Layer {
+  total: number;
+  completed: number;
+  /** `completed` on the layer's first line. */
+  first: number;
+}
+
 /**
  * Turns Ollama's per-layer pull lines into one overall figure. Ollama reports each layer (digest)
  * separately and may announce layers late, so the sum of totals can grow mid-pull; the overall
  * total is therefore at least the size we expected, and the percentage never goes backwards.
+ *
+ * A layer's first line tells where its bytes came from (server/download.go downloadBlob): a blob
+ * already on disk is announced once with completed = total; a fetched one is reported on a 60 ms
+ * ticker, starting from what an earlier, interrupted pull left in its part files.
  */
 export class PullProgress {
-  private readonly layers = new Map<string, { total: number; completed: number }>();
+  private readonly layers = new Map<string, Layer>();
   private percentFloor = 0;
-  /** Bytes Ollama already had from an earlier, interrupted pull (first sighting of each layer). */
-  resumedBytes = 0;
   private speed = 0;
   private lastSample: { at: number; completed: number } | undefined;
 
   constructor(private readonly expectedTotal: number | null) {}
 
-  update(digest: string | undefined, total: number | undefined, completed: number | undefined, at: number): void {
-    if (!digest || !total) return;
+  /** Records one line; true when it moved the summed completed bytes forward. */
+  update(digest: string | undefined, total: number | undefined, completed: number | undefined, at: number): boolean {
+    if (!digest || !total) return false;
+    const before = this.completed;
     const prev = this.layers.get(digest);
     const done = Math.min(completed ?? 0, total);
-    if (!prev) this.resumedBytes += done;
-    this.layers.set(digest, { total, completed: Math.max(prev?.completed ?? 0, done) });
+    this.layers.set(digest, { total, completed: Math.max(prev?.completed ?? 0, done), first: prev?.first ?? done });
     this.sample(at);
+    return this.completed > before;
+  }
+
+  /** Bytes of layers that were part-way on disk when this pull first saw them. */
+  get partialBytes(): number {
+    let sum = 0;
+    for (const l of this.layers.values()) if (l.first > 0 && l.first < l.total) sum += l.first;
+    return sum;
+  }
+
+  /** Bytes Ollama fetched (or finished fetching) in this pull and must hash before it writes the manifest. */
+  get fetchedTotal(): number {
+    let sum = 0;
+    for (const l of this.layers.values()) if (l.first < l.total) sum += l.total;
+    return sum;
+  }
+
+  /**
+   * Bytes Ollama will hash. A layer fetched within one 60 ms tick leaves no line at all, so the
+   * size we expected, less the layers seen on disk, counts when it is larger.
+   */
+  get bytesToHash(): number {
+    let onDisk = 0;
+    for (const l of this.layers.values()) if (l.first === l.total) onDisk += l.total;
+    return Math.max(this.fetchedTotal, (this.expectedTotal ?? 0) - onDisk);
+  }
+
+  /** True when every layer seen was already on disk: nothing new arrived. */
+  get allOnDisk(): boolean {
+    return this.layers.size > 0 && this.fetchedTotal === 0;
   }
 
   get completed(): number {

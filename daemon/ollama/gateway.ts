@@ -182,7 +182,7 @@ export class OllamaHttpGateway implements OllamaGateway {
       }
     } catch (err) {
       if (opts.signal.aborted) throw opts.signal.reason instanceof AppError ? opts.signal.reason : new AppError('OLLAMA_ERROR', 'The download was stopped.');
-      throw this.translate(err, name);
+      throw outdatedFor(err, name) ?? this.translate(err, name);
     } finally {
       opts.signal.removeEventListener('abort', onAbort);
     }
@@ -289,6 +289,18 @@ export class OllamaHttpGateway implements OllamaGateway {
     const status = e.status_code ? ` (HTTP ${e.status_code})` : '';
     return new AppError('OLLAMA_ERROR', `Ollama reported an error${status}: ${message || 'no details given'}`, { ollama_message: message });
   }
+}
+
+/**
+ * The registry refuses a manifest newer than the asking Ollama with HTTP 412, which PullModel
+ * passes on as an error line inside the 200 stream: "pull model manifest: 412: … requires a newer
+ * version of Ollama …" (server/images.go pullModelManifest, makeRequestWithRetry).
+ */
+function outdatedFor(err: unknown, model: string): AppError | undefined {
+  const message = ((err as Error | undefined)?.message ?? '').trim();
+  if (!/pull model manifest: 412\b|requires a newer version of Ollama/i.test(message)) return undefined;
+  const preRelease = /pre-release/i.test(message) ? ' (it may need a pre-release; see https://github.com/ollama/ollama/releases)' : '';
+  return new AppError('OLLAMA_OUTDATED', `${model} needs a newer version of Ollama than the one on this computer. Update Ollama from https://ollama.com/download${preRelease}, then download ${model} again.`, { model, ollama_message: message });
 }
 
 /** Ollama reports each duration in nanoseconds; a field it left out stays undefined rather than 0. */

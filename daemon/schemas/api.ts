@@ -356,6 +356,10 @@ export const JobView = z.object({
   eta_seconds: z.number().nullable(),
   resumed: z.boolean(),
   resumed_bytes: z.number(),
+  update_check: z.boolean(),
+  up_to_date: z.boolean().nullable(),
+  /** How a completed job ended, in words ("… is already up to date."); null before the end and on failure. */
+  message: z.string().nullable(),
   error_code: z.string().nullable(),
   error: z.string().nullable(),
   created_at: z.string(),

@@ -35,6 +35,16 @@ describe('junmai pull', () => {
     expect(t.emu.isInstalled('tiny-vision:1b')).toBe(false);
   });
 
+  it('says a model that is already installed and unchanged is up to date, not downloaded', async () => {
+    t = await startTestDaemon({ installed: ['tiny-vision:1b'] });
+    await t.req('POST', '/api/model/sync', { body: {} });
+    const r = await cli(['--url', t.url, 'pull', 'tiny-vision:1b']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^tiny-vision:1b is installed; checking Ollama's library for a newer version\. \(job [0-9a-f-]{36}\)/);
+    expect(r.stdout).toContain('✓ tiny-vision:1b is already up to date; nothing new was downloaded.');
+    expect(r.stdout).not.toContain('downloaded and installed');
+  });
+
   it('exits 4 with Ollama\'s message when the download fails', async () => {
     t = await startTestDaemon({ emulator: { pullBytesPerSecond: 2 * 1024 * 1024 } });
     t.emu.fault('pull', { kind: 'errorLine', afterLines: 3, error: 'boom' });
@@ -45,7 +55,9 @@ describe('junmai pull', () => {
   });
 
   it('on SIGINT without a TTY leaves the job running and exits 130; `downloads` lists it and `cancel` stops it', async () => {
-    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 256 * 1024 } });
+    // The emulator's bytes follow the wall clock (as a network does), so under load the four CLI runs
+    // below must fit in the download: 64 KiB/s gives them half a minute.
+    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 64 * 1024 } });
     const p = startCli(['--url', t.url, 'pull', 'tiny-vision:1b']);
     await p.waitForOutput(/tiny-vision:1b\s+[1-9]\d*%/);
     p.child.kill('SIGINT');
@@ -76,7 +88,7 @@ describe('junmai pull', () => {
   });
 
   it('exits 4 when someone else cancels the download, and --json prints the job as the API has it', async () => {
-    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 256 * 1024 } });
+    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 64 * 1024 } });
     const p = startCli(['--url', t.url, '--json', 'pull', 'tiny-vision:1b']);
     let id: string | undefined;
     for (let i = 0; i < 100 && !id; i++) {

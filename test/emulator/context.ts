@@ -5,6 +5,12 @@ import type { GenerateInput } from './types.js';
 /** The tunables a running emulator reads on every request, so configure() takes effect at once. */
 export interface Settings {
   pullBytesPerSecond: number;
+  /** How often a layer's progress line leaves; Ollama's ticker is 60 ms. */
+  pullTickMs: number;
+  /** How fast fetched blobs are hashed after the last byte, in silence. */
+  verifyBytesPerSecond: number;
+  /** Minimum Ollama version per model (name key); an older emulator gets the registry's 412. */
+  pullRequires: Record<string, string>;
   generateLatencyMs: number;
   loadLatencyMs: number;
   version: string;
@@ -17,6 +23,10 @@ export interface RouteContext {
   reply: Reply;
   /** Aborts when the client goes away or the emulator stops. */
   signal: AbortSignal;
+  /** Aborts only when the emulator stops: work Ollama finishes even after the client left. */
+  serverSignal: AbortSignal;
+  /** Set on a pull with a `stall` fault: true once bytes have stopped (progress lines go on). */
+  pullStall?: () => boolean;
   body: unknown;
 }
 

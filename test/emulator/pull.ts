@@ -1,20 +1,24 @@
 import { type RouteContext, requireBody } from './context.js';
-import { requestedName } from './names.js';
+import { nameKey, requestedName } from './names.js';
 import type { EmulatedLayer } from './types.js';
 import { isRecord, sleep } from './util.js';
 
 /**
- * POST /api/pull as Ollama streams it: "pulling manifest", then per layer "pulling <12 hex>" lines
- * with a rising `completed`, then "verifying sha256 digest", "writing manifest", "success". No
- * bytes move; time passes at the configured speed. Bytes count as on disk once reported, so a
- * pull that is cancelled, cut or stalled resumes from the last `completed` the client saw.
+ * POST /api/pull as Ollama streams it (server/images.go PullModel, server/download.go):
+ * "pulling manifest"; then per layer either one line with completed = total at once (the blob is
+ * already on disk) or a line every tick (60 ms) with whatever `completed` is, whether or not
+ * bytes arrived, and no closing line when the layer is done; then "verifying sha256 digest" and
+ * silence while every new blob is hashed; then "writing manifest", "removing unused layers" when an
+ * older version's blobs are no longer used, and "success". No bytes move;
+ * time passes at the configured speeds. Bytes count as on disk once reported, so a pull that is
+ * cancelled, cut or stalled resumes from the last `completed` the client saw.
  */
 
 type Send = (progress: Record<string, unknown>) => Promise<boolean>;
 
-/** Layers above this size report progress in STEPS slices; smaller ones arrive in one. */
-const SMALL_LAYER = 64 * 1024;
-const STEPS = 16;
+/** What the registry answers (HTTP 412) for a manifest newer than the asking Ollama; PullModel prefixes it. */
+export const NEWER_OLLAMA_ERROR =
+  'pull model manifest: 412: \n\nThe model you are attempting to pull requires a newer version of Ollama.\n\nPlease download the latest version at:\n\n\thttps://ollama.com/download\n';
 
 export async function pull(ctx: RouteContext): Promise<void> {
   if (!(await requireBody(ctx))) return;
@@ -33,19 +37,33 @@ export async function pull(ctx: RouteContext): Promise<void> {
   if (!(await send({ status: 'pulling manifest' }))) return;
   const model = ctx.state.inLibrary(name);
   if (!model) return fail('pull model manifest: file does not exist');
+  // The registry decides per manifest, whichever tag names it.
+  const needs = [model.name, ...(model.aliases ?? [])].map((n) => ctx.settings.pullRequires[nameKey(n)]).find((v) => v !== undefined);
+  if (needs && olderThan(ctx.settings.version, needs)) return fail(NEWER_OLLAMA_ERROR);
 
+  let toVerify = 0;
   for (const layer of model.layers) {
-    if (!(await download(ctx, layer, send))) return;
+    const fetched = await download(ctx, layer, send);
+    if (fetched === undefined) return;
+    if (fetched) toVerify += layer.size;
   }
   if (!(await send({ status: 'verifying sha256 digest' }))) return;
-  if (!(await send({ status: 'writing manifest' }))) return;
+  // Ollama hashes every blob it fetched and writes nothing meanwhile. A client that leaves now does
+  // not stop it: the stream hands over "writing manifest" and the manifest is written regardless.
+  const hashing = (toVerify / Math.max(1, ctx.settings.verifyBytesPerSecond)) * 1000;
+  if (!(await sleep(hashing, ctx.serverSignal))) return;
+  await send({ status: 'writing manifest' });
+  const previous = ctx.state.findInstalled(name);
   ctx.state.install(name);
+  if (ctx.state.pruneAfterPull(previous) && !(await send({ status: 'removing unused layers' }))) return;
   if (!(await send({ status: 'success' }))) return;
   if (stream) await ctx.reply.end();
   else await ctx.reply.json(200, { status: 'success' });
 }
 
-async function download(ctx: RouteContext, layer: EmulatedLayer, send: Send): Promise<boolean> {
+/** True when the blob had to be fetched (so it is verified), false when it was on disk, undefined when the client left. */
+async function download(ctx: RouteContext, layer: EmulatedLayer, send: Send): Promise<boolean | undefined> {
+  const { settings } = ctx;
   const { blobs } = ctx.state;
   const status = `pulling ${layer.digest.slice(7, 19)}`;
   // Go's omitempty drops `completed` while it is zero.
@@ -57,16 +75,35 @@ async function download(ctx: RouteContext, layer: EmulatedLayer, send: Send): Pr
   });
 
   let have = Math.min(blobs.get(layer.digest) ?? 0, layer.size);
-  if (!(await send(report(have)))) return false;
-  const chunk = layer.size > SMALL_LAYER ? Math.ceil(layer.size / STEPS) : layer.size;
-  while (have < layer.size) {
-    const next = Math.min(layer.size, have + chunk);
-    const ms = ((next - have) / Math.max(1, ctx.settings.pullBytesPerSecond)) * 1000;
-    if (!(await sleep(ms, ctx.signal))) return false;
-    if (!(await send(report(next)))) return false;
-    have = next;
+  if (have === layer.size) return (await send(report(have))) ? false : undefined;
+  // Bytes flow from the start; a line leaves on every tick with whatever arrived, and once the
+  // blob is complete Wait returns without a last line. A stall stops the bytes, not the ticks.
+  let last = Date.now();
+  for (;;) {
+    const left = ((layer.size - have) / Math.max(1, settings.pullBytesPerSecond)) * 1000;
+    const stalled = ctx.pullStall?.();
+    if (!stalled && left <= settings.pullTickMs) {
+      if (!(await sleep(left, ctx.signal))) return undefined;
+      blobs.set(layer.digest, layer.size);
+      return true;
+    }
+    if (!(await sleep(settings.pullTickMs, ctx.signal))) return undefined;
+    const now = Date.now();
+    if (!stalled) have = Math.min(layer.size, have + Math.round(((now - last) / 1000) * settings.pullBytesPerSecond));
+    last = now;
     // Two pulls of one blob share the file; neither may shrink what the other wrote.
-    blobs.set(layer.digest, Math.max(blobs.get(layer.digest) ?? 0, next));
+    blobs.set(layer.digest, Math.max(blobs.get(layer.digest) ?? 0, have));
+    if (!(await send(report(have)))) return undefined;
   }
-  return true;
+}
+
+/** Numeric comparison of dotted versions ("0.9.3" < "0.12.0"); a pre-release suffix is ignored. */
+function olderThan(version: string, minimum: string): boolean {
+  const parts = (v: string) => v.split('-')[0]!.split('.').map((p) => Number(p) || 0);
+  const [a, b] = [parts(version), parts(minimum)];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d < 0;
+  }
+  return false;
 }

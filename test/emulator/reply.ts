@@ -21,6 +21,11 @@ export class Reply {
     private readonly fault: LineFault | undefined,
   ) {}
 
+  /** Lines written so far. */
+  get sent(): number {
+    return this.lines;
+  }
+
   get open(): boolean {
     return !this.done && !this.signal.aborted;
   }

@@ -5,6 +5,7 @@ import { FaultBook } from './faults.js';
 import { DEFAULT_LIBRARY } from './library.js';
 import { Reply } from './reply.js';
 import { ROUTES } from './routes.js';
+import { nameKey } from './names.js';
 import { EmulatorState } from './state.js';
 import type { EmulatorOptions, Fault, LineFault, LoggedRequest, OllamaEmulator } from './types.js';
 import { sleep } from './util.js';
@@ -20,6 +21,9 @@ export async function startOllamaEmulator(options: EmulatorOptions = {}): Promis
   for (const name of options.installed ?? []) state.install(name);
   const settings: Settings = {
     pullBytesPerSecond: options.pullBytesPerSecond ?? 1e9,
+    pullTickMs: options.pullTickMs ?? 60,
+    verifyBytesPerSecond: options.verifyBytesPerSecond ?? 1e9,
+    pullRequires: keyed(options.pullRequires),
     generateLatencyMs: options.generateLatencyMs ?? 0,
     loadLatencyMs: options.loadLatencyMs ?? 0,
     version: options.version ?? '0.12.6',
@@ -30,6 +34,7 @@ export async function startOllamaEmulator(options: EmulatorOptions = {}): Promis
   const sockets = new Set<Socket>();
   let port = options.port ?? 0;
   let server: http.Server | undefined;
+  let running = new AbortController();
   let closedForGood = false;
 
   const listen = async (): Promise<void> => {
@@ -55,12 +60,14 @@ export async function startOllamaEmulator(options: EmulatorOptions = {}): Promis
     });
     port = (s.address() as AddressInfo).port;
     server = s;
+    running = new AbortController();
   };
 
   const halt = async (): Promise<void> => {
     const s = server;
     server = undefined;
     if (!s) return;
+    running.abort();
     const closed = new Promise<void>((resolve) => s.close(() => resolve()));
     for (const socket of sockets) socket.destroy();
     sockets.clear();
@@ -98,9 +105,14 @@ export async function startOllamaEmulator(options: EmulatorOptions = {}): Promis
     if (fault?.kind === 'hang') return;
     if (fault?.kind === 'delay' && !(await sleep(fault.ms, abort.signal))) return;
 
-    const reply = new Reply(res, abort.signal, isLineFault(fault) ? fault : undefined);
+    // Ollama keeps writing progress through a stalled download, so on a pull a stall stops the bytes, not the lines.
+    const pullStall = entry.route === 'pull' && fault?.kind === 'stall' ? fault : undefined;
+    const reply = new Reply(res, abort.signal, isLineFault(fault) && !pullStall ? fault : undefined);
     if (!parsed.ok) return reply.json(400, { error: parsed.error });
-    await handler({ state, settings, reply, signal: abort.signal, body: parsed.value });
+    await handler({
+      state, settings, reply, signal: abort.signal, serverSignal: running.signal, body: parsed.value,
+      ...(pullStall ? { pullStall: () => reply.sent >= pullStall.afterLines } : {}),
+    });
   }
 
   await listen();
@@ -114,6 +126,7 @@ export async function startOllamaEmulator(options: EmulatorOptions = {}): Promis
     },
     requests,
     install: (name) => void state.install(name),
+    publishUpdate: (name) => state.publishUpdate(name),
     uninstall: (name) => void state.uninstall(name),
     isInstalled: (name) => state.findInstalled(name) !== undefined,
     isLoaded: (name) => state.findLoaded(name) !== undefined,
@@ -126,7 +139,7 @@ export async function startOllamaEmulator(options: EmulatorOptions = {}): Promis
     clearFaults: () => faults.clear(),
     configure: (changes) => {
       for (const [key, value] of Object.entries(changes)) {
-        if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
+        if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = key === 'pullRequires' ? keyed(value as Record<string, string>) : value;
       }
     },
     stop: halt,
@@ -139,6 +152,10 @@ export async function startOllamaEmulator(options: EmulatorOptions = {}): Promis
       await halt();
     },
   };
+}
+
+function keyed(requires: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(requires ?? {}).map(([name, version]) => [nameKey(name), version]));
 }
 
 function isLineFault(fault: Fault | undefined): fault is LineFault {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { modelSize } from './library.js';
 import { nameKey } from './names.js';
 import type { EmulatedModel } from './types.js';
@@ -46,6 +47,31 @@ export class EmulatorState {
 
   listInstalled(): InstalledModel[] {
     return [...this.installed.values()].sort((a, b) => b.modifiedAt.getTime() - a.modifiedAt.getTime());
+  }
+
+  /**
+   * The registry publishes a new version: new weights and a new manifest under the same names.
+   * What is installed keeps its manifest until it is pulled again.
+   */
+  publishUpdate(name: string): void {
+    const old = this.inLibrary(name);
+    if (!old) throw new Error(`ollama emulator: '${name}' is not in the emulator's library`);
+    const next = (label: string) => createHash('sha256').update(`${label}/next`).digest('hex');
+    const model: EmulatedModel = {
+      ...old,
+      digest: next(old.digest),
+      layers: old.layers.map((l, i) => (i === 0 ? { ...l, digest: `sha256:${next(l.digest)}` } : l)),
+    };
+    for (const n of [old.name, ...(old.aliases ?? [])]) this.library.set(nameKey(n), model);
+  }
+
+  /** Blobs of the manifest `name` had before that no installed manifest uses any more: Ollama prunes them after a pull. */
+  pruneAfterPull(previous: InstalledModel | undefined): boolean {
+    if (!previous) return false;
+    const inUse = new Set([...this.installed.values()].flatMap((m) => m.model.layers.map((l) => l.digest)));
+    const stale = previous.model.layers.filter((l) => !inUse.has(l.digest));
+    for (const layer of stale) this.blobs.delete(layer.digest);
+    return stale.length > 0;
   }
 
   /** Writes the manifest under the requested tag; every blob is complete from now on. */

@@ -86,6 +86,12 @@ export interface EmulatorOptions {
   library?: EmulatedModel[];
   /** Simulated download speed; default 1e9 bytes/s. */
   pullBytesPerSecond?: number;
+  /** Interval of pull progress lines per layer; default 60 ms, as Ollama's ticker. */
+  pullTickMs?: number;
+  /** Simulated sha256 speed of the silent verification after the bytes; default 1e9 bytes/s. */
+  verifyBytesPerSecond?: number;
+  /** Models (by name) whose manifest the registry refuses to an Ollama older than the given version (HTTP 412). */
+  pullRequires?: Record<string, string>;
   /** Wall-clock time each generate/chat takes; default 0. */
   generateLatencyMs?: number;
   /** Extra wall-clock time a cold load takes; default 0 (the reported load_duration is simulated anyway). */
@@ -100,6 +106,8 @@ export interface OllamaEmulator {
   readonly port: number;
   readonly requests: LoggedRequest[];
   install(name: string): void;
+  /** The registry gets a newer version of the model (new weights and manifest digests); installed copies stay as they are. */
+  publishUpdate(name: string): void;
   uninstall(name: string): void;
   isInstalled(name: string): boolean;
   isLoaded(name: string): boolean;
@@ -108,7 +116,7 @@ export interface OllamaEmulator {
   fault(route: FaultRoute, fault: Fault): void;
   clearFaults(): void;
   /** Change speed, latency or responder while running. */
-  configure(options: Pick<EmulatorOptions, 'pullBytesPerSecond' | 'generateLatencyMs' | 'loadLatencyMs' | 'responder' | 'version'>): void;
+  configure(options: Pick<EmulatorOptions, 'pullBytesPerSecond' | 'pullTickMs' | 'verifyBytesPerSecond' | 'pullRequires' | 'generateLatencyMs' | 'loadLatencyMs' | 'responder' | 'version'>): void;
   stop(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;

@@ -10,7 +10,8 @@ import { tinyJpeg } from '../support/images.js';
 
 let t: TestDaemon;
 beforeAll(async () => {
-  t = await startTestDaemon({ installed: ['gemma3:4b'], emulator: { pullBytesPerSecond: 2 * 1024 * 1024 }, stallMs: 1500 });
+  // Slow enough that the partial layers each case leaves behind never add up to the whole model.
+  t = await startTestDaemon({ installed: ['gemma3:4b'], emulator: { pullBytesPerSecond: 256 * 1024 }, stallMs: 1500 });
   await t.req('POST', '/api/model/sync', { body: {} });
 });
 afterAll(async () => t.close());
@@ -54,7 +55,6 @@ describe('Ollama faults during a download: the job ends with a clear code and th
   });
 
   it('Ollama killed mid-pull', async () => {
-    t.emu.configure({ pullBytesPerSecond: 256 * 1024 });
     const id = (await t.req('POST', '/api/model/download', { body: { model: 'tiny-vision:1b' } })).body.job.id as string;
     await new Promise((r) => setTimeout(r, 600));
     await t.emu.stop();
@@ -70,7 +70,6 @@ describe('Ollama faults during a download: the job ends with a clear code and th
       expect(failedAgain.error_code).toBe('OLLAMA_UNREACHABLE');
     } finally {
       await t.emu.start();
-      t.emu.configure({ pullBytesPerSecond: 2 * 1024 * 1024 });
     }
   });
 

@@ -177,6 +177,10 @@ async function finish(ctx: Context, outcome: Outcome): Promise<number> {
   }
   switch (job.status) {
     case 'completed': {
+      if (job.up_to_date) {
+        out.line(`${out.green('✓')} ${job.message}`);
+        return EXIT.OK;
+      }
       const took = (Date.parse(job.finished_at ?? job.updated_at) - Date.parse(job.created_at)) / 1000;
       out.line(`${out.green('✓')} ${job.model} is downloaded and installed (${bytes(job.total_bytes ?? job.completed_bytes)} in ${duration(took)}${job.resumed ? ', resumed' : ''}).`);
       out.line(out.dim(`Make it the current model with \`junmai switch ${job.model}\`.`));

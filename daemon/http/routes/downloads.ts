@@ -17,7 +17,7 @@ export function downloadRoutes(manager: ModelManager, downloads: DownloadService
       const { job, created } = downloads.start(target.name, target.expected_bytes);
       return reply.code(202).send({
         success: true as const,
-        message: created ? `Downloading ${target.name}.` : `${target.name} is already being downloaded.`,
+        message: !created ? `${target.name} is already being downloaded.` : job.update_check ? `${target.name} is installed; checking Ollama's library for a newer version.` : `Downloading ${target.name}.`,
         model: target.name,
         job,
         ...(target.note ? { note: target.note } : {}),
