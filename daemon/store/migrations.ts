@@ -248,4 +248,9 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX evaluation_cache_lru ON evaluation_cache (last_used_ms);
   `,
+  `
+  -- Ollama 0.12+ lists cloud models (\`*-cloud\`) beside local ones: a few hundred bytes on disk, the
+  -- model itself on ollama.com. Where one runs decides whether a photo may go to it.
+  ALTER TABLE models ADD COLUMN remote_host TEXT;
+  `,
 ];
