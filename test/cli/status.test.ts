@@ -13,6 +13,21 @@ afterAll(async () => {
   await t?.close();
 });
 
+describe('junmai list', () => {
+  it('shows a cloud model as "cloud", with no size and no memory figure', async () => {
+    const cloudy = await startTestDaemon({ installed: ['qwen3-vl:235b-cloud'] });
+    try {
+      await cloudy.req('POST', '/api/model/sync', { body: {} });
+      const r = await cli(['--url', cloudy.url, 'list', '--installed']);
+      expect(r.code, r.stderr).toBe(0);
+      const row = r.stdout.split('\n').find((l) => l.startsWith('qwen3-vl:235b-cloud'));
+      expect(row?.split(/\s{2,}/)).toEqual(['qwen3-vl:235b-cloud', 'custom', '-', '-', '✓', 'cloud', '0']);
+    } finally {
+      await cloudy.close();
+    }
+  });
+});
+
 describe('junmai status', () => {
   it('says in words that Ollama needs an update, and --json is the health body', async () => {
     const [text, json] = await Promise.all([junmai('status'), junmai('status', '--json')]);
