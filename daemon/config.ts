@@ -1,6 +1,7 @@
 import envPaths from 'env-paths';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { keepAliveFromSetting, type KeepAlive } from './ollama/keep-alive.js';
 
 /**
  * The daemon's settings, read once from the environment and validated, so that a typo stops the
@@ -22,6 +23,13 @@ export interface Config {
   downloadConcurrency: number;
   /** A download with no progress for this long fails with STALLED. */
   stallMs: number;
+  /**
+   * The context length (tokens) the daemon asks Ollama for in every evaluation and warm-up, and the
+   * one its memory estimates, min_vram_gb and recommendations assume.
+   */
+  contextLength: number;
+  /** Whether photos may go to models that run on ollama.com (`*-cloud`): off unless the photographer opts in. */
+  allowCloudModels: boolean;
   evaluation: EvaluationConfig;
 }
 
@@ -32,8 +40,11 @@ export interface EvaluationConfig {
   /** Evaluations waiting for a slot before further ones are refused with 503 BUSY. */
   maxQueue: number;
   maxImageBytes: number;
-  /** How long Ollama keeps the model loaded after an evaluation or warm-up (Ollama's duration syntax). */
-  keepAlive: string;
+  /** How long Ollama keeps the model loaded after an evaluation or warm-up: seconds (negative: for good) or a Go duration. */
+  keepAlive: KeepAlive;
+  /** options.num_ctx of every evaluation and warm-up: the same for both, or the first photo reloads the model. */
+  contextLength: number;
+  allowCloudModels: boolean;
   /** Longest silence from Ollama during an evaluation (the model load included) before 504 OLLAMA_TIMEOUT. */
   idleTimeoutMs: number;
   cacheMaxRows: number;
@@ -86,8 +97,18 @@ const EnvSchema = z.object({
   JUNMAI_EVAL_MAX_IMAGE_BYTES: integer('JUNMAI_EVAL_MAX_IMAGE_BYTES', 1024, 256 * 1024 * 1024).default(25 * 1024 * 1024),
   JUNMAI_EVAL_KEEP_ALIVE: z
     .string()
-    .regex(/^(-1|0|\d+(\.\d+)?(ms|s|m|h))$/, 'JUNMAI_EVAL_KEEP_ALIVE must be a duration such as 30m, 1h, or -1 for as long as Ollama runs')
+    .transform((text, ctx) => {
+      const r = keepAliveFromSetting(text);
+      if (r.ok) return r.value;
+      ctx.addIssue({ code: 'custom', message: `JUNMAI_EVAL_KEEP_ALIVE must be a duration such as 30m or 1h30m, or whole seconds such as -1 (as long as Ollama runs) or 0 (${r.error})` });
+      return z.NEVER;
+    })
     .default('30m'),
+  JUNMAI_NUM_CTX: integer('JUNMAI_NUM_CTX', 2048, 262_144).default(8192),
+  JUNMAI_ALLOW_CLOUD_MODELS: z
+    .enum(['true', 'false', '1', '0'], { error: 'JUNMAI_ALLOW_CLOUD_MODELS must be true or false' })
+    .transform((v) => v === 'true' || v === '1')
+    .default(false),
   JUNMAI_EVAL_TIMEOUT_MS: integer('JUNMAI_EVAL_TIMEOUT_MS', 1000, 3_600_000).default(300_000),
   JUNMAI_EVAL_CACHE_MAX_ROWS: integer('JUNMAI_EVAL_CACHE_MAX_ROWS', 0, 10_000_000).default(50_000),
 });
@@ -168,11 +189,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     minFreeDiskBytes: Math.round(e.JUNMAI_MIN_FREE_DISK_GB * 1024 ** 3),
     downloadConcurrency: e.JUNMAI_DOWNLOAD_CONCURRENCY,
     stallMs: e.JUNMAI_STALL_SECONDS * 1000,
+    contextLength: e.JUNMAI_NUM_CTX,
+    allowCloudModels: e.JUNMAI_ALLOW_CLOUD_MODELS,
     evaluation: {
       concurrency: e.JUNMAI_EVAL_CONCURRENCY ?? e.OLLAMA_NUM_PARALLEL,
       maxQueue: e.JUNMAI_EVAL_QUEUE,
       maxImageBytes: e.JUNMAI_EVAL_MAX_IMAGE_BYTES,
       keepAlive: e.JUNMAI_EVAL_KEEP_ALIVE,
+      contextLength: e.JUNMAI_NUM_CTX,
+      allowCloudModels: e.JUNMAI_ALLOW_CLOUD_MODELS,
       idleTimeoutMs: e.JUNMAI_EVAL_TIMEOUT_MS,
       cacheMaxRows: e.JUNMAI_EVAL_CACHE_MAX_ROWS,
     },

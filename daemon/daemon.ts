@@ -56,21 +56,25 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     verifyBytesPerSecond: o.verifyBytesPerSecond,
     verifyPollMs: o.verifyPollMs,
   });
-  manager = new ModelManager({ store, gateway, hardware, clock, events, isDownloading: (m) => downloads.isDownloading(m) });
+  manager = new ModelManager({
+    store, gateway, hardware, clock, events, isDownloading: (m) => downloads.isDownloading(m),
+    contextLength: config.contextLength, allowCloudModels: config.allowCloudModels,
+  });
   downloads.recoverInterrupted();
   // The log belongs to the app, which is built after the services that report to it.
   let log: ((message: string) => void) | undefined;
   const warn = (message: string) => log?.(message);
   const cache = store.evaluationCache(config.evaluation.cacheMaxRows, (err) => warn(`Evaluation cache: ${(err as Error).message}`));
+  const monitor = new OllamaMonitor(gateway, events);
   const evaluation = new EvaluationService({
     store, gateway, cache, clock, events, config: config.evaluation, warn,
     currentModel: () => (manager as ModelManager).currentModel(),
     sync: () => (manager as ModelManager).sync(),
+    ollamaVersion: () => monitor.status.version,
   });
   const warmup = new WarmupService({ store, gateway, events, clock, config: config.evaluation, warn });
   warmup.start();
   const health = new Health(store, gateway, { concurrency: config.evaluation.concurrency, max_queue: config.evaluation.maxQueue });
-  const monitor = new OllamaMonitor(gateway, events);
   const app = await buildApp({
     manager, downloads, health, hardware,
     guard: { listenHost: config.host, token: resolveToken(config) },

@@ -1,5 +1,6 @@
 import type { OllamaGateway } from './ollama/gateway.js';
 import { AppError } from './errors.js';
+import { outdatedSentence, RECOMMENDED_MIN_OLLAMA } from './ollama/requirements.js';
 import type { Store } from './store/store.js';
 import { API_VERSION, DAEMON_VERSION } from './version.js';
 
@@ -17,11 +18,16 @@ export class Health {
   }
 
   async report() {
-    let ollama: { reachable: boolean; url: string; version: string | null; error: string | null };
+    let ollama: { reachable: boolean; url: string; version: string | null; error: string | null; outdated: boolean; update_notice: string | null; required_version: string };
     try {
-      ollama = { reachable: true, url: this.gateway.url, version: await this.gateway.version(), error: null };
+      const version = await this.gateway.version();
+      const notice = outdatedSentence(version);
+      ollama = { reachable: true, url: this.gateway.url, version, error: null, outdated: notice !== null, update_notice: notice, required_version: RECOMMENDED_MIN_OLLAMA };
     } catch (err) {
-      ollama = { reachable: false, url: this.gateway.url, version: null, error: err instanceof AppError ? err.message : 'Ollama did not answer.' };
+      ollama = {
+        reachable: false, url: this.gateway.url, version: null, error: err instanceof AppError ? err.message : 'Ollama did not answer.',
+        outdated: false, update_notice: null, required_version: RECOMMENDED_MIN_OLLAMA,
+      };
     }
     let dbOk = false;
     try {
@@ -30,7 +36,7 @@ export class Health {
       dbOk = false;
     }
     return {
-      status: ollama.reachable && dbOk ? ('ok' as const) : ('degraded' as const),
+      status: ollama.reachable && !ollama.outdated && dbOk ? ('ok' as const) : ('degraded' as const),
       daemon_version: DAEMON_VERSION,
       api_version: API_VERSION,
       ollama,

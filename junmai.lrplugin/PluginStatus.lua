@@ -40,6 +40,10 @@ function PluginStatus.describe(baseUrl, health, healthErr, current)
   if ollama.reachable then
     out.ollamaStatus = LOC("$$$/Junmai/Status/OllamaOk=Running at ^1 ^U+2014 version ^2.", tostring(ollama.url or "?"),
       tostring(ollama.version or "?"))
+    -- The daemon's own sentence says which version to install; the plug-in only shows it.
+    if ollama.outdated and ollama.update_notice then
+      out.ollamaStatus = out.ollamaStatus .. " " .. ollama.update_notice
+    end
   else
     out.ollamaStatus = LOC("$$$/Junmai/Status/OllamaDown=Not reachable at ^1. ^2", tostring(ollama.url or "?"),
       ollama.error or LOC "$$$/Junmai/Status/StartOllama=Start Ollama, then check again.")

@@ -12,11 +12,11 @@ const BYTES_PER_GB = 1024 ** 3;
  * own maximum because Ollama does the same (Moondream cannot use 4,096 tokens). Rounded up, never
  * down, so "fits" is never optimistic by rounding alone.
  */
-export function minVramGb(entry: Pick<CatalogEntry, 'size_bytes' | 'architecture' | 'context_length'>): number {
+export function minVramGb(entry: Pick<CatalogEntry, 'size_bytes' | 'architecture' | 'context_length'>, contextLength = DEFAULT_CONTEXT_LENGTH): number {
   const { total_bytes } = estimateMemory({
     size_bytes: entry.size_bytes,
     architecture: entry.architecture,
-    context_length: Math.min(DEFAULT_CONTEXT_LENGTH, entry.context_length),
+    context_length: Math.min(contextLength, entry.context_length),
     num_parallel: 1,
   });
   return Math.ceil(total_bytes / (BYTES_PER_GB / 10)) / 10;

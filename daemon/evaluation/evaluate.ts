@@ -3,9 +3,12 @@ import type { EvaluationConfig } from '../config.js';
 import { AppError, isAppError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import { UsageCoalescer } from '../events/usage-coalescer.js';
+import { cloudRefusal, isCloudModel } from '../models/cloud.js';
 import { resolveModelName } from '../models/resolve.js';
 import { blindSentence, knownBlind } from '../models/views.js';
 import type { InferenceResult, OllamaGateway } from '../ollama/gateway.js';
+import type { KeepAlive } from '../ollama/keep-alive.js';
+import { EVALUATION_MIN_OLLAMA, olderThan, outdatedSentence } from '../ollama/requirements.js';
 import { DEFAULT_KEYWORDS, EVALUATION_FIELDS, type EvaluateRequest, type EvaluateResponse, type Evaluation } from '../schemas/evaluate.js';
 import type { ModelRow } from '../store/models-repo.js';
 import type { Store } from '../store/store.js';
@@ -27,6 +30,8 @@ export interface EvaluationDeps {
   currentModel: () => string | null;
   /** Re-reads Ollama's models, so a model installed since the last sync is found before it is refused. */
   sync: () => Promise<unknown>;
+  /** Ollama's version as last seen (null when unknown), so a too-old Ollama is refused without asking it per photo. */
+  ollamaVersion: () => string | null;
   /** Where failures that must not fail the photo (a usage row that could not be written) are reported. */
   warn?: (message: string) => void;
 }
@@ -65,6 +70,10 @@ export class EvaluationService {
   async evaluate(req: EvaluateRequest, clientSignal?: AbortSignal): Promise<EvaluateResponse> {
     const started = performance.now();
     if (this.closed) throw stopping();
+    const version = this.deps.ollamaVersion();
+    if (olderThan(version, EVALUATION_MIN_OLLAMA)) {
+      throw new AppError('OLLAMA_OUTDATED', outdatedSentence(version) as string, { ollama_version: version, required: EVALUATION_MIN_OLLAMA });
+    }
     const row = await this.resolveModel(req.model);
     const model = row.name;
     const photoId = req.photo_id ?? null;
@@ -130,19 +139,20 @@ export class EvaluationService {
     this.usageEvents.flush();
   }
 
-  private async ask(model: string, image: LoadedImage, spec: PromptSpec, keepAlive: string, timings: TimingSum, signal: AbortSignal): Promise<Attempted> {
+  private async ask(model: string, image: LoadedImage, spec: PromptSpec, keepAlive: KeepAlive, timings: TimingSum, signal: AbortSignal): Promise<Attempted> {
     const schema = answerSchema(spec);
     const format = ollamaFormat(schema);
     const imageBase64 = image.bytes.toString('base64');
-    const options: Record<string, unknown> = { num_predict: NUM_PREDICT };
+    const options: Record<string, unknown> = { ...inferenceOptions(this.deps.config), num_predict: NUM_PREDICT };
     if (spec.temperature !== undefined) options.temperature = spec.temperature;
     if (spec.seed !== undefined) options.seed = spec.seed;
     let problem: string | undefined;
+    let truncated = false;
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       let answer: InferenceResult;
       try {
         answer = await this.deps.gateway.chat({
-          model, messages: buildMessages(spec, schema, imageBase64, problem), format, keepAlive, options, signal,
+          model, messages: buildMessages(spec, schema, imageBase64, problem), format, keepAlive, think: false, options, signal,
           idleTimeoutMs: this.deps.config.idleTimeoutMs,
         });
       } catch (err) {
@@ -152,6 +162,14 @@ export class EvaluationService {
       const parsed = parseAnswer(answer.content, answer.doneReason, schema);
       if (parsed.ok) return { result: parsed.value, attempts: attempt };
       problem = parsed.problem;
+      truncated = answer.doneReason === 'length';
+    }
+    if (truncated) {
+      throw new AppError(
+        'MODEL_OUTPUT_TRUNCATED',
+        `${model} ran out of room before finishing its evaluation (${NUM_PREDICT} tokens), in ${ATTEMPTS} attempts. Models that think aloud or ramble cause this; try again, or choose another vision model.`,
+        { problem, attempts: ATTEMPTS, num_predict: NUM_PREDICT },
+      );
     }
     throw new AppError(
       'MODEL_OUTPUT_INVALID',
@@ -167,6 +185,8 @@ export class EvaluationService {
       throw new AppError('NO_CURRENT_MODEL', 'No model is selected for photo evaluation. Choose a vision model in Junmai first, or name one in the request.');
     }
     const r = resolveModelName(requested);
+    const allowCloud = this.deps.config.allowCloudModels;
+    if (!allowCloud && isCloudModel(r.name, undefined)) throw cloudRefusal(r.name, 'evaluating with it');
     let row = this.deps.store.models.get(r.name);
     if (!row?.installed) {
       await this.deps.sync();
@@ -175,6 +195,7 @@ export class EvaluationService {
     if (!row?.installed) {
       throw new AppError('MODEL_NOT_INSTALLED', `${r.entry?.display_name ?? r.name} is not downloaded yet. Download it first, then evaluate photos with it.`, { model: r.name });
     }
+    if (!allowCloud && isCloudModel(r.name, row)) throw cloudRefusal(r.name, 'evaluating with it');
     if (knownBlind({ name: r.name, entry: r.entry, row })) throw new AppError('MODEL_NOT_VISION', blindSentence(r.name), { model: r.name });
     return row;
   }
@@ -192,6 +213,15 @@ export class EvaluationService {
   private nowMs(): number {
     return this.deps.clock.now().getTime();
   }
+}
+
+/**
+ * What every call to Ollama for photos carries, warm-ups included, so a warm-up loads the runner the
+ * evaluations then use. An explicit num_ctx, because Ollama's own default depends on the GPU (4,096,
+ * 32,768 or 262,144 tokens since 0.15.5) and a large one costs gigabytes of KV cache nobody uses.
+ */
+export function inferenceOptions(config: Pick<EvaluationConfig, 'contextLength'>): Record<string, unknown> {
+  return { num_ctx: config.contextLength };
 }
 
 function promptSpec(req: EvaluateRequest): PromptSpec {

@@ -2,10 +2,12 @@ import type { Clock } from '../clock.js';
 import type { EvaluationConfig } from '../config.js';
 import { isAppError } from '../errors.js';
 import type { BusEvent, EventBus } from '../events/bus.js';
+import { isCloudModel } from '../models/cloud.js';
 import { resolveModelName } from '../models/resolve.js';
 import { knownBlind } from '../models/views.js';
 import type { OllamaGateway } from '../ollama/gateway.js';
 import type { Store } from '../store/store.js';
+import { inferenceOptions } from './evaluate.js';
 import { roundMs } from './timings.js';
 
 export interface WarmupDeps {
@@ -60,7 +62,10 @@ export class WarmupService {
   private async load(model: string): Promise<void> {
     const r = resolveModelName(model);
     // A model that cannot evaluate photos would only take the GPU memory a vision model needs.
-    if (knownBlind({ name: r.name, entry: r.entry, row: this.deps.store.models.get(r.name) })) return;
+    const row = this.deps.store.models.get(r.name);
+    if (knownBlind({ name: r.name, entry: r.entry, row })) return;
+    // A cloud model runs on ollama.com: there is nothing to load on this computer.
+    if (isCloudModel(r.name, row)) return;
     const controller = new AbortController();
     this.controllers.add(controller);
     const started = performance.now();
@@ -68,7 +73,10 @@ export class WarmupService {
     let errorCode: string | null = null;
     let loadMs: number | null = null;
     try {
-      const t = await this.deps.gateway.load(r.name, { keepAlive: this.deps.config.keepAlive, signal: controller.signal, idleTimeoutMs: this.deps.config.idleTimeoutMs });
+      const t = await this.deps.gateway.load(r.name, {
+        keepAlive: this.deps.config.keepAlive, options: inferenceOptions(this.deps.config), think: false,
+        signal: controller.signal, idleTimeoutMs: this.deps.config.idleTimeoutMs,
+      });
       success = true;
       // Ollama's load-only answer usually carries no durations; then the wall time is the load.
       loadMs = t.loadNs !== undefined ? roundMs(t.loadNs / 1e6) : roundMs(performance.now() - started);

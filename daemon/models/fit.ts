@@ -1,5 +1,5 @@
 import type { ArchitectureFacts } from '../catalog/catalog.js';
-import { DEFAULT_CONTEXT_LENGTH, estimateMemory, type MemoryEstimate } from '../catalog/estimate.js';
+import { estimateMemory, type MemoryEstimate } from '../catalog/estimate.js';
 import type { HardwareInfo } from '../hardware/probe.js';
 
 export type Fit = 'fits_gpu' | 'fits_with_offload' | 'does_not_fit';
@@ -67,12 +67,13 @@ function guessedArchitecture(sizeBytes: number): ArchitectureFacts {
 
 export function estimateFor(
   model: { size_bytes: number; architecture: ArchitectureFacts | undefined },
-  opts: { context_length?: number | undefined; num_parallel?: number | undefined },
+  /** The daemon's JUNMAI_NUM_CTX unless the request names another. */
+  opts: { context_length: number; num_parallel?: number | undefined },
 ): MemoryEstimate {
   return estimateMemory({
     size_bytes: model.size_bytes,
     architecture: model.architecture ?? guessedArchitecture(model.size_bytes),
-    context_length: opts.context_length ?? DEFAULT_CONTEXT_LENGTH,
+    context_length: opts.context_length,
     num_parallel: opts.num_parallel ?? 1,
   });
 }

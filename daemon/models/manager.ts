@@ -7,13 +7,14 @@ import type { HardwareProbe } from '../hardware/probe.js';
 import type { OllamaGateway } from '../ollama/gateway.js';
 import type { CompatibilityRequest, ExportDocument, ListQuery, ModelView, RecommendRequest, UsageRecord } from '../schemas/api.js';
 import type { Store } from '../store/store.js';
+import { cloudRefusal } from './cloud.js';
 import { availableMemory, estimateFor, estimateToGb, fitMessage, fitOf } from './fit.js';
 import { rank, type Contender } from './recommend.js';
 import { resolveModelName, type ResolvedName } from './resolve.js';
 import { statsFor, type ModelStats } from './statistics.js';
 import { syncWithOllama, type SyncResult } from './sync.js';
 import { applyImport, buildExport, CURRENT_KEY, parseImportDocument, type ImportResult } from './transfer.js';
-import { architectureOf, blindSentence, capabilitiesOf, knownBlind, sizeOf, toView, type KnownModel } from './views.js';
+import { architectureOf, blindSentence, capabilitiesOf, effectiveContext, isRemote, knownBlind, sizeOf, toView, type KnownModel } from './views.js';
 
 const LOADED_CHECK_MS = 2000;
 
@@ -39,6 +40,10 @@ export interface ManagerDeps {
   events: EventBus;
   /** Whether a download of this model is under way; deleting it then would fight the download. */
   isDownloading: (model: string) => boolean;
+  /** The context every evaluation asks Ollama for (JUNMAI_NUM_CTX): what estimates and recommendations assume unless asked otherwise. */
+  contextLength: number;
+  /** JUNMAI_ALLOW_CLOUD_MODELS: whether a model that runs on ollama.com may become the current one. */
+  allowCloudModels: boolean;
 }
 
 /**
@@ -76,7 +81,7 @@ export class ModelManager {
 
   /** A model as listed: its figures without percentiles, which the list does not show. */
   private view(m: KnownModel, current = this.currentModel(), totals = this.store.usage.totalsFor(m.name)): ModelView {
-    return toView(m, current, statsFor(m.name, totals, this.store.usage, m.row, false));
+    return toView(m, current, statsFor(m.name, totals, this.store.usage, m.row, false), this.deps.contextLength);
   }
 
   /** Resolves a client's name to a model we know, or answers MODEL_NOT_FOUND. */
@@ -154,6 +159,8 @@ export class ModelManager {
 
   async switch(input: unknown): Promise<{ message: string; current_model: string; previous_model: string | null; note?: string; warning?: string }> {
     const r = this.lookup(input);
+    const remote = isRemote(r.known);
+    if (remote && !this.deps.allowCloudModels) throw cloudRefusal(r.name, 'making it the model for photos');
     if (!(await this.stillInstalled(r.name))) {
       throw new AppError('MODEL_NOT_INSTALLED', `${r.known.entry?.display_name ?? r.name} is not downloaded yet. Download it first, then switch to it.`, { model: r.name });
     }
@@ -165,7 +172,9 @@ export class ModelManager {
       current_model: r.name,
       previous_model: previous,
       ...(r.note ? { note: r.note } : {}),
-      ...(knownBlind({ ...r.known, row: this.store.models.get(r.name) }) ? { warning: blindSentence(r.name) } : {}),
+      ...(knownBlind({ ...r.known, row: this.store.models.get(r.name) })
+        ? { warning: blindSentence(r.name) }
+        : remote ? { warning: `${r.name} runs on ollama.com: every photo you evaluate with it leaves this computer.` } : {}),
     };
   }
 
@@ -217,10 +226,13 @@ export class ModelManager {
 
   async checkCompatibility(req: CompatibilityRequest) {
     const r = this.lookup(req.model);
+    if (isRemote(r.known)) {
+      throw new AppError('INVALID_REQUEST', `${r.name} runs on ollama.com, not on this computer, so it needs none of this computer's memory.`, { model: r.name });
+    }
     const size = sizeOf(r.known);
     if (size === null) throw new AppError('MODEL_NOT_FOUND', `Junmai does not know the size of ${r.name}; sync with Ollama and try again.`, { model: r.name });
     const available = availableMemory(await this.deps.hardware.probe(), req.available_vram_gb);
-    const est = estimateFor({ size_bytes: size, architecture: architectureOf(r.known) }, req);
+    const est = estimateFor({ size_bytes: size, architecture: architectureOf(r.known) }, this.estimateOptions(r.known, req));
     const estimate = estimateToGb(est);
     const fit = fitOf(est, available);
     return { model: r.name, compatible: fit !== 'does_not_fit', fit, message: fitMessage(r.name, fit, estimate, available), estimate, available };
@@ -234,7 +246,9 @@ export class ModelManager {
       const size = sizeOf(m);
       if (size === null || (req.capability !== 'any' && !caps.includes(req.capability))) continue;
       if (!m.entry && !m.row?.installed) continue;
-      const est = estimateFor({ size_bytes: size, architecture: architectureOf(m) }, req);
+      // The product's promise is "no cloud": a model on ollama.com is never proposed.
+      if (isRemote(m)) continue;
+      const est = estimateFor({ size_bytes: size, architecture: architectureOf(m) }, this.estimateOptions(m, req));
       const s = this.statsOf(m.name, m.row);
       contenders.push({
         model: m.name,
@@ -266,6 +280,11 @@ export class ModelManager {
       recommendation: best,
       alternatives: ranked.slice(1, 4),
     };
+  }
+
+  /** The request's context and slots, or the context every evaluation asks for; capped as Ollama caps it. */
+  private estimateOptions(m: KnownModel, req: { context_length?: number | undefined; num_parallel?: number | undefined }) {
+    return { context_length: effectiveContext(m, req.context_length ?? this.deps.contextLength), num_parallel: req.num_parallel };
   }
 
   statistics(model?: string): { statistics: Record<string, ModelStats>; total_usage: number } {

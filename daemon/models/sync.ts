@@ -47,6 +47,7 @@ export async function syncWithOllama(store: Store, gateway: OllamaGateway, clock
       quantization: m.quantization ?? row.quantization,
       modified_at: m.modifiedAt || row.modified_at,
       synced_at: now,
+      remote_host: m.remoteHost ?? null,
     });
     if (changed) {
       try {

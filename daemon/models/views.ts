@@ -1,6 +1,7 @@
-import type { ArchitectureFacts, CatalogEntry } from '../catalog/catalog.js';
+import { minVramGb as catalogMinVramGb, type ArchitectureFacts, type CatalogEntry } from '../catalog/catalog.js';
 import type { ModelView } from '../schemas/api.js';
 import type { ModelRow } from '../store/models-repo.js';
+import { isCloudModel } from './cloud.js';
 import { estimateFor, toGb } from './fit.js';
 import type { ModelStats } from './statistics.js';
 
@@ -33,18 +34,33 @@ export function architectureOf(m: KnownModel): ArchitectureFacts | undefined {
   return m.entry?.architecture ?? (m.row?.architecture as ArchitectureFacts | null) ?? undefined;
 }
 
+/** Whether Ollama runs the model on ollama.com rather than on this computer. */
+export function isRemote(m: KnownModel): boolean {
+  return isCloudModel(m.name, m.row);
+}
+
+/** The context Ollama really gives the model: the one asked for, capped at the model's own maximum as Ollama caps it. */
+export function effectiveContext(m: KnownModel, requested: number): number {
+  const max = m.row?.context_length ?? m.entry?.context_length;
+  return max ? Math.min(requested, max) : requested;
+}
+
+/** The download size; null for a cloud model, whose few hundred bytes on disk say nothing of the model. */
 export function sizeOf(m: KnownModel): number | null {
+  if (isRemote(m)) return null;
   return m.row?.installed && m.row.size_bytes ? m.row.size_bytes : (m.entry?.size_bytes ?? m.row?.size_bytes ?? null);
 }
 
-export function minVramGb(m: KnownModel): number | null {
-  if (m.entry) return m.entry.min_vram_gb;
+/** GPU memory for one photo at the daemon's context length (JUNMAI_NUM_CTX); null where nothing runs here. */
+export function minVramGb(m: KnownModel, contextLength: number): number | null {
+  if (isRemote(m)) return null;
+  if (m.entry) return catalogMinVramGb(m.entry, contextLength);
   const size = sizeOf(m);
   if (!size) return null;
-  return Math.ceil(toGb(estimateFor({ size_bytes: size, architecture: architectureOf(m) }, {}).total_bytes) * 10) / 10;
+  return Math.ceil(toGb(estimateFor({ size_bytes: size, architecture: architectureOf(m) }, { context_length: effectiveContext(m, contextLength) }).total_bytes) * 10) / 10;
 }
 
-export function toView(m: KnownModel, currentModel: string | null, stats: ModelStats): ModelView {
+export function toView(m: KnownModel, currentModel: string | null, stats: ModelStats, contextLength: number): ModelView {
   const { entry, row } = m;
   const caps = capabilitiesOf(m);
   const size = sizeOf(m);
@@ -62,11 +78,12 @@ export function toView(m: KnownModel, currentModel: string | null, stats: ModelS
     size_bytes: size,
     // Download sizes in decimal GB, as Ollama's library and `ollama list` show them; memory figures are in GiB.
     size_gb: size === null ? null : Number((size / 1e9).toFixed(2)),
-    min_vram_gb: minVramGb(m),
+    min_vram_gb: minVramGb(m, contextLength),
     context_length: row?.context_length ?? entry?.context_length ?? null,
     description: entry?.description ?? 'A model installed in Ollama that is not in Junmai\'s catalog.',
     recommended_use: entry?.recommended_use ?? (caps.includes('vision') ? 'Can look at photos; untested by Junmai.' : 'Cannot look at photos (no vision capability).'),
     installed: row?.installed ?? false,
+    remote_host: isRemote(m) ? (row?.remote_host ?? 'https://ollama.com:443') : null,
     digest: row?.digest ?? null,
     is_current: currentModel === m.name,
     usage_count: stats.count,

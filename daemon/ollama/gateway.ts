@@ -1,5 +1,7 @@
 import { Ollama } from 'ollama';
 import { AppError } from '../errors.js';
+import type { KeepAlive } from './keep-alive.js';
+import { EVALUATION_MIN_OLLAMA } from './requirements.js';
 
 /**
  * The only door to Ollama. Everything else speaks in these plain shapes and in AppError codes, so
@@ -13,6 +15,8 @@ export interface InstalledModel {
   family: string | undefined;
   parameterSize: string | undefined;
   quantization: string | undefined;
+  /** Where a cloud model (Ollama 0.12+) really runs, e.g. https://ollama.com:443; undefined for a local one. */
+  remoteHost: string | undefined;
 }
 
 export interface ShowInfo {
@@ -50,8 +54,9 @@ export interface InferenceRequest {
   messages: ChatMessage[];
   /** A JSON schema for structured output. */
   format?: Record<string, unknown>;
-  /** Ollama's duration syntax ("30m", "-1"). */
-  keepAlive?: string;
+  keepAlive?: KeepAlive;
+  /** false turns off the thinking that models with the `thinking` capability do by default (Ollama 0.9+; older ones ignore it). */
+  think?: boolean;
   options?: Record<string, unknown>;
   signal?: AbortSignal;
   /**
@@ -90,7 +95,16 @@ export interface OllamaGateway {
   /** One chat turn, streamed; resolves with the whole answer and Ollama's timings. */
   chat(req: InferenceRequest): Promise<InferenceResult>;
   /** Loads the model without a prompt (Ollama's documented way), so the next call does not wait for it. */
-  load(model: string, opts: { keepAlive: string; signal?: AbortSignal; idleTimeoutMs: number }): Promise<InferenceTimings>;
+  load(model: string, opts: LoadRequest): Promise<InferenceTimings>;
+}
+
+export interface LoadRequest {
+  keepAlive: KeepAlive;
+  /** The options later calls send too: a runner loaded with another num_ctx is loaded again. */
+  options: Record<string, unknown>;
+  think?: boolean;
+  signal?: AbortSignal;
+  idleTimeoutMs: number;
 }
 
 interface ClientError {
@@ -136,6 +150,7 @@ export class OllamaHttpGateway implements OllamaGateway {
       family: m.details?.family || undefined,
       parameterSize: m.details?.parameter_size || undefined,
       quantization: m.details?.quantization_level || undefined,
+      remoteHost: (m as { remote_host?: string }).remote_host || undefined,
     }));
   }
 
@@ -196,14 +211,19 @@ export class OllamaHttpGateway implements OllamaGateway {
         stream: true,
         ...(req.format ? { format: req.format } : {}),
         ...(req.keepAlive !== undefined ? { keep_alive: req.keepAlive } : {}),
+        ...(req.think !== undefined ? { think: req.think } : {}),
         ...(req.options ? { options: req.options } : {}),
       });
       return stream;
     }, (parts) => ({ content: parts.map((p) => p.message?.content ?? '').join(''), doneReason: parts.at(-1)?.done_reason || undefined, timings: timingsOf(parts.at(-1)) }));
   }
 
-  async load(model: string, opts: { keepAlive: string; signal?: AbortSignal; idleTimeoutMs: number }): Promise<InferenceTimings> {
-    return this.streamed(model, opts, (client) => client.generate({ model, prompt: '', keep_alive: opts.keepAlive, stream: true }), (parts) => timingsOf(parts.at(-1)));
+  async load(model: string, opts: LoadRequest): Promise<InferenceTimings> {
+    return this.streamed(
+      model, opts,
+      (client) => client.generate({ model, prompt: '', keep_alive: opts.keepAlive, options: opts.options, ...(opts.think !== undefined ? { think: opts.think } : {}), stream: true }),
+      (parts) => timingsOf(parts.at(-1)),
+    );
   }
 
   /**
@@ -277,8 +297,14 @@ export class OllamaHttpGateway implements OllamaGateway {
     if (e.name === 'ResponseError' && e.status_code === 404) {
       return new AppError('MODEL_NOT_INSTALLED', model ? `Ollama does not have the model "${model}" installed.` : `Ollama answered "not found": ${message}`, { ollama_message: message });
     }
-    if (/file does not exist|manifest unknown|not found/i.test(message) && model) {
+    // Only the registry's own "no such model" (server/images.go: `pull model manifest: file does not exist`)
+    // and the handlers' `model '<name>' not found`: a runner failing over a missing tensor is no unknown name.
+    if (model && (/file does not exist|manifest unknown/i.test(message) || /^model ["'].*["'] not found$/i.test(message))) {
       return new AppError('MODEL_NOT_FOUND', `Ollama's library has no model named "${model}". Check the spelling and the tag.`, { ollama_message: message });
+    }
+    // Before 0.5.0 `format` was a string (api/types.go), so Go refuses the JSON schema the daemon sends.
+    if (/cannot unmarshal object into Go struct field \w+\.format/i.test(message)) {
+      return new AppError('OLLAMA_OUTDATED', `This Ollama is too old for structured answers: update Ollama to ${EVALUATION_MIN_OLLAMA} or newer from ollama.com/download.`, { ollama_message: message });
     }
     if (/did not receive done or success/i.test(message)) {
       return new AppError('OLLAMA_ERROR', 'Ollama ended the download before it was complete. Try again; it continues where it stopped.', { ollama_message: message });

@@ -86,6 +86,8 @@ export const ModelView = z.object({
   description: z.string(),
   recommended_use: z.string(),
   installed: z.boolean(),
+  /** Where Ollama runs a cloud model (`*-cloud`), e.g. https://ollama.com:443; null for a model that runs on this computer. */
+  remote_host: z.string().nullable(),
   digest: z.string().nullable(),
   is_current: z.boolean(),
   usage_count: z.number(),
@@ -340,7 +342,17 @@ export const HealthResponse = z.object({
   status: z.enum(['ok', 'degraded']),
   daemon_version: z.string(),
   api_version: z.number(),
-  ollama: z.object({ reachable: z.boolean(), url: z.string(), version: z.string().nullable(), error: z.string().nullable() }),
+  ollama: z.object({
+    reachable: z.boolean(),
+    url: z.string(),
+    version: z.string().nullable(),
+    error: z.string().nullable(),
+    /** True when Ollama is older than the daemon needs; update_notice then says so in words. */
+    outdated: z.boolean(),
+    update_notice: z.string().nullable(),
+    /** The oldest Ollama with everything the daemon uses. */
+    required_version: z.string(),
+  }),
   evaluation: z.object({ concurrency: z.number().int(), max_queue: z.number().int() }),
   database: z.object({ ok: z.boolean(), schema_version: z.number(), notice: z.string().nullable() }),
 });

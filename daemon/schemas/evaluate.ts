@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { goDurationError } from '../ollama/keep-alive.js';
 import { ModelName } from './api.js';
 
 /**
@@ -43,8 +44,19 @@ export const EvaluateOptions = z.object({
   seed: z.int().min(0).max(2 ** 31 - 1).optional(),
   /** false: ask the model even when the same photo was evaluated the same way before. */
   cache: z.boolean().optional(),
-  /** How long Ollama keeps the model loaded afterwards (Ollama's syntax: "30m", "1h", "-1"); the daemon's setting when absent. */
-  keep_alive: z.string().regex(/^(-1|0|\d+(\.\d+)?(ms|s|m|h))$/, 'use a duration such as "30m"').optional(),
+  /**
+   * How long Ollama keeps the model loaded afterwards, as Ollama takes it: seconds as a number (negative: as
+   * long as Ollama runs) or a Go duration string ("30m", "1h30m"); the daemon's setting when absent.
+   */
+  keep_alive: z
+    .union([
+      z.number().finite(),
+      z.string().superRefine((s, ctx) => {
+        const error = goDurationError(s);
+        if (error) ctx.addIssue({ code: 'custom', message: `${error}: use a duration such as "30m", or a number of seconds such as -1 (not in quotes)` });
+      }),
+    ])
+    .optional(),
 });
 export type EvaluateOptions = z.infer<typeof EvaluateOptions>;
 

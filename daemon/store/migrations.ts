@@ -248,10 +248,15 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX evaluation_cache_lru ON evaluation_cache (last_used_ms);
   `,
-`
+  `
   -- Downloads (issue 11): pulling a model Ollama already has is an update check, and whether it
   -- found anything new is known only at the end (NULL until then).
   ALTER TABLE download_jobs ADD COLUMN update_check INTEGER NOT NULL DEFAULT 0 CHECK (update_check IN (0, 1));
   ALTER TABLE download_jobs ADD COLUMN up_to_date INTEGER CHECK (up_to_date IN (0, 1));
+  `,
+  `
+  -- Ollama 0.12+ lists cloud models (\`*-cloud\`) beside local ones: a few hundred bytes on disk, the
+  -- model itself on ollama.com. Where one runs decides whether a photo may go to it.
+  ALTER TABLE models ADD COLUMN remote_host TEXT;
   `,
 ];

@@ -19,6 +19,8 @@ export interface ModelRow {
   imported_avg_ms: number | null;
   imported_success_rate: number | null;
   imported_last_used: string | null;
+  /** Where Ollama runs the model when it is a cloud model (remote_host in /api/tags); null for a local one. */
+  remote_host: string | null;
 }
 
 type RawRow = Omit<ModelRow, 'installed' | 'capabilities' | 'architecture'> & {
@@ -30,7 +32,7 @@ type RawRow = Omit<ModelRow, 'installed' | 'capabilities' | 'architecture'> & {
 const COLUMNS = [
   'name', 'source', 'installed', 'size_bytes', 'digest', 'family', 'parameter_size', 'quantization', 'capabilities',
   'context_length', 'architecture', 'modified_at', 'synced_at', 'imported_usage_count', 'imported_avg_ms',
-  'imported_success_rate', 'imported_last_used',
+  'imported_success_rate', 'imported_last_used', 'remote_host',
 ] as const;
 
 function decode(r: RawRow): ModelRow {
@@ -55,7 +57,7 @@ export function emptyModelRow(name: string, source: ModelRow['source']): ModelRo
   return {
     name, source, installed: false, size_bytes: null, digest: null, family: null, parameter_size: null, quantization: null,
     capabilities: null, context_length: null, architecture: null, modified_at: null, synced_at: null,
-    imported_usage_count: null, imported_avg_ms: null, imported_success_rate: null, imported_last_used: null,
+    imported_usage_count: null, imported_avg_ms: null, imported_success_rate: null, imported_last_used: null, remote_host: null,
   };
 }
 

@@ -49,3 +49,39 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+describe('JUNMAI_EVAL_KEEP_ALIVE as Ollama reads OLLAMA_KEEP_ALIVE', () => {
+  it.each([
+    ['-1', -1],
+    ['0', 0],
+    ['3600', 3600],
+    ['30m', '30m'],
+    ['1h30m', '1h30m'],
+    ['-1m', '-1m'],
+    ['1.5h', '1.5h'],
+    ['500ms', '500ms'],
+  ])('%s is sent to Ollama as %j', (value, sent) => {
+    expect(loadConfig({ JUNMAI_EVAL_KEEP_ALIVE: value }).evaluation.keepAlive).toBe(sent);
+  });
+
+  it.each([
+    ['1.5', 'time: missing unit in duration "1.5"'],
+    ['forever', 'time: invalid duration "forever"'],
+    ['30 min', 'time: unknown unit " min" in duration "30 min"'],
+    ['', 'time: invalid duration ""'],
+  ])('refuses %j with Go\'s reason', (value, reason) => {
+    expect(() => loadConfig({ JUNMAI_EVAL_KEEP_ALIVE: value })).toThrow(`JUNMAI_EVAL_KEEP_ALIVE must be a duration such as 30m or 1h30m, or whole seconds such as -1 (as long as Ollama runs) or 0 (${reason})`);
+  });
+
+  it('defaults to 30m, a context of 8,192 tokens and no cloud models', () => {
+    const c = loadConfig({});
+    expect([c.evaluation.keepAlive, c.contextLength, c.evaluation.contextLength, c.allowCloudModels, c.evaluation.allowCloudModels]).toEqual(['30m', 8192, 8192, false, false]);
+  });
+
+  it('reads JUNMAI_NUM_CTX and JUNMAI_ALLOW_CLOUD_MODELS, and refuses what they cannot be', () => {
+    const c = loadConfig({ JUNMAI_NUM_CTX: '4096', JUNMAI_ALLOW_CLOUD_MODELS: 'true' });
+    expect([c.contextLength, c.evaluation.contextLength, c.allowCloudModels, c.evaluation.allowCloudModels]).toEqual([4096, 4096, true, true]);
+    expect(() => loadConfig({ JUNMAI_NUM_CTX: '1024' })).toThrow('JUNMAI_NUM_CTX must be between 2048 and 262144');
+    expect(() => loadConfig({ JUNMAI_ALLOW_CLOUD_MODELS: 'yes' })).toThrow('JUNMAI_ALLOW_CLOUD_MODELS must be true or false');
+  });
+});

@@ -16,6 +16,14 @@ export function defaultAnswer(input: GenerateInput): string {
   return sentence;
 }
 
+/**
+ * What a thinking model says to itself before answering: long enough (1,200 tokens) that it alone
+ * fills a num_predict of 1,024, as a real qwen3-vl's reasoning over a photo easily does.
+ */
+export function thinkingText(): string {
+  return 'Let me look at the photo carefully. '.repeat(150);
+}
+
 /** Token-sized pieces, so a stream has as many lines as a real model would send. */
 export function tokenize(text: string): string[] {
   return text.match(/\s*[^\s]{1,5}|\s+/g) ?? [];

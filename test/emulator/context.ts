@@ -14,6 +14,8 @@ export interface Settings {
   generateLatencyMs: number;
   loadLatencyMs: number;
   version: string;
+  /** The GPU memory Ollama found at start, which picks its default context since 0.15.5. */
+  vramBytes: number;
   responder: ((input: GenerateInput) => string | undefined) | undefined;
 }
 

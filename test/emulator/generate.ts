@@ -1,16 +1,19 @@
-import { defaultAnswer, promptTokens, tokenize } from './answer.js';
+import { defaultAnswer, promptTokens, thinkingText, tokenize } from './answer.js';
 import { type RouteContext, requireBody } from './context.js';
+import { defaultNumCtx, schemaFormat, thinks } from './features.js';
 import { parseKeepAlive } from './keep-alive.js';
 import { modelSize } from './library.js';
 import { fullName, nameKey } from './names.js';
-import { DEFAULT_CONTEXT_LENGTH, type InstalledModel } from './state.js';
+import type { InstalledModel } from './state.js';
 import type { GenerateInput } from './types.js';
 import { isRecord, MS_NS, sleep } from './util.js';
 
 /**
  * POST /api/generate and /api/chat. Checks run in Ollama's order: model lookup, unload request,
  * thinking/tools capability, load (a load-only answer for an empty prompt), then what the runner
- * rejects (images without vision, a bad format). Reported durations are at least the real time
+ * rejects (images without vision, a bad format). A model with the `thinking` capability thinks
+ * first unless `think: false` (from 0.9.0), and its thinking tokens count against num_predict: an
+ * answer cut there ends with done_reason "length", as Ollama's does. Reported durations are at least the real time
  * spent, and never less than plausible figures, so tokens-per-second maths never divides by zero.
  */
 
@@ -31,6 +34,11 @@ async function run(ctx: RouteContext, route: Route): Promise<void> {
   }
   const keepAlive = parseKeepAlive(body.keep_alive);
   if (!keepAlive.ok) return reply.json(400, { error: keepAlive.error });
+  if (!schemaFormat(settings) && isRecord(body.format)) {
+    // Before 0.5.0 `format` was a Go string: a JSON schema fails to bind.
+    const request = route === 'chat' ? 'ChatRequest' : 'GenerateRequest';
+    return reply.json(400, { error: `json: cannot unmarshal object into Go struct field ${request}.format of type string` });
+  }
   const installed = state.findInstalled(requested);
   if (!installed) return reply.json(404, { error: `model '${requested}' not found` });
 
@@ -45,7 +53,7 @@ async function run(ctx: RouteContext, route: Route): Promise<void> {
     return reply.json(200, { model: requested, created_at: created_at(), ...shape(''), done: true, done_reason: 'unload' });
   }
   const caps = installed.model.capabilities;
-  const think = body.think;
+  const think = thinks(settings) ? body.think : undefined;
   if ((think === true || typeof think === 'string') && !caps.includes('thinking')) {
     return reply.json(400, { error: `${JSON.stringify(requested)} does not support thinking` });
   }
@@ -53,11 +61,15 @@ async function run(ctx: RouteContext, route: Route): Promise<void> {
     return reply.json(400, { error: `${fullName(nameKey(installed.name))} does not support tools` });
   }
 
+  // Ollama turns thinking on when the request leaves `think` out (server/routes.go, ChatHandler).
+  const thinking = thinks(settings) && caps.includes('thinking') && think !== false;
   const loadNs = await load(ctx, installed, input.options);
   if (loadNs === undefined) return;
   const finish = (): void => {
-    if (keepAlive.ms === 0) state.unload(installed.name);
-    else state.load(installed, state.findLoaded(installed.name)?.contextLength ?? DEFAULT_CONTEXT_LENGTH, Date.now() + keepAlive.ms);
+    // A cloud model runs on ollama.com: no runner here, nothing in /api/ps.
+    if (installed.model.remote) state.unload(installed.name);
+    else if (keepAlive.ms === 0) state.unload(installed.name);
+    else state.load(installed, state.findLoaded(installed.name)?.contextLength ?? defaultNumCtx(settings), Date.now() + keepAlive.ms);
   };
 
   if (empty) {
@@ -71,7 +83,19 @@ async function run(ctx: RouteContext, route: Route): Promise<void> {
   }
 
   const text = settings.responder?.(input) ?? defaultAnswer(input);
-  const pieces = tokenize(text);
+  const numPredict = typeof input.options.num_predict === 'number' && input.options.num_predict > 0 ? Math.floor(input.options.num_predict) : Infinity;
+  const all: Array<{ content?: string; thinking?: string }> = [
+    ...(thinking ? tokenize(thinkingText()).map((t) => ({ thinking: t })) : []),
+    ...tokenize(text).map((t) => ({ content: t })),
+  ];
+  const pieces = all.slice(0, Math.min(all.length, numPredict));
+  const doneReason = pieces.length < all.length ? 'length' : 'stop';
+  const said = pieces.map((p) => p.content ?? '').join('');
+  const thought = pieces.map((p) => p.thinking ?? '').join('');
+  const shapeOf = (p: { content?: string; thinking?: string }): Record<string, unknown> => {
+    if (p.thinking === undefined) return shape(p.content ?? '');
+    return route === 'generate' ? { response: p.content ?? '', thinking: p.thinking } : { message: { role: 'assistant', content: p.content ?? '', thinking: p.thinking } };
+  };
   const promptCount = promptTokens(input);
   const latency = settings.generateLatencyMs;
   const promptStart = performance.now();
@@ -81,7 +105,7 @@ async function run(ctx: RouteContext, route: Route): Promise<void> {
   if (stream) reply.startStream();
   for (const piece of pieces) {
     if (!(await sleep((latency * 0.8) / Math.max(1, pieces.length), ctx.signal))) return finish();
-    if (stream && !(await reply.line({ model: requested, created_at: created_at(), ...shape(piece), done: false }))) return finish();
+    if (stream && !(await reply.line({ model: requested, created_at: created_at(), ...shapeOf(piece), done: false }))) return finish();
   }
   const end = performance.now();
 
@@ -90,9 +114,9 @@ async function run(ctx: RouteContext, route: Route): Promise<void> {
   const final = {
     model: requested,
     created_at: created_at(),
-    ...shape(stream ? '' : text),
+    ...(stream ? shape('') : shapeOf({ content: said, ...(thought ? { thinking: thought } : {}) })),
     done: true,
-    done_reason: 'stop',
+    done_reason: doneReason,
     ...(route === 'generate' && body.raw !== true ? { context: Array.from({ length: Math.min(promptCount + pieces.length, 2048) }, (_, i) => 1000 + ((i * 7919) % 30000)) } : {}),
     total_duration: Math.round(Math.max((performance.now() - startedAt) * MS_NS, loadNs + promptNs + evalNs)),
     load_duration: Math.round(loadNs),
@@ -130,7 +154,11 @@ function readInput(body: Record<string, unknown>, route: Route, model: string): 
 
 /** Marks the model loaded; returns the load_duration to report, or undefined if the client left. */
 async function load(ctx: RouteContext, installed: InstalledModel, options: Record<string, unknown>): Promise<number | undefined> {
-  const numCtx = typeof options.num_ctx === 'number' && options.num_ctx > 0 ? Math.floor(options.num_ctx) : DEFAULT_CONTEXT_LENGTH;
+  const asked = typeof options.num_ctx === 'number' && options.num_ctx > 0 ? Math.floor(options.num_ctx) : defaultNumCtx(ctx.settings);
+  // Ollama caps the context at what the model was trained for (llm/server.go).
+  const info = installed.model.modelInfo;
+  const trained = Number(info[`${String(info['general.architecture'])}.context_length`] ?? 0);
+  const numCtx = trained > 0 ? Math.min(asked, trained) : asked;
   const runner = ctx.state.findLoaded(installed.name);
   // A different num_ctx makes Ollama reload the runner, which costs a full load.
   const cold = !runner || runner.contextLength !== numCtx;

@@ -1,6 +1,8 @@
 /**
- * `keep_alive` as Ollama's api.Duration reads it: a number is seconds, a string is a Go duration
- * ("5m", "1h30m", "0"), and anything negative means "stay loaded forever".
+ * `keep_alive` as Ollama's api.Duration reads it (api/types.go, UnmarshalJSON): a number is seconds,
+ * a string goes through Go's time.ParseDuration ("5m", "1h30m", "0"; a bare "-1" or "30" is refused
+ * for its missing unit), and anything negative means "stay loaded forever". A refusal is the bind
+ * error, which Ollama's handlers answer with 400 and the error's own text.
  */
 export const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
 
@@ -17,23 +19,49 @@ const UNIT_MS: Record<string, number> = {
 
 export type KeepAlive = { ok: true; ms: number } | { ok: false; error: string };
 
+/** reflect.TypeOf's names for what encoding/json decodes into an `any`. */
+function goTypeName(value: unknown): string {
+  if (typeof value === 'boolean') return 'bool';
+  if (Array.isArray(value)) return '[]interface {}';
+  return 'map[string]interface {}';
+}
+
 export function parseKeepAlive(value: unknown): KeepAlive {
   if (value === undefined || value === null) return { ok: true, ms: DEFAULT_KEEP_ALIVE_MS };
   if (typeof value === 'number') return { ok: true, ms: value < 0 ? Infinity : value * 1000 };
-  if (typeof value !== 'string') return { ok: false, error: `Unsupported type: '${typeof value}'` };
-  const ms = parseGoDuration(value);
-  if (ms === undefined) return { ok: false, error: `time: invalid duration "${value}"` };
-  return { ok: true, ms: ms < 0 ? Infinity : ms };
+  if (typeof value !== 'string') return { ok: false, error: `Unsupported type: '${goTypeName(value)}'` };
+  const parsed = parseGoDuration(value);
+  if (!parsed.ok) return parsed;
+  return { ok: true, ms: parsed.ms < 0 ? Infinity : parsed.ms };
 }
 
-function parseGoDuration(text: string): number | undefined {
-  if (text === '0' || text === '+0' || text === '-0') return 0;
-  const match = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(text);
-  if (!match) return undefined;
-  const sign = match[1] === '-' ? -1 : 1;
-  let total = 0;
-  for (const part of text.slice(match[1]?.length ?? 0).matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
-    total += Number(part[1]) * (UNIT_MS[part[2] ?? ''] ?? 0);
+/** Go's time.ParseDuration with its three error messages. */
+function parseGoDuration(text: string): KeepAlive {
+  const quote = (s: string): string => JSON.stringify(s);
+  const invalid = { ok: false as const, error: `time: invalid duration ${quote(text)}` };
+  let rest = text;
+  let sign = 1;
+  if (rest[0] === '-' || rest[0] === '+') {
+    sign = rest[0] === '-' ? -1 : 1;
+    rest = rest.slice(1);
   }
-  return sign * total;
+  if (rest === '0') return { ok: true, ms: 0 };
+  if (rest === '') return invalid;
+  let total = 0;
+  while (rest !== '') {
+    const number = /^(\d*)(\.(\d*))?/.exec(rest);
+    const whole = number?.[1] ?? '';
+    const fraction = number?.[3] ?? '';
+    if (whole === '' && fraction === '') return invalid;
+    rest = rest.slice(number?.[0].length ?? 0);
+    const unit = /^[^\d.]*/.exec(rest)?.[0] ?? '';
+    if (unit === '') return { ok: false, error: `time: missing unit in duration ${quote(text)}` };
+    const scale = UNIT_MS[unit];
+    if (scale === undefined) return { ok: false, error: `time: unknown unit ${quote(unit)} in duration ${quote(text)}` };
+    rest = rest.slice(unit.length);
+    total += Number(`${whole || '0'}.${fraction}`) * scale;
+    // Go's Duration is int64 nanoseconds: about 292 years.
+    if (total * 1e6 > 2 ** 63 - 1) return invalid;
+  }
+  return { ok: true, ms: sign * total };
 }

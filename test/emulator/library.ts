@@ -261,6 +261,24 @@ const gemma3 = (blocks: number, embed: number, heads: number, kvHeads: number, h
   },
 });
 
+/**
+ * A cloud model as Ollama 0.12+ keeps it: a manifest whose only blob is a small config naming
+ * remote_model and remote_host (about 384 bytes in all, as /api/tags reports), the model on ollama.com.
+ */
+function cloud(name: string, remoteModel: string, family: string, parameterSize: string, capabilities: string[]): EmulatedModel {
+  return {
+    name,
+    digest: fakeDigest(`${name}/manifest`),
+    layers: [{ mediaType: 'application/vnd.docker.container.image.v1+json', digest: `sha256:${fakeDigest(`${name}/config`)}`, size: 384 }],
+    details: { parent_model: '', format: '', family, families: null, parameter_size: parameterSize, quantization_level: '' },
+    modelInfo: { 'general.architecture': family },
+    capabilities,
+    template: '',
+    parameters: '',
+    remote: { model: remoteModel, host: 'https://ollama.com:443' },
+  };
+}
+
 const LLAMA_TEXT_PARAMS = params([
   ['stop', '<|start_header_id|>'],
   ['stop', '<|end_header_id|>'],
@@ -558,6 +576,26 @@ export const DEFAULT_LIBRARY: EmulatedModel[] = [
     params: params([['temperature', 0]]),
     tokenizer: { model: 'llama' },
   }),
+  // A thinking vision model: Ollama thinks by default with these unless `think: false` is sent.
+  // Architecture from its GGUF as Ollama's library lists it; the weights' size is the library's 6.1 GB, rounded.
+  build({
+    name: 'qwen3-vl:8b',
+    aliases: ['qwen3-vl:latest'],
+    basename: 'Qwen3-VL',
+    sizeLabel: '8B',
+    family: 'qwen3vl',
+    parameterSize: '8.8B',
+    parameterCount: 8767123696,
+    quantization: 'Q4_K_M',
+    weights: 6_140_000_000,
+    text: { arch: 'qwen3vl', blocks: 36, embed: 4096, heads: 32, kvHeads: 8, headDim: 128, ffn: 12288, context: 262144 },
+    capabilities: ['completion', 'vision', 'tools', 'thinking'],
+    template: CHATML_TEMPLATE,
+    license: APACHE_LICENSE,
+    params: params([['temperature', 1], ['top_k', 20], ['top_p', 0.95]]),
+    tokenizer: { model: 'gpt2', pre: 'qwen2' },
+  }),
+  cloud('qwen3-vl:235b-cloud', 'qwen3-vl:235b', 'qwen3vlmoe', '235B', ['completion', 'vision', 'tools', 'thinking']),
 ];
 
 export function modelSize(model: EmulatedModel): number {

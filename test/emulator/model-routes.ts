@@ -1,6 +1,7 @@
 import { type RouteContext, requireBody } from './context.js';
 import { modelSize } from './library.js';
 import { requestedName } from './names.js';
+import { listsCloudModels, showsCapabilities } from './features.js';
 import { memoryFootprint } from './state.js';
 import type { EmulatedModel } from './types.js';
 
@@ -15,9 +16,11 @@ export async function version(ctx: RouteContext): Promise<void> {
 }
 
 export async function tags(ctx: RouteContext): Promise<void> {
-  const models = ctx.state.listInstalled().map((m) => ({
+  const cloud = listsCloudModels(ctx.settings);
+  const models = ctx.state.listInstalled().filter((m) => cloud || !m.model.remote).map((m) => ({
     name: m.name,
     model: m.name,
+    ...(m.model.remote ? { remote_model: m.model.remote.model, remote_host: m.model.remote.host } : {}),
     modified_at: m.modifiedAt.toISOString(),
     size: modelSize(m.model),
     digest: m.model.digest,
@@ -40,9 +43,11 @@ export async function show(ctx: RouteContext): Promise<void> {
     template: m.template,
     ...(m.system ? { system: m.system } : {}),
     details: m.details,
+    ...(m.remote ? { remote_model: m.remote.model, remote_host: m.remote.host } : {}),
     model_info: m.modelInfo,
     ...(m.projectorInfo ? { projector_info: m.projectorInfo } : {}),
-    capabilities: m.capabilities,
+    // /api/show has carried capabilities since 0.6.4.
+    ...(showsCapabilities(ctx.settings) ? { capabilities: m.capabilities } : {}),
     modified_at: installed.modifiedAt.toISOString(),
   });
 }

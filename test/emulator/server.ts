@@ -27,6 +27,7 @@ export async function startOllamaEmulator(options: EmulatorOptions = {}): Promis
     generateLatencyMs: options.generateLatencyMs ?? 0,
     loadLatencyMs: options.loadLatencyMs ?? 0,
     version: options.version ?? '0.12.6',
+    vramBytes: options.vramBytes ?? 8 * 1024 ** 3,
     responder: options.responder,
   };
   const faults = new FaultBook();

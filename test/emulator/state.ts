@@ -17,8 +17,6 @@ export interface LoadedModel {
   expiresAt: number;
 }
 
-export const DEFAULT_CONTEXT_LENGTH = 4096;
-
 /**
  * What an Ollama server keeps: the registry it can pull from, the manifests it has, the blobs on
  * disk (partial ones included, which is what makes a cancelled pull resumable) and the runners

@@ -35,6 +35,8 @@ export interface EmulatedModel {
   parameters: string;
   license?: string;
   system?: string;
+  /** A cloud model (Ollama 0.12+): a stub on disk, the model on ollama.com. */
+  remote?: { model: string; host: string };
 }
 
 export type FaultRoute = 'root' | 'version' | 'tags' | 'show' | 'pull' | 'delete' | 'ps' | 'generate' | 'chat' | '*';
@@ -97,6 +99,8 @@ export interface EmulatorOptions {
   /** Extra wall-clock time a cold load takes; default 0 (the reported load_duration is simulated anyway). */
   loadLatencyMs?: number;
   version?: string;
+  /** Total GPU memory, which sets the default context when a request sends no num_ctx; default 8 GiB. */
+  vramBytes?: number;
   /** Lets a test decide what the model says. */
   responder?: (input: GenerateInput) => string | undefined;
 }
@@ -116,7 +120,7 @@ export interface OllamaEmulator {
   fault(route: FaultRoute, fault: Fault): void;
   clearFaults(): void;
   /** Change speed, latency or responder while running. */
-  configure(options: Pick<EmulatorOptions, 'pullBytesPerSecond' | 'pullTickMs' | 'verifyBytesPerSecond' | 'pullRequires' | 'generateLatencyMs' | 'loadLatencyMs' | 'responder' | 'version'>): void;
+  configure(options: Pick<EmulatorOptions, 'pullBytesPerSecond' | 'pullTickMs' | 'verifyBytesPerSecond' | 'pullRequires' | 'generateLatencyMs' | 'loadLatencyMs' | 'responder' | 'version' | 'vramBytes'>): void;
   stop(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;

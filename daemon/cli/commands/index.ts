@@ -15,10 +15,11 @@ import { rm } from './rm.js';
 import { serve } from './serve.js';
 import { service } from './service.js';
 import { stats } from './stats.js';
+import { status } from './status.js';
 import { switchModel } from './switch.js';
 import { sync } from './sync.js';
 
 /** In the order `junmai help` lists them: the everyday ones first. */
 export const COMMANDS: readonly Command[] = [
-  list, current, info, switchModel, pull, rm, downloads, cancel, recommend, stats, hardware, sync, exportCmd, importCmd, serve, service, logs, help,
+  status, list, current, info, switchModel, pull, rm, downloads, cancel, recommend, stats, hardware, sync, exportCmd, importCmd, serve, service, logs, help,
 ];

@@ -55,7 +55,8 @@ export function printModels(out: Output, models: ModelView[], filtered: boolean)
       sizeCell(m.size_bytes, m.size_gb),
       gbCell(m.min_vram_gb),
       out.check(m.vision),
-      out.check(m.installed),
+      // A cloud model is listed by Ollama but lives on ollama.com: not "installed on this computer".
+      m.remote_host ? 'cloud' : out.check(m.installed),
       out.check(m.is_current),
       String(m.usage_count),
     ]),
