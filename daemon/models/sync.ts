@@ -53,7 +53,10 @@ export async function syncWithOllama(store: Store, gateway: OllamaGateway, clock
         const show = await gateway.show(m.name);
         row.capabilities = show.capabilities.length > 0 ? show.capabilities : row.capabilities;
         row.context_length = contextLengthOf(show) ?? row.context_length;
-        const arch = architectureFromShow({ model_info: show.modelInfo, ...(show.projectorInfo ? { projector_info: show.projectorInfo } : {}) }, m.size);
+        const arch = architectureFromShow(
+          { model_info: show.modelInfo, ...(show.projectorInfo ? { projector_info: show.projectorInfo } : {}), ...(show.tensors ? { tensors: show.tensors } : {}) },
+          m.size,
+        );
         row.architecture = (arch as unknown as Record<string, unknown> | undefined) ?? row.architecture;
       } catch {
         // A model Ollama lists but cannot describe stays listed with what /api/tags said.
