@@ -59,12 +59,12 @@ export class DownloadService {
   }
 
   /** Starts a download, or returns the one already under way for this model. */
-  start(model: string, expectedBytes: number | null): { job: JobView; created: boolean } {
+  start(model: string, expectedBytes: number | null, pullName: string = model): { job: JobView; created: boolean } {
     const active = this.o.store.jobs.activeFor(model);
     if (active) return { job: this.view(active), created: false };
     const now = this.o.clock.now().toISOString();
     const job: JobRow = {
-      id: randomUUID(), model, status: 'queued', completed_bytes: 0, total_bytes: expectedBytes, resumed_bytes: 0,
+      id: randomUUID(), model, pull_name: pullName === model ? null : pullName, status: 'queued', completed_bytes: 0, total_bytes: expectedBytes, resumed_bytes: 0,
       error_code: null, error_message: null, created_at: now, updated_at: now, finished_at: null,
     };
     this.o.store.jobs.insert(job);
@@ -105,7 +105,7 @@ export class DownloadService {
       if (ACTIVE_STATUSES.includes(job.status)) return this.view(job);
       throw new AppError('JOB_NOT_RESUMABLE', `This download already ${job.status === 'completed' ? 'completed' : 'ended'}; there is nothing to resume.`, { job_id: id });
     }
-    return this.start(job.model, job.total_bytes).job;
+    return this.start(job.model, job.total_bytes, job.pull_name ?? job.model).job;
   }
 
   /** Shutdown: running pulls stop and stay resumable. */
@@ -155,7 +155,7 @@ export class DownloadService {
     };
     armStall();
     try {
-      await this.o.gateway.pull(job.model, {
+      await this.o.gateway.pull(job.pull_name ?? job.model, {
         signal: r.controller.signal,
         onProgress: (p) => {
           armStall();

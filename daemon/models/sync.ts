@@ -33,7 +33,7 @@ export async function syncWithOllama(store: Store, gateway: OllamaGateway, clock
     try {
       name = canonicalModelName(m.name);
     } catch {
-      continue; // Ollama accepts a few names our stricter grammar refuses; they cannot be addressed through us anyway.
+      continue; // Our grammar is Ollama's (names.ts), so only a name Ollama itself could not parse lands here.
     }
     const known = store.models.get(name);
     const row: ModelRow = { ...(known ?? emptyModelRow(name, findCatalogEntry(name) ? 'catalog' : 'custom')) };

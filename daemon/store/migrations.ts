@@ -248,4 +248,9 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX evaluation_cache_lru ON evaluation_cache (last_used_ms);
   `,
+  `
+  -- The name as the photographer spelled it, sent to Ollama when pulling: registries such as hf.co
+  -- may tell Q4_K_M from q4_k_m, while \`model\` is the canonical, lower-case name we compare. NULL: same as model.
+  ALTER TABLE download_jobs ADD COLUMN pull_name TEXT;
+  `,
 ];

@@ -31,7 +31,7 @@ export async function pull(ctx: RouteContext): Promise<void> {
   };
 
   if (!(await send({ status: 'pulling manifest' }))) return;
-  const model = ctx.state.inLibrary(name);
+  const model = ctx.state.inRegistry(name);
   if (!model) return fail('pull model manifest: file does not exist');
 
   for (const layer of model.layers) {
