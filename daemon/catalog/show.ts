@@ -190,15 +190,16 @@ export function architectureFromShow(show: ShowResponseLike, sizeBytes: number):
 
   let headCountKv: number | undefined;
   if (kvHeads) headCountKv = mean(kvHeads);
-  else if (kvWithheld || headsWithheld) {
-    // Per-layer counts Ollama did not send: the tensors say how wide each layer's K and V are.
+  else if (headCount !== undefined && !kvWithheld && !headsWithheld) {
+    // GGUF omits head_count_kv when every query head has its own key and value.
+    headCountKv = headCount;
+  } else {
+    // Counts Ollama did not send (or a GGUF without them): the tensors say how wide each layer's K and V are.
     if (!tensors || tensors.kSum === 0) return undefined;
     keyLength ??= num(key('rope.dimension_count')) ?? 128;
     headCountKv = tensors.kSum / keyLength / blockCount;
     valueLength = tensors.vSum / (headCountKv * blockCount);
     if (headCount === undefined && tensors.maxQ > 0) headCount = tensors.maxQ / keyLength;
-  } else {
-    headCountKv = headCount ?? 1;
   }
   keyLength ??= embedding;
   valueLength ??= embedding;
