@@ -65,6 +65,23 @@ describe('CATALOG', () => {
     }
   });
 
+  it('names the oldest Ollama that runs each tag', () => {
+    const versions = Object.fromEntries(CATALOG.map((e) => [e.name, e.min_ollama_version]));
+    for (const [name, v] of Object.entries(versions)) expect(v, name).toMatch(/^\d+\.\d+\.\d+$/);
+    // Checked against Ollama's history: the release that added each runner (see models.ts).
+    expect(versions).toMatchObject({
+      'gemma3:4b': '0.6.0', 'gemma3:12b': '0.6.0', 'gemma3:27b': '0.6.0', 'qwen2.5vl:7b': '0.7.0', 'llama3.2-vision:11b': '0.4.0',
+      'minicpm-v:8b': '0.3.10', 'llama3.1:8b': '0.3.0', 'mixtral:8x7b': '0.1.16',
+    });
+  });
+
+  it('reports parameter sizes as /api/tags does', () => {
+    // Ollama counts llama3.2-vision's text GGUF only: 9.8B, not the 10.7B of model card arithmetic.
+    expect(findCatalogEntry('llama3.2-vision:11b')?.parameter_size).toBe('9.8B');
+    expect(findCatalogEntry('moondream:1.8b')).toMatchObject({ parameter_size: '1B', quantization: 'Q4_0', size_bytes: 1_738_451_197 });
+    expect(findCatalogEntry('minicpm-v:8b')).toMatchObject({ parameter_size: '7.6B', quantization: 'Q4_0', size_bytes: 5_473_838_466 });
+  });
+
   it('is frozen so callers cannot change the shared data', () => {
     const entry = CATALOG[0]!;
     expect(Object.isFrozen(CATALOG)).toBe(true);

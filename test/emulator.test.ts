@@ -65,6 +65,36 @@ describe('ollama emulator: metadata routes', () => {
     expect(emu.requests.some((r) => r.path === '/api/show' && (r.body as { model?: string }).model === 'GEMMA3:4B')).toBe(true);
   });
 
+  it('withholds GGUF arrays from /api/show unless verbose, as Ollama does, and always lists the tensors', async () => {
+    const client = await start({ installed: ['llama3.2-vision:11b', 'gemma3:4b'] });
+    const plain = await client.show({ model: 'llama3.2-vision:11b' });
+    const info = plain.model_info as unknown as Record<string, unknown>;
+    // Non-empty arrays arrive as null (fs/ggml/gguf.go: no values read, marshalled as null), numbers as numbers.
+    expect(info['mllama.attention.cross_attention_layers']).toBeNull();
+    expect(info['tokenizer.ggml.tokens']).toBeNull();
+    expect(info['mllama.attention.head_count_kv']).toBe(8);
+    // The client has no `verbose` field; Ollama's API does.
+    const verbose = (await (await fetch(`${emu.url}/api/show`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2-vision:11b', verbose: true }) })).json()) as { model_info: Record<string, unknown> };
+    expect(verbose.model_info['mllama.attention.cross_attention_layers']).toEqual([3, 8, 13, 18, 23, 28, 33, 38]);
+    expect(verbose.model_info['tokenizer.ggml.tokens']).toHaveLength(6);
+    // The tensor list still gives the shapes away: 8 cross-attention layers, 8 KV heads of 128 elsewhere.
+    const tensors = (plain as unknown as { tensors: Array<{ name: string; shape: number[] }> }).tensors;
+    expect(tensors.filter((t) => t.name.endsWith('cross_attn_k_proj.weight'))).toHaveLength(8);
+    expect(tensors.find((t) => t.name === 'blk.0.attn_k.weight')?.shape).toEqual([4096, 1024]);
+    expect(tensors.find((t) => t.name === 'token_embd.weight')?.shape).toEqual([4096, 128256]);
+  });
+
+  it('keeps mllama vision keys in projector_info, not model_info', async () => {
+    const client = await start({ installed: ['llama3.2-vision:11b'] });
+    const shown = await client.show({ model: 'llama3.2-vision:11b' });
+    const info = shown.model_info as unknown as Record<string, unknown>;
+    expect(Object.keys(info).filter((k) => k.startsWith('mllama.vision.'))).toEqual([]);
+    expect(shown.projector_info).toMatchObject({
+      'general.architecture': 'mllama', 'mllama.vision.image_size': 560, 'mllama.vision.patch_size': 14, 'mllama.vision.max_num_tiles': 4,
+    });
+    expect(shown.details).toMatchObject({ family: 'mllama', parameter_size: '9.8B' });
+  });
+
   it('deletes a model and answers 404 for one it does not have', async () => {
     const client = await start({ installed: ['llama3.2:1b', 'llama3.2:3b'] });
     await client.delete({ model: 'llama3.2:1b' });
@@ -162,6 +192,18 @@ describe('ollama emulator: pull', () => {
     const t0 = Date.now();
     await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }));
     expect(Date.now() - t0).toBeLessThan(350);
+  });
+
+  it('pulls from a registry with a port, and from a case-sensitive one only with its exact spelling', async () => {
+    const client = await start({ pullBytesPerSecond: 1e9 });
+    await collect(await client.pull({ model: 'localhost:5000/team/tiny-vision:1b', stream: true }));
+    await expect(collect(await client.pull({ model: 'hf.co/team/tiny-vision-gguf:q4_k_m', stream: true }))).rejects.toThrow(
+      'pull model manifest: file does not exist',
+    );
+    await collect(await client.pull({ model: 'hf.co/Team/Tiny-Vision-GGUF:Q4_K_M', stream: true }));
+    // Listed as spelled, and found in any case afterwards: Ollama's own store compares case-insensitively.
+    expect((await client.list()).models.map((m) => m.name).sort()).toEqual(['hf.co/Team/Tiny-Vision-GGUF:Q4_K_M', 'localhost:5000/team/tiny-vision:1b']);
+    expect((await client.show({ model: 'hf.co/team/tiny-vision-gguf:q4_k_m' })).capabilities).toContain('vision');
   });
 
   it('keeps partial layers when the client aborts, and resumes from them', async () => {

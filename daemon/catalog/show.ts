@@ -1,10 +1,18 @@
 import type { ArchitectureFacts } from './types.js';
-import { patchTokens, visionGraphBytes } from './vision.js';
+import { visionGraphBytes, type VisionEncoder } from './vision.js';
+
+/** One tensor as /api/show lists it (Ollama ≥ 0.6.1 sends them with or without `verbose`). */
+export interface ShowTensor {
+  name: string;
+  type?: string;
+  shape: number[];
+}
 
 /** The parts of Ollama's /api/show answer the estimator reads. */
 export interface ShowResponseLike {
   model_info?: Record<string, unknown>;
   projector_info?: Record<string, unknown>;
+  tensors?: ShowTensor[];
   details?: { family?: string; families?: string[] | null; parameter_size?: string; quantization_level?: string };
 }
 
@@ -23,11 +31,16 @@ const BYTES_PER_PARAM_BY_FILE_TYPE: Readonly<Record<number, number>> = {
 /** Projectors ship as F16 unless they say otherwise. */
 const DEFAULT_PROJECTOR_BYTES_PER_PARAM = 2;
 
-/** Qwen2.5-VL has no fixed image size; Ollama caps an image at 28·28·1280 pixels. */
-const QWEN_VL_DEFAULT_MAX_PIXELS = 28 * 28 * 1280;
-
 /** Vision encoders in Ollama's library (CLIP-L, SigLIP, mllama, Qwen-VL) all use 16 heads. */
 const DEFAULT_VISION_HEADS = 16;
+
+/** Which of Ollama's vision-graph formulas fits an architecture whose tower lives in the main GGUF. */
+const VISION_KIND: Readonly<Record<string, VisionEncoder['kind']>> = {
+  gemma3: 'gemma3',
+  mistral3: 'gemma3',
+  qwen25vl: 'qwen25vl',
+  mllama: 'mllama',
+};
 
 function num(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
@@ -35,7 +48,12 @@ function num(value: unknown): number | undefined {
   return undefined;
 }
 
-/** A GGUF value that may be one number or one number per layer (gemma3n, hybrid models). */
+/**
+ * A GGUF value that may be one number or one number per layer (gemma3n, hybrid models). Without
+ * `verbose`, Ollama does not send arrays: it sends `null` (fs/ggml/gguf.go reads no array values
+ * when asked for none, and an array with no values marshals to null), and Ollama 0.1.45 sent `[]`
+ * for arrays of more than five (server/routes.go getModelData). Both mean "not sent", never 0.
+ */
 function numbers(value: unknown): number[] | undefined {
   const one = num(value);
   if (one !== undefined) return [one];
@@ -44,8 +62,50 @@ function numbers(value: unknown): number[] | undefined {
   return all.length > 0 && all.every((n) => n !== undefined) ? (all as number[]) : undefined;
 }
 
+/** The key is there but its array was left out of the answer. */
+function withheld(info: Record<string, unknown>, key: string): boolean {
+  const v = info[key];
+  return key in info && (v === null || (Array.isArray(v) && v.length === 0));
+}
+
 function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/**
+ * Per-layer attention widths read from the tensor list: `blk.N.attn_k.weight` is
+ * [embedding, kv_heads × key_length] (ggml lists the input dimension first). Layers without
+ * attention (recurrent or convolution blocks) have no attn_k and hold no KV cache.
+ */
+interface TensorWidths {
+  /** Sum over layers of the K and V widths: the KV cache per token is this × bytes per element. */
+  kSum: number;
+  vSum: number;
+  maxQ: number;
+  crossLayers: number;
+}
+
+function tensorWidths(tensors: ShowTensor[] | undefined, blocks: number): TensorWidths | undefined {
+  if (!tensors || tensors.length === 0) return undefined;
+  const width = (name: string): number | undefined => {
+    const t = tensors.find((x) => x.name === name);
+    return t && t.shape.length >= 2 ? num(t.shape[1]) : undefined;
+  };
+  let kSum = 0;
+  let vSum = 0;
+  let maxQ = 0;
+  let crossLayers = 0;
+  let found = false;
+  for (let i = 0; i < blocks; i++) {
+    const k = width(`blk.${i}.attn_k.weight`);
+    if (tensors.some((t) => t.name === `blk.${i}.cross_attn_k_proj.weight`)) crossLayers++;
+    if (k === undefined) continue;
+    found = true;
+    kSum += k;
+    vSum += width(`blk.${i}.attn_v.weight`) ?? k;
+    maxQ = Math.max(maxQ, width(`blk.${i}.attn_q.weight`) ?? 0);
+  }
+  return found || crossLayers > 0 ? { kSum, vSum, maxQ, crossLayers } : undefined;
 }
 
 function projectorBytes(info: Record<string, unknown>, projector: Record<string, unknown> | undefined, arch: string): number {
@@ -66,49 +126,91 @@ function projectorBytes(info: Record<string, unknown>, projector: Record<string,
   return blocks * (4 * emb * emb + 2 * emb * ffn) * DEFAULT_PROJECTOR_BYTES_PER_PARAM;
 }
 
+/**
+ * The vision encoder's description: in a separate projector blob its keys are `clip.vision.*` or,
+ * for mllama, `mllama.vision.*` in projector_info; otherwise `<arch>.vision.*` in model_info.
+ */
 function visionGraph(info: Record<string, unknown>, projector: Record<string, unknown> | undefined, arch: string): number {
-  const prefix = projector && num(projector['clip.vision.patch_size']) !== undefined ? 'clip.vision' : `${arch}.vision`;
-  const source = prefix === 'clip.vision' ? (projector as Record<string, unknown>) : info;
-  const patch = num(source[`${prefix}.patch_size`]);
+  const projectorArch = typeof projector?.['general.architecture'] === 'string' ? (projector['general.architecture'] as string) : 'clip';
+  const fromProjector = projector && num(projector[`${projectorArch}.vision.patch_size`]) !== undefined;
+  const source = fromProjector ? (projector as Record<string, unknown>) : info;
+  const owner = fromProjector ? projectorArch : arch;
+  const key = (name: string) => num(source[`${owner}.vision.${name}`]);
+  const patch = key('patch_size');
   if (patch === undefined || patch <= 0) return 0;
-  const heads = num(source[`${prefix}.attention.head_count`]) ?? DEFAULT_VISION_HEADS;
-  const tiles = num(source[`${prefix}.max_num_tiles`]) ?? 1;
-  const imageSize = num(source[`${prefix}.image_size`]);
-  const tokens =
-    imageSize !== undefined
-      ? patchTokens(imageSize, patch) * tiles
-      : Math.floor((num(source[`${prefix}.max_pixels`]) ?? QWEN_VL_DEFAULT_MAX_PIXELS) / (patch * patch));
-  return visionGraphBytes(tokens, heads);
+  const kind = VISION_KIND[owner] ?? 'clip';
+  const encoder: VisionEncoder = {
+    kind,
+    patch_size: patch,
+    head_count: key('attention.head_count') ?? DEFAULT_VISION_HEADS,
+    embedding_length: key('embedding_length') ?? 0,
+    class_embedding: kind === 'mllama' || source['clip.has_llava_projector'] === true,
+  };
+  const optional: Array<[keyof VisionEncoder, number | undefined]> = [
+    ['image_size', key('image_size')],
+    ['num_channels', key('num_channels')],
+    ['max_num_tiles', key('max_num_tiles')],
+    ['max_pixels', key('max_pixels')],
+  ];
+  for (const [field, value] of optional) if (value !== undefined) Object.assign(encoder, { [field]: value });
+  if (encoder.image_size === undefined && kind !== 'qwen25vl') return 0;
+  return visionGraphBytes(encoder);
 }
 
 /**
  * Architecture facts for a model outside the catalog, from its /api/show metadata. Returns
- * undefined when the GGUF lacks what the estimate needs, so callers fall back to "unknown".
+ * undefined when the answer lacks what the estimate needs (for instance per-layer head counts
+ * that Ollama left out and no tensor list to read them from), so callers fall back to "unknown".
  */
 export function architectureFromShow(show: ShowResponseLike, sizeBytes: number): ArchitectureFacts | undefined {
   const info = show.model_info ?? {};
   const archValue = info['general.architecture'] ?? show.details?.family;
   if (typeof archValue !== 'string' || archValue.length === 0) return undefined;
   const arch = archValue;
-  const key = (name: string): unknown => info[`${arch}.${name}`];
+  const name = (k: string) => `${arch}.${k}`;
+  const key = (k: string): unknown => info[name(k)];
 
   const blockCount = num(key('block_count'));
   const embedding = num(key('embedding_length'));
   if (blockCount === undefined || blockCount < 1 || embedding === undefined || embedding < 1) return undefined;
 
+  const tensors = tensorWidths(show.tensors, blockCount);
   const heads = numbers(key('attention.head_count'));
-  // Layers without attention (recurrent blocks) report 0 heads; they must not shrink the head width.
-  const headCount = heads ? Math.max(...heads) : undefined;
-  const minHeads = heads ? Math.min(...heads.filter((h) => h > 0)) : undefined;
   const kvHeads = numbers(key('attention.head_count_kv'));
-  const headCountKv = kvHeads ? mean(kvHeads) : (headCount ?? 1);
-  // GGUF omits key/value_length when they equal embedding / heads, as Ollama assumes too.
-  const derivedHead = minHeads && Number.isFinite(minHeads) ? embedding / minHeads : embedding;
-  const keyLength = num(key('attention.key_length')) ?? derivedHead;
-  const valueLength = num(key('attention.value_length')) ?? derivedHead;
+  const headsWithheld = withheld(info, name('attention.head_count'));
+  const kvWithheld = withheld(info, name('attention.head_count_kv'));
 
+  // Layers without attention (recurrent blocks) report 0 heads; they must not shrink the head width.
+  let headCount = heads ? Math.max(...heads) : undefined;
+  const minHeads = heads ? Math.min(...heads.filter((h) => h > 0)) : undefined;
+  // GGUF omits key/value_length when they equal embedding / heads, as Ollama assumes too.
+  const derivedHead = minHeads && Number.isFinite(minHeads) ? embedding / minHeads : undefined;
+  let keyLength = num(key('attention.key_length')) ?? derivedHead;
+  let valueLength = num(key('attention.value_length')) ?? derivedHead;
+
+  let headCountKv: number | undefined;
+  if (kvHeads) headCountKv = mean(kvHeads);
+  else if (headCount !== undefined && !kvWithheld && !headsWithheld) {
+    // GGUF omits head_count_kv when every query head has its own key and value.
+    headCountKv = headCount;
+  } else {
+    // Counts Ollama did not send (or a GGUF without them): the tensors say how wide each layer's K and V are.
+    if (!tensors || tensors.kSum === 0) return undefined;
+    keyLength ??= num(key('rope.dimension_count')) ?? 128;
+    headCountKv = tensors.kSum / keyLength / blockCount;
+    valueLength = tensors.vSum / (headCountKv * blockCount);
+    if (headCount === undefined && tensors.maxQ > 0) headCount = tensors.maxQ / keyLength;
+  }
+  keyLength ??= embedding;
+  valueLength ??= embedding;
+
+  // The token list is withheld without `verbose`; the embedding matrix [embedding, vocabulary] still says how many.
   const tokens = info['tokenizer.ggml.tokens'];
-  const vocab = num(key('vocab_size')) ?? (Array.isArray(tokens) && tokens.length > 0 ? tokens.length : undefined);
+  const embeddingShape = show.tensors?.find((t) => t.name === 'token_embd.weight')?.shape;
+  const vocab =
+    num(key('vocab_size')) ??
+    (Array.isArray(tokens) && tokens.length > 0 ? tokens.length : undefined) ??
+    (embeddingShape && embeddingShape.length >= 2 ? num(embeddingShape[1]) : undefined);
 
   const facts: ArchitectureFacts = {
     architecture: arch,
@@ -128,6 +230,8 @@ export function architectureFromShow(show: ShowResponseLike, sizeBytes: number):
     facts.sliding_window = window;
     facts.sliding_window_pattern = 6;
   }
+  const cross = numbers(key('attention.cross_attention_layers'))?.length ?? tensors?.crossLayers ?? 0;
+  if (cross > 0) facts.cross_attention_layers = cross;
   const vision = visionGraph(info, show.projector_info, arch);
   if (vision > 0) facts.vision_graph_bytes = vision;
   return facts;

@@ -31,6 +31,8 @@ export interface ArchitectureFacts {
   sliding_window_pattern?: number;
   /** Worst-case scratch memory of the vision encoder for one image (see visionGraphBytes). */
   vision_graph_bytes?: number;
+  /** mllama: layers that attend to the image; each caches the image's tokens in f32, not the context. */
+  cross_attention_layers?: number;
 }
 
 export interface CatalogEntry {
@@ -51,6 +53,8 @@ export interface CatalogEntry {
   description: string;
   recommended_use: string;
   architecture: ArchitectureFacts;
+  /** The oldest Ollama that can run this tag (it refuses to pull or load it before). */
+  min_ollama_version: string;
   /** Derived: estimateMemory at DEFAULT_CONTEXT_LENGTH (capped at context_length), one slot, rounded up to 0.1 GB. */
   min_vram_gb: number;
 }

@@ -76,12 +76,12 @@ export class DownloadService {
   }
 
   /** Starts a download, or returns the one already under way for this model. */
-  start(model: string, expectedBytes: number | null): { job: JobView; created: boolean } {
+  start(model: string, expectedBytes: number | null, pullName: string = model): { job: JobView; created: boolean } {
     const active = this.o.store.jobs.activeFor(model);
     if (active) return { job: this.view(active), created: false };
     const now = this.o.clock.now().toISOString();
     const job: JobRow = {
-      id: randomUUID(), model, status: 'queued', completed_bytes: 0, total_bytes: expectedBytes, resumed_bytes: 0,
+      id: randomUUID(), model, pull_name: pullName === model ? null : pullName, status: 'queued', completed_bytes: 0, total_bytes: expectedBytes, resumed_bytes: 0,
       // Pulling a model Ollama has fetches only what changed: an update check.
       update_check: this.o.store.models.get(model)?.installed ?? false, up_to_date: null,
       error_code: null, error_message: null, created_at: now, updated_at: now, finished_at: null,
@@ -124,7 +124,7 @@ export class DownloadService {
       if (ACTIVE_STATUSES.includes(job.status)) return this.view(job);
       throw new AppError('JOB_NOT_RESUMABLE', `This download already ${job.status === 'completed' ? 'completed' : 'ended'}; there is nothing to resume.`, { job_id: id });
     }
-    return this.start(job.model, job.total_bytes).job;
+    return this.start(job.model, job.total_bytes, job.pull_name ?? job.model).job;
   }
 
   /** Shutdown: running pulls stop and stay resumable. */
@@ -184,7 +184,7 @@ export class DownloadService {
     const stalled = () => new AppError('STALLED', `The download of ${job.model} received no data for ${Math.round(this.stallMs / 1000)} seconds. Try again; it continues where it stopped.`);
     abortIn(this.stallMs, stalled);
     try {
-      await this.o.gateway.pull(job.model, {
+      await this.o.gateway.pull(job.pull_name ?? job.model, {
         signal: r.controller.signal,
         onProgress: (p) => {
           if (r.progress.update(p.digest, p.total, p.completed, Date.now()) && r.verifyUntil === undefined) abortIn(this.stallMs, stalled);

@@ -29,7 +29,9 @@ export interface EstimateGb {
   weights_gb: number;
   kv_cache_gb: number;
   graph_gb: number;
+  vision_graph_gb: number;
   projector_gb: number;
+  layer_buffer_gb: number;
   overhead_gb: number;
   context_length: number;
   num_parallel: number;
@@ -41,7 +43,9 @@ export function estimateToGb(e: MemoryEstimate): EstimateGb {
     weights_gb: toGb(e.weights_bytes),
     kv_cache_gb: toGb(e.kv_cache_bytes),
     graph_gb: toGb(e.graph_bytes),
+    vision_graph_gb: toGb(e.vision_graph_bytes),
     projector_gb: toGb(e.projector_bytes),
+    layer_buffer_gb: toGb(e.layer_buffer_bytes),
     overhead_gb: toGb(e.overhead_bytes),
     context_length: e.context_length,
     num_parallel: e.num_parallel,

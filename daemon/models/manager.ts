@@ -5,6 +5,7 @@ import type { EventBus } from '../events/bus.js';
 import { UsageCoalescer } from '../events/usage-coalescer.js';
 import type { HardwareProbe } from '../hardware/probe.js';
 import type { OllamaGateway } from '../ollama/gateway.js';
+import { pullSpelling } from '../ollama/names.js';
 import type { CompatibilityRequest, ExportDocument, ListQuery, ModelView, RecommendRequest, UsageRecord } from '../schemas/api.js';
 import type { Store } from '../store/store.js';
 import { cloudRefusal } from './cloud.js';
@@ -207,9 +208,11 @@ export class ModelManager {
    * What a download needs to know about a name. Any valid Ollama name may be pulled (Ollama's
    * library is larger than our catalog); Ollama itself answers for names it does not have.
    */
-  downloadTarget(input: unknown): { name: string; expected_bytes: number | null; note?: string } {
+  downloadTarget(input: unknown): { name: string; pull_name: string; expected_bytes: number | null; note?: string } {
     const r = resolveModelName(input);
-    return { name: r.name, expected_bytes: r.entry?.size_bytes ?? null, ...(r.note ? { note: r.note } : {}) };
+    // A legacy alias is pulled as its target; any other name as the photographer spelled it.
+    const pull_name = r.alias ? r.name : pullSpelling(input);
+    return { name: r.name, pull_name, expected_bytes: r.entry?.size_bytes ?? null, ...(r.note ? { note: r.note } : {}) };
   }
 
   /** True when Ollama lists the model after a sync: the only proof a download really installed it. */

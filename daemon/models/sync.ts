@@ -33,7 +33,7 @@ export async function syncWithOllama(store: Store, gateway: OllamaGateway, clock
     try {
       name = canonicalModelName(m.name);
     } catch {
-      continue; // Ollama accepts a few names our stricter grammar refuses; they cannot be addressed through us anyway.
+      continue; // Our grammar is Ollama's (names.ts), so only a name Ollama itself could not parse lands here.
     }
     const known = store.models.get(name);
     const row: ModelRow = { ...(known ?? emptyModelRow(name, findCatalogEntry(name) ? 'catalog' : 'custom')) };
@@ -54,7 +54,10 @@ export async function syncWithOllama(store: Store, gateway: OllamaGateway, clock
         const show = await gateway.show(m.name);
         row.capabilities = show.capabilities.length > 0 ? show.capabilities : row.capabilities;
         row.context_length = contextLengthOf(show) ?? row.context_length;
-        const arch = architectureFromShow({ model_info: show.modelInfo, ...(show.projectorInfo ? { projector_info: show.projectorInfo } : {}) }, m.size);
+        const arch = architectureFromShow(
+          { model_info: show.modelInfo, ...(show.projectorInfo ? { projector_info: show.projectorInfo } : {}), ...(show.tensors ? { tensors: show.tensors } : {}) },
+          m.size,
+        );
         row.architecture = (arch as unknown as Record<string, unknown> | undefined) ?? row.architecture;
       } catch {
         // A model Ollama lists but cannot describe stays listed with what /api/tags said.

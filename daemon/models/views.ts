@@ -80,6 +80,7 @@ export function toView(m: KnownModel, currentModel: string | null, stats: ModelS
     size_gb: size === null ? null : Number((size / 1e9).toFixed(2)),
     min_vram_gb: minVramGb(m, contextLength),
     context_length: row?.context_length ?? entry?.context_length ?? null,
+    min_ollama_version: entry?.min_ollama_version ?? null,
     description: entry?.description ?? 'A model installed in Ollama that is not in Junmai\'s catalog.',
     recommended_use: entry?.recommended_use ?? (caps.includes('vision') ? 'Can look at photos; untested by Junmai.' : 'Cannot look at photos (no vision capability).'),
     installed: row?.installed ?? false,

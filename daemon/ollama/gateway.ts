@@ -23,6 +23,8 @@ export interface ShowInfo {
   capabilities: string[];
   modelInfo: Record<string, unknown>;
   projectorInfo: Record<string, unknown> | undefined;
+  /** Ollama ≥ 0.6.1 lists every tensor; per-layer shapes stand in for arrays it leaves out of model_info. */
+  tensors: Array<{ name: string; type?: string; shape: number[] }> | undefined;
   family: string | undefined;
   parameterSize: string | undefined;
   quantization: string | undefined;
@@ -160,6 +162,7 @@ export class OllamaHttpGateway implements OllamaGateway {
       capabilities: Array.isArray(r.capabilities) ? r.capabilities : [],
       modelInfo: (r.model_info ?? {}) as unknown as Record<string, unknown>,
       projectorInfo: r.projector_info as unknown as Record<string, unknown> | undefined,
+      tensors: Array.isArray((r as { tensors?: unknown }).tensors) ? (r as unknown as { tensors: ShowInfo['tensors'] }).tensors : undefined,
       family: r.details?.family || undefined,
       parameterSize: r.details?.parameter_size || undefined,
       quantization: r.details?.quantization_level || undefined,

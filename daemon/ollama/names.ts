@@ -1,20 +1,28 @@
 import { AppError } from '../errors.js';
 
 /**
- * Ollama's model-name grammar, `[host/][namespace/]model[:tag]`, checked before a name reaches a
- * query, a log line or Ollama: parts of [A-Za-z0-9_.-] (no dot in a namespace), at most 128
- * characters in all as Ollama allows. We are stricter than Ollama in two ways that cost a
- * photographer nothing: every part starts with a letter, digit or underscore, and `..` never
- * appears, so no name can read as a path (`../../etc/passwd`, `.`, `-rf`).
+ * Ollama's model-name grammar (types/model/name.go, ParseNameBare and isValidPart):
+ * `[scheme://][host/][namespace/]model[:tag]`, where
+ * - host: a letter, digit or `_`, then letters, digits, `_ - . :` (so a port is fine), 1–350 characters;
+ * - namespace: a letter, digit or `_`, then letters, digits, `_ -`, 1–80 characters;
+ * - model and tag: a letter, digit or `_`, then letters, digits, `_ - .`, 1–80 characters each.
+ * A host needs a namespace (`localhost:5000/ns/model`); the tag is whatever follows the last `:`
+ * after the last `/`. We accept exactly what Ollama accepts, with two guards that cost a
+ * photographer nothing: surrounding spaces are trimmed, and a scheme must look like one
+ * (`http`, `https`), where Ollama would take any text before `://`.
  */
-export const MAX_MODEL_NAME_LENGTH = 128;
+export const MAX_HOST_LENGTH = 350;
+export const MAX_PART_LENGTH = 80;
 
-const PART = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const HOST = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
 const NAMESPACE = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
+const PART = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]{0,15}$/;
 const DEFAULT_REGISTRY = 'registry.ollama.ai';
 const DEFAULT_NAMESPACE = 'library';
 
 export interface ParsedName {
+  scheme?: string;
   host?: string;
   namespace?: string;
   model: string;
@@ -25,35 +33,56 @@ function invalid(reason: string): AppError {
   return new AppError('INVALID_MODEL_NAME', `That is not a valid model name: ${reason}.`);
 }
 
+function check(part: string, pattern: RegExp, max: number, what: string, allowed: string): void {
+  if (part.length === 0) throw invalid(`the ${what} is empty`);
+  if (part.length > max) throw invalid(`the ${what} is longer than ${max} characters`);
+  if (!pattern.test(part)) throw invalid(`the ${what} must start with a letter, digit or "_" and hold only ${allowed}`);
+}
+
+/** Splits at the last `sep`, as Ollama's cutPromised does. */
+function cutLast(s: string, sep: string): [string, string] | undefined {
+  const i = s.lastIndexOf(sep);
+  return i < 0 ? undefined : [s.slice(0, i), s.slice(i + sep.length)];
+}
+
 export function parseModelName(input: unknown): ParsedName {
   if (typeof input !== 'string') throw invalid('a model name must be text such as "gemma3:4b"');
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(input)) throw invalid('it contains control characters');
-  const raw = input.trim();
-  if (raw.length === 0) throw invalid('it is empty');
-  if (raw.length > MAX_MODEL_NAME_LENGTH) throw invalid(`it is longer than ${MAX_MODEL_NAME_LENGTH} characters`);
-  if (raw.includes('..')) throw invalid('it contains ".."');
-  const colon = raw.lastIndexOf(':');
-  const slash = raw.lastIndexOf('/');
-  const hasTag = colon > slash;
-  const path = hasTag ? raw.slice(0, colon) : raw;
-  const tag = hasTag ? raw.slice(colon + 1) : 'latest';
-  const segments = path.split('/');
-  if (segments.length > 3) throw invalid('it has too many "/" parts');
-  const model = segments[segments.length - 1] ?? '';
-  const namespace = segments.length >= 2 ? segments[segments.length - 2] : undefined;
-  const host = segments.length === 3 ? segments[0] : undefined;
-  if (!PART.test(model)) throw invalid('use letters, digits, ".", "-" and "_" only, such as "llama3.2:3b"');
-  if (!PART.test(tag)) throw invalid('the part after ":" must be letters, digits, ".", "-" or "_"');
-  if (namespace !== undefined && !NAMESPACE.test(namespace)) throw invalid('the part before "/" is not a valid namespace');
-  if (host !== undefined && !PART.test(host)) throw invalid('the registry part is not a valid host name');
-  return { ...(host ? { host } : {}), ...(namespace ? { namespace } : {}), model, tag };
+  let rest = input.trim();
+  if (rest.length === 0) throw invalid('it is empty');
+
+  let tag = 'latest';
+  if (rest.lastIndexOf(':') > rest.lastIndexOf('/')) [rest, tag] = cutLast(rest, ':') as [string, string];
+  const afterModel = cutLast(rest, '/');
+  const model = afterModel ? afterModel[1] : rest;
+  let namespace: string | undefined;
+  let host: string | undefined;
+  let scheme: string | undefined;
+  if (afterModel) {
+    const afterNamespace = cutLast(afterModel[0], '/');
+    namespace = afterNamespace ? afterNamespace[1] : afterModel[0];
+    if (afterNamespace) {
+      host = afterNamespace[0];
+      const schemed = host.indexOf('://');
+      if (schemed >= 0) [scheme, host] = [host.slice(0, schemed), host.slice(schemed + 3)];
+      if (host.includes('/')) throw invalid('it has too many "/" parts; the most is registry/namespace/model');
+    }
+  }
+
+  check(model, PART, MAX_PART_LENGTH, 'model name', 'letters, digits, ".", "-" and "_", such as "llama3.2"');
+  check(tag, PART, MAX_PART_LENGTH, 'part after ":"', 'letters, digits, ".", "-" and "_", such as "3b"');
+  if (namespace !== undefined) check(namespace, NAMESPACE, MAX_PART_LENGTH, 'part before "/"', 'letters, digits, "-" and "_"');
+  if (host !== undefined) check(host, HOST, MAX_HOST_LENGTH, 'registry part', 'letters, digits, ".", "-", "_" and ":" for a port');
+  if (scheme !== undefined && !SCHEME.test(scheme)) throw invalid('the part before "://" is not a scheme such as "https"');
+  return { ...(scheme ? { scheme } : {}), ...(host ? { host } : {}), ...(namespace ? { namespace } : {}), model, tag };
 }
 
 /**
  * The one spelling we store and compare: lower case (Ollama compares names case-insensitively),
  * an explicit tag (`gemma3` is `gemma3:latest`), and the default registry and namespace dropped
- * (`registry.ollama.ai/library/gemma3:4b` is `gemma3:4b`), exactly as `ollama list` shows names.
+ * (`registry.ollama.ai/library/gemma3:4b` is `gemma3:4b`), exactly as `ollama list` shows names
+ * (Name.DisplayShortest). A scheme only says how to reach the registry, so it is not part of it.
  */
 export function canonicalModelName(input: unknown): string {
   const p = parseModelName(input);
@@ -64,4 +93,13 @@ export function canonicalModelName(input: unknown): string {
   const prefix = [keepHost ? host : undefined, namespace].filter(Boolean).join('/');
   const base = `${p.model}:${p.tag}`.toLowerCase();
   return prefix ? `${prefix}/${base}` : base;
+}
+
+/**
+ * The name to send Ollama when pulling: the photographer's own spelling (only trimmed), because a
+ * registry such as hf.co may tell `Q4_K_M` from `q4_k_m` even though Ollama's local store does not.
+ */
+export function pullSpelling(input: unknown): string {
+  parseModelName(input);
+  return (input as string).trim();
 }

@@ -83,6 +83,8 @@ export const ModelView = z.object({
   size_gb: z.number().nullable(),
   min_vram_gb: z.number().nullable(),
   context_length: z.number().nullable(),
+  /** The oldest Ollama that runs this catalog tag; null for models outside the catalog. */
+  min_ollama_version: z.string().nullable(),
   description: z.string(),
   recommended_use: z.string(),
   installed: z.boolean(),
@@ -146,7 +148,11 @@ export const MemoryEstimateGb = z.object({
   weights_gb: z.number(),
   kv_cache_gb: z.number(),
   graph_gb: z.number(),
+  /** The vision encoder's scratch for one image, reserved beside the text model's. */
+  vision_graph_gb: z.number(),
   projector_gb: z.number(),
+  /** One layer and its cache Ollama holds spare while placing layers. */
+  layer_buffer_gb: z.number(),
   overhead_gb: z.number(),
   context_length: z.number(),
   num_parallel: z.number(),

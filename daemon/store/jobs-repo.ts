@@ -7,6 +7,8 @@ export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'downloading', '
 export interface JobRow {
   id: string;
   model: string;
+  /** The spelling to pull with, when it differs from the canonical `model`. */
+  pull_name: string | null;
   status: JobStatus;
   completed_bytes: number;
   total_bytes: number | null;
@@ -41,8 +43,8 @@ export class JobsRepo {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO download_jobs (id, model, status, completed_bytes, total_bytes, resumed_bytes, update_check, up_to_date, error_code, error_message, created_at, updated_at, finished_at)
-       VALUES (@id, @model, @status, @completed_bytes, @total_bytes, @resumed_bytes, @update_check, @up_to_date, @error_code, @error_message, @created_at, @updated_at, @finished_at)`,
+      `INSERT INTO download_jobs (id, model, pull_name, status, completed_bytes, total_bytes, resumed_bytes, update_check, up_to_date, error_code, error_message, created_at, updated_at, finished_at)
+       VALUES (@id, @model, @pull_name, @status, @completed_bytes, @total_bytes, @resumed_bytes, @update_check, @up_to_date, @error_code, @error_message, @created_at, @updated_at, @finished_at)`,
     );
     this.updateStmt = db.prepare(
       `UPDATE download_jobs SET status = @status, completed_bytes = @completed_bytes, total_bytes = @total_bytes, resumed_bytes = @resumed_bytes,

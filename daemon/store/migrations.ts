@@ -259,4 +259,9 @@ export const MIGRATIONS: readonly string[] = [
   -- model itself on ollama.com. Where one runs decides whether a photo may go to it.
   ALTER TABLE models ADD COLUMN remote_host TEXT;
   `,
+  `
+  -- The name as the photographer spelled it, sent to Ollama when pulling: registries such as hf.co
+  -- may tell Q4_K_M from q4_k_m, while \`model\` is the canonical, lower-case name we compare. NULL: same as model.
+  ALTER TABLE download_jobs ADD COLUMN pull_name TEXT;
+  `,
 ];

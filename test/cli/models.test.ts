@@ -83,6 +83,7 @@ describe('junmai current / switch / info', () => {
     expect(info.stdout).toMatch(/^gemma3:4b\s+Gemma 3 4B/);
     expect(info.stdout).toMatch(/current:\s+yes/);
     expect(info.stdout).toMatch(/capabilities:\s+.*vision/);
+    expect(info.stdout).toMatch(/needs Ollama:\s+0\.6\.0 or newer/);
   });
 });
 

@@ -21,7 +21,7 @@ describe('POST /api/model/check_compatibility', () => {
     expect(e.weights_gb).toBeGreaterThan(0);
     expect(e.kv_cache_gb).toBeGreaterThan(0);
     expect(e.projector_gb).toBeGreaterThan(0);
-    expect(e.total_gb).toBeCloseTo(e.weights_gb + e.kv_cache_gb + e.graph_gb + e.projector_gb + e.overhead_gb, 1);
+    expect(e.total_gb).toBeCloseTo(e.weights_gb + e.kv_cache_gb + e.graph_gb + e.vision_graph_gb + e.projector_gb + e.layer_buffer_gb + e.overhead_gb, 1);
   });
 
   it('says a model too big for the GPU runs with CPU offload, and one too big for the machine does not fit', async () => {

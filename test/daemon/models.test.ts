@@ -66,7 +66,7 @@ describe('GET /api/model/installed and /info', () => {
   it('describes a model by name, with or without :latest, in any case', async () => {
     const r = await t.req('GET', '/api/model/info/Gemma3:4B');
     expect(r.status).toBe(200);
-    expect(r.body.model).toMatchObject({ name: 'gemma3:4b', installed: true, vision: true });
+    expect(r.body.model).toMatchObject({ name: 'gemma3:4b', installed: true, vision: true, min_ollama_version: '0.6.0' });
     expect(r.body.model.capabilities).toContain('vision');
     expect(r.body.model.context_length).toBeGreaterThan(0);
   });
@@ -177,7 +177,7 @@ describe('sync', () => {
     expect(r.body.added).toContain('tiny-vision:1b');
     expect(r.body.ollama_version).toMatch(/\d+\.\d+/);
     const info = (await t.req('GET', '/api/model/info/tiny-vision:1b')).body;
-    expect(info.model).toMatchObject({ name: 'tiny-vision:1b', source: 'custom', installed: true, vision: true });
+    expect(info.model).toMatchObject({ name: 'tiny-vision:1b', source: 'custom', installed: true, vision: true, min_ollama_version: null });
     t.emu.uninstall('tiny-vision:1b');
     const r2 = await t.req('POST', '/api/model/sync', { body: {} });
     expect(r2.body.removed).toContain('tiny-vision:1b');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rank, score, type Contender } from '../../daemon/models/recommend.js';
 
-const estimate = { total_gb: 5, weights_gb: 3, kv_cache_gb: 1, graph_gb: 0.5, projector_gb: 0.3, overhead_gb: 0.2, context_length: 4096, num_parallel: 1 };
+const estimate = { total_gb: 5, weights_gb: 3, kv_cache_gb: 1, graph_gb: 0.5, vision_graph_gb: 0, projector_gb: 0.3, layer_buffer_gb: 0, overhead_gb: 0.2, context_length: 4096, num_parallel: 1 };
 const contender = (o: Partial<Contender> = {}): Contender => ({
   model: 'a:1b', display_name: 'A', purpose: 'balanced', parameter_count: 4e9, installed: false, fit: 'fits_gpu', estimate,
   gpu_memory_gb: 8, history: { count: 0, success_rate: null, p50_ms: null }, ...o,

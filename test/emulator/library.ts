@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EmulatedLayer, EmulatedModel } from './types.js';
+import type { EmulatedLayer, EmulatedModel, EmulatedTensor } from './types.js';
 
 /**
  * The "registry" the emulator pulls from. Tags, sizes, quantisations, architectures and
@@ -30,6 +30,10 @@ interface Arch {
   ffn: number;
   context: number;
   vocab?: number;
+  /** Vocabulary size for the embedding tensor when the GGUF has no `<arch>.vocab_size` key. */
+  tokens?: number;
+  /** Layers that attend to the image instead of the text (mllama). */
+  crossAttentionLayers?: number[];
   extra?: Record<string, unknown>;
 }
 
@@ -75,15 +79,40 @@ function modelInfo(spec: Spec): Record<string, unknown> {
     [`${p}.embedding_length`]: a.embed,
     [`${p}.feed_forward_length`]: a.ffn,
     ...(a.vocab ? { [`${p}.vocab_size`]: a.vocab } : {}),
+    ...(a.crossAttentionLayers ? { [`${p}.attention.cross_attention_layers`]: a.crossAttentionLayers } : {}),
     ...a.extra,
     'tokenizer.ggml.model': spec.tokenizer.model,
     ...(spec.tokenizer.pre ? { 'tokenizer.ggml.pre': spec.tokenizer.pre } : {}),
-    // Ollama blanks large arrays unless `verbose` is asked for.
-    'tokenizer.ggml.merges': [],
-    'tokenizer.ggml.token_type': [],
-    'tokenizer.ggml.tokens': [],
+    // The first entries only: show() withholds arrays unless `verbose` is asked for, as Ollama does.
+    'tokenizer.ggml.merges': ['Ġ Ġ', 'Ġ t', 'i n', 'Ġ a', 'h e', 'r e'],
+    'tokenizer.ggml.token_type': [3, 3, 3, 1, 1, 1],
+    'tokenizer.ggml.tokens': ['<unk>', '<s>', '</s>', '!', '"', '#'],
   };
   return Object.fromEntries(Object.entries(info).sort(([x], [y]) => x.localeCompare(y)));
+}
+
+/**
+ * The tensors that give a model's shape away: the embedding matrix [embedding, vocabulary] and each
+ * layer's attention projections [input, output] (ggml lists the input dimension first). An mllama
+ * cross-attention layer has cross_attn_* projections instead of attn_*.
+ */
+function tensors(spec: Spec): EmulatedTensor[] {
+  const a = spec.text;
+  const type = spec.quantization === 'Q4_K_M' ? 'Q4_K' : spec.quantization;
+  const out: EmulatedTensor[] = [{ name: 'token_embd.weight', type, shape: [a.embed, a.vocab ?? a.tokens ?? 32_000] }];
+  for (let i = 0; i < a.blocks; i++) {
+    const cross = a.crossAttentionLayers?.includes(i);
+    const prefix = cross ? `blk.${i}.cross_attn_` : `blk.${i}.attn_`;
+    const suffix = cross ? '_proj.weight' : '.weight';
+    out.push(
+      { name: `${prefix}q${suffix}`, type, shape: [a.embed, a.heads * a.headDim] },
+      { name: `${prefix}k${suffix}`, type, shape: [a.embed, a.kvHeads * a.headDim] },
+      { name: `${prefix}v${suffix}`, type, shape: [a.embed, a.kvHeads * a.headDim] },
+      { name: cross ? `${prefix}o${suffix}` : `blk.${i}.attn_output.weight`, type, shape: [a.heads * a.headDim, a.embed] },
+    );
+  }
+  out.push({ name: 'output_norm.weight', type: 'F32', shape: [a.embed] });
+  return out;
 }
 
 function build(spec: Spec): EmulatedModel {
@@ -109,13 +138,19 @@ function build(spec: Spec): EmulatedModel {
       quantization_level: spec.quantization,
     },
     modelInfo: modelInfo(spec),
-    ...(spec.projector ? { projectorInfo: spec.projector.info } : {}),
+    ...(spec.projector ? { projectorInfo: projectorInfo(spec.projector) } : {}),
+    tensors: tensors(spec),
     capabilities: spec.capabilities,
     template: spec.template.text,
     parameters: spec.params.text,
     ...(license ? { license: license.text } : {}),
     ...(spec.system ? { system: spec.system } : {}),
   };
+}
+
+/** Ollama adds general.parameter_count to every GGUF it reads (fs/ggml/gguf.go); projectors are F16, two bytes each. */
+function projectorInfo(projector: { size: number; info: Record<string, unknown> }): Record<string, unknown> {
+  return { 'general.file_type': 1, 'general.parameter_count': Math.round(projector.size / 2), ...projector.info };
 }
 
 /** Ollama's show format for parameters: the name padded to 30 columns, then a Go %#v value. */
@@ -248,6 +283,7 @@ const gemma3 = (blocks: number, embed: number, heads: number, kvHeads: number, h
   headDim,
   ffn,
   context: 131072,
+  tokens: 262144,
   extra: {
     'gemma3.attention.sliding_window': 1024,
     'gemma3.rope.freq_base': 1000000,
@@ -272,6 +308,8 @@ function cloud(name: string, remoteModel: string, family: string, parameterSize:
     layers: [{ mediaType: 'application/vnd.docker.container.image.v1+json', digest: `sha256:${fakeDigest(`${name}/config`)}`, size: 384 }],
     details: { parent_model: '', format: '', family, families: null, parameter_size: parameterSize, quantization_level: '' },
     modelInfo: { 'general.architecture': family },
+    // No weights on this computer, so no tensors to list.
+    tensors: [],
     capabilities,
     template: '',
     parameters: '',
@@ -440,6 +478,7 @@ export const DEFAULT_LIBRARY: EmulatedModel[] = [
       headDim: 128,
       ffn: 18944,
       context: 128000,
+      tokens: 152064,
       extra: {
         'qwen25vl.rope.freq_base': 1000000,
         'qwen25vl.vision.attention.head_count': 16,
@@ -483,7 +522,7 @@ export const DEFAULT_LIBRARY: EmulatedModel[] = [
         'mllama.vision.patch_size': 14,
       },
     },
-    text: { ...llama(40, 4096, 32, 8, 14336, 131072), arch: 'mllama' },
+    text: { ...llama(40, 4096, 32, 8, 14336, 131072), arch: 'mllama', crossAttentionLayers: [3, 8, 13, 18, 23, 28, 33, 38] },
     capabilities: ['completion', 'vision'],
     template: LLAMA3_TEMPLATE,
     license: LLAMA32_LICENSE,
@@ -524,7 +563,7 @@ export const DEFAULT_LIBRARY: EmulatedModel[] = [
     quantization: 'Q4_0',
     weights: 4681089568,
     projector: { size: 1044418432, info: clip(26, 1152, 448, 14, 16, 4304, { 'clip.minicpmv_version': 3, 'clip.projector_type': 'resampler' }) },
-    text: { arch: 'qwen2', blocks: 28, embed: 3584, heads: 28, kvHeads: 4, headDim: 128, ffn: 18944, context: 32768, extra: { 'qwen2.rope.freq_base': 1000000 } },
+    text: { arch: 'qwen2', blocks: 28, embed: 3584, heads: 28, kvHeads: 4, headDim: 128, ffn: 18944, context: 32768, tokens: 151666, extra: { 'qwen2.rope.freq_base': 1000000 } },
     capabilities: ['completion', 'vision'],
     template: CHATML_TEMPLATE,
     license: APACHE_LICENSE,
@@ -546,7 +585,7 @@ export const DEFAULT_LIBRARY: EmulatedModel[] = [
     quantization: 'Q4_0',
     weights: 828687520,
     projector: { size: 909777984, info: clip(27, 1152, 378, 14, 16, 4304, { 'clip.has_llava_projector': true, 'clip.projector_type': 'mlp' }) },
-    text: { arch: 'phi2', blocks: 24, embed: 2048, heads: 32, kvHeads: 32, headDim: 64, ffn: 8192, context: 2048 },
+    text: { arch: 'phi2', blocks: 24, embed: 2048, heads: 32, kvHeads: 32, headDim: 64, ffn: 8192, context: 2048, tokens: 51200 },
     capabilities: ['completion', 'vision'],
     template: { shared: 'template/moondream', size: 68, text: '{{ if .Prompt }}\n\nQuestion: {{ .Prompt }}\n\n{{ end }}Answer: {{ .Response }}\n\n' },
     license: APACHE_LICENSE,
@@ -560,7 +599,8 @@ export const DEFAULT_LIBRARY: EmulatedModel[] = [
   // Not a real model: ~2 MB of layers so pull tests finish in milliseconds.
   build({
     name: 'tiny-vision:1b',
-    aliases: ['tiny-vision:latest'],
+    // The same weights under a registry with a port and under a case-sensitive one.
+    aliases: ['tiny-vision:latest', 'localhost:5000/team/tiny-vision:1b', 'hf.co/Team/Tiny-Vision-GGUF:Q4_K_M'],
     basename: 'tiny-vision',
     sizeLabel: '1B',
     family: 'llama',

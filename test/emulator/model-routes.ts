@@ -3,6 +3,7 @@ import { modelSize } from './library.js';
 import { requestedName } from './names.js';
 import { listsCloudModels, showsCapabilities } from './features.js';
 import { memoryFootprint } from './state.js';
+import { isRecord } from './util.js';
 import type { EmulatedModel } from './types.js';
 
 /** The read-and-delete side of Ollama's API: /, version, tags, show, delete, ps. */
@@ -36,6 +37,8 @@ export async function show(ctx: RouteContext): Promise<void> {
   const installed = ctx.state.findInstalled(name);
   if (!installed) return ctx.reply.json(404, { error: `model '${name}' not found` });
   const m = installed.model;
+  const verbose = isRecord(ctx.body) && ctx.body.verbose === true;
+  const arrays = (info: Record<string, unknown>) => (verbose ? info : withholdArrays(info));
   await ctx.reply.json(200, {
     ...(m.license ? { license: m.license } : {}),
     modelfile: modelfile(installed.name, m),
@@ -44,12 +47,25 @@ export async function show(ctx: RouteContext): Promise<void> {
     ...(m.system ? { system: m.system } : {}),
     details: m.details,
     ...(m.remote ? { remote_model: m.remote.model, remote_host: m.remote.host } : {}),
-    model_info: m.modelInfo,
-    ...(m.projectorInfo ? { projector_info: m.projectorInfo } : {}),
+    model_info: arrays(m.modelInfo),
+    ...(m.projectorInfo ? { projector_info: arrays(m.projectorInfo) } : {}),
+    tensors: m.tensors,
     // /api/show has carried capabilities since 0.6.4.
     ...(showsCapabilities(ctx.settings) ? { capabilities: m.capabilities } : {}),
     modified_at: installed.modifiedAt.toISOString(),
   });
+}
+
+/**
+ * What /api/show sends for GGUF arrays without `verbose`: Ollama reads no array values then
+ * (server/routes.go getModelData passes maxArraySize 0; fs/ggml/gguf.go newArray keeps values only
+ * for arrays of at most that many items) and an array without values marshals to null. Empty
+ * arrays stay []. The `len > 5 → []` pass in getModelData matches only the untyped arrays of
+ * Ollama 0.1.45, so per-layer head counts, mllama's cross-attention layers and the tokenizer all
+ * arrive as null.
+ */
+function withholdArrays(info: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(info).map(([k, v]) => [k, Array.isArray(v) && v.length > 0 ? null : v]));
 }
 
 function modelfile(name: string, m: EmulatedModel): string {

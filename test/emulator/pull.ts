@@ -35,7 +35,7 @@ export async function pull(ctx: RouteContext): Promise<void> {
   };
 
   if (!(await send({ status: 'pulling manifest' }))) return;
-  const model = ctx.state.inLibrary(name);
+  const model = ctx.state.inRegistry(name);
   if (!model) return fail('pull model manifest: file does not exist');
   // The registry decides per manifest, whichever tag names it.
   const needs = [model.name, ...(model.aliases ?? [])].map((n) => ctx.settings.pullRequires[nameKey(n)]).find((v) => v !== undefined);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { modelSize } from './library.js';
-import { nameKey } from './names.js';
+import { caseSensitiveRegistry, displayName, nameKey } from './names.js';
 import type { EmulatedModel } from './types.js';
 
 export interface InstalledModel {
@@ -37,6 +37,14 @@ export class EmulatorState {
 
   inLibrary(name: string): EmulatedModel | undefined {
     return this.library.get(nameKey(name));
+  }
+
+  /** What a pull finds: a registry other than Ollama's answers only to the exact spelling. */
+  inRegistry(name: string): EmulatedModel | undefined {
+    const model = this.inLibrary(name);
+    if (!model || !caseSensitiveRegistry(name)) return model;
+    const spelled = displayName(name);
+    return [model.name, ...(model.aliases ?? [])].some((n) => displayName(n) === spelled) ? model : undefined;
   }
 
   findInstalled(name: string): InstalledModel | undefined {
@@ -78,7 +86,8 @@ export class EmulatorState {
     if (!model) throw new Error(`ollama emulator: '${name}' is not in the emulator's library`);
     for (const layer of model.layers) this.blobs.set(layer.digest, layer.size);
     const key = nameKey(name);
-    const entry = { name: key, model, modifiedAt: new Date() };
+    // Ollama keeps the spelling it was given (the manifest's path) and lists the model under it.
+    const entry = { name: displayName(name), model, modifiedAt: new Date() };
     this.installed.set(key, entry);
     return entry;
   }

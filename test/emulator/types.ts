@@ -17,6 +17,12 @@ export interface EmulatedLayer {
   size: number;
 }
 
+export interface EmulatedTensor {
+  name: string;
+  type: string;
+  shape: number[];
+}
+
 export interface EmulatedModel {
   /** Canonical `model:tag`, as `ollama list` shows it. */
   name: string;
@@ -29,6 +35,8 @@ export interface EmulatedModel {
   modelInfo: Record<string, unknown>;
   /** Present only for models that ship a separate projector (clip/mllama) layer. */
   projectorInfo?: Record<string, unknown>;
+  /** The main GGUF's tensors (abridged to what shapes a model: embeddings and attention), as /api/show lists them. */
+  tensors: EmulatedTensor[];
   capabilities: string[];
   template: string;
   /** Ollama's show format: one `name<padding>value` line per parameter. */

@@ -159,9 +159,9 @@ describe("with a running daemon", function()
       local byName = {}
       for _, t in ipairs(seen.titles) do byName[string.match(t, "^[●★ ]*(.-) —")] = t end
       -- Memory at the daemon's default context of 8,192 tokens (JUNMAI_NUM_CTX).
-      assert.are.equal("★ Gemma 3 4B — Balanced · 3.3 GB download · needs 4.9 GB · sees photos · installed · fits this computer", byName["Gemma 3 4B"])
-      assert.are.equal("Llama 3.1 8B — Balanced · 4.9 GB download · needs 6.6 GB · text only · installed · fits this computer", byName["Llama 3.1 8B"])
-      assert.matches("^Gemma 3 12B — Quality · 8.1 GB download · needs 10 GB · sees photos · not installed · fits, partly on the CPU %(slower%)$", byName["Gemma 3 12B"])
+      assert.are.equal("★ Gemma 3 4B — Balanced · 3.3 GB download · needs 5.5 GB · sees photos · installed · fits this computer", byName["Gemma 3 4B"])
+      assert.are.equal("Llama 3.1 8B — Balanced · 4.9 GB download · needs 6.8 GB · text only · installed · fits this computer", byName["Llama 3.1 8B"])
+      assert.matches("^Gemma 3 12B — Quality · 8.1 GB download · needs 10.7 GB · sees photos · not installed · fits, partly on the CPU %(slower%)$", byName["Gemma 3 12B"])
       assert.matches("too big for this computer$", byName["Llama 3.1 70B"])
       assert.matches("No model is chosen yet", seen.text)
       assert.matches("Gemma 3 4B (gemma3:4b) is the best vision model", seen.text, 1, true)

@@ -30,6 +30,7 @@ export const info: Command = {
       ['size', sizeCell(m.size_bytes, m.size_gb, 2)],
       ['min VRAM', gbCell(m.min_vram_gb)],
       ['context length', m.context_length === null ? '-' : String(m.context_length)],
+      ['needs Ollama', m.min_ollama_version === null ? '-' : `${m.min_ollama_version} or newer`],
       ['capabilities', m.capabilities.join(', ') || '-'],
       ['recommended use', m.recommended_use || '-'],
       ['uses', String(m.usage_count)],

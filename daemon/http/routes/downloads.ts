@@ -14,7 +14,7 @@ export function downloadRoutes(manager: ModelManager, downloads: DownloadService
       if (!downloads.isDownloading(target.name)) {
         await preflightDownload({ ...preflight, manager }, target.name, target.expected_bytes, req.body.force ?? false);
       }
-      const { job, created } = downloads.start(target.name, target.expected_bytes);
+      const { job, created } = downloads.start(target.name, target.expected_bytes, target.pull_name);
       return reply.code(202).send({
         success: true as const,
         message: !created ? `${target.name} is already being downloaded.` : job.update_check ? `${target.name} is installed; checking Ollama's library for a newer version.` : `Downloading ${target.name}.`,
