@@ -1,7 +1,7 @@
 import type { ArchitectureFacts, CatalogEntry } from '../catalog/catalog.js';
 import type { ModelView } from '../schemas/api.js';
 import type { ModelRow } from '../store/models-repo.js';
-import { estimateFor, toGb } from './fit.js';
+import { estimateFor, toGb, type Fit } from './fit.js';
 import type { ModelStats } from './statistics.js';
 
 /** One model as the API shows it: the catalog's description merged with what Ollama reported. */
@@ -44,7 +44,7 @@ export function minVramGb(m: KnownModel): number | null {
   return Math.ceil(toGb(estimateFor({ size_bytes: size, architecture: architectureOf(m) }, {}).total_bytes) * 10) / 10;
 }
 
-export function toView(m: KnownModel, currentModel: string | null, stats: ModelStats): ModelView {
+export function toView(m: KnownModel, currentModel: string | null, stats: ModelStats, fit: Fit | null = null): ModelView {
   const { entry, row } = m;
   const caps = capabilitiesOf(m);
   const size = sizeOf(m);
@@ -63,6 +63,7 @@ export function toView(m: KnownModel, currentModel: string | null, stats: ModelS
     // Download sizes in decimal GB, as Ollama's library and `ollama list` show them; memory figures are in GiB.
     size_gb: size === null ? null : Number((size / 1e9).toFixed(2)),
     min_vram_gb: minVramGb(m),
+    fit,
     context_length: row?.context_length ?? entry?.context_length ?? null,
     description: entry?.description ?? 'A model installed in Ollama that is not in Junmai\'s catalog.',
     recommended_use: entry?.recommended_use ?? (caps.includes('vision') ? 'Can look at photos; untested by Junmai.' : 'Cannot look at photos (no vision capability).'),

@@ -82,6 +82,8 @@ export const ModelView = z.object({
   size_bytes: z.number().nullable(),
   size_gb: z.number().nullable(),
   min_vram_gb: z.number().nullable(),
+  /** Whether it runs on this computer at the default context (list and info); null when the size or the hardware is unknown. */
+  fit: Fit.nullable(),
   context_length: z.number().nullable(),
   description: z.string(),
   recommended_use: z.string(),
