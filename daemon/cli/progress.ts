@@ -148,5 +148,7 @@ class PhotoBar implements PhotoProgress {
     this.multi.log(`${text}\n`);
     this.done++;
     this.bar.update(this.done);
+    // Written now: the bar only flushes its log when it redraws, and stop() clears without flushing.
+    this.multi.update();
   }
 }

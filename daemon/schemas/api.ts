@@ -344,6 +344,8 @@ export const HealthResponse = z.object({
   api_version: z.number(),
   ollama: z.object({ reachable: z.boolean(), url: z.string(), version: z.string().nullable(), error: z.string().nullable() }),
   evaluation: z.object({ concurrency: z.number().int(), max_queue: z.number().int() }),
+  /** The daemon's data folder and the log file it writes now (null when it logs nowhere, as in tests). */
+  files: z.object({ data_dir: z.string(), log_file: z.string().nullable() }),
   database: z.object({ ok: z.boolean(), schema_version: z.number(), notice: z.string().nullable() }),
 });
 

@@ -209,6 +209,9 @@ function follow(ctx: Context, initial: JobView, stream: EventStream | undefined,
       startPolling(HEARTBEAT_MS);
     } else startPolling(POLL_MS);
     seen(initial);
+    // Events of this job that came before its id was known (a short or resumed download can end
+    // before the daemon's answer arrives) were not ours yet: one read now instead of a heartbeat later.
+    void poll();
   });
 }
 
