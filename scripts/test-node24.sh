@@ -33,7 +33,10 @@ if [ ! -f "$binary" ]; then
   headers="$(mktemp -d)"
   (cd "$headers" && npm pack --silent "node-${platform}@${version}" >/dev/null && tar xzf ./*.tgz)
   gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
-  (cd "$copy/node_modules/better-sqlite3" && npm_config_nodedir="$headers/package" node24 node "$gyp" rebuild --release --jobs=2 >/dev/null)
+  if ! (cd "$copy/node_modules/better-sqlite3" && npm_config_nodedir="$headers/package" node24 node "$gyp" rebuild --release --jobs=2) >"$headers/build.log" 2>&1; then
+    cat "$headers/build.log"
+    exit 1
+  fi
   rm -rf "$headers"
   mkdir -p "$cache"
   cp "$release/better_sqlite3.node" "$binary"
