@@ -16,11 +16,11 @@ node24() { npx -y -p "$NODE_SPEC" -- "$@"; }
 # npm passes its own node to scripts as npm_node_execpath; the tools below must use Node 24's.
 unset npm_node_execpath npm_execpath npm_config_node_gyp
 
-version="$(node24 node -p 'process.version.slice(1)')"
-platform="$(node24 node -p '`${process.platform}-${process.arch}`')"
+read -r version abi platform < <(node24 node -p '`${process.versions.node} ${process.versions.modules} ${process.platform}-${process.arch}`')
 sqlite_version="$(node -p 'require("./node_modules/better-sqlite3/package.json").version')"
 cache="node_modules/.cache/junmai-node24"
-binary="$cache/better_sqlite3-${sqlite_version}-node-${version}-${platform}.node"
+# Keyed by the ABI, not the release: every Node 24.x loads the same binary, so a new patch release costs no rebuild.
+binary="$cache/better_sqlite3-${sqlite_version}-abi${abi}-${platform}.node"
 
 copy="$(mktemp -d)"
 trap 'rm -rf "$copy"' EXIT
@@ -29,7 +29,7 @@ cp -a node_modules "$copy/node_modules"
 release="$copy/node_modules/better-sqlite3/build/Release"
 
 if [ ! -f "$binary" ]; then
-  echo "building better-sqlite3 ${sqlite_version} for Node ${version} (once; kept in ${cache})"
+  echo "building better-sqlite3 ${sqlite_version} for Node ${version} (ABI ${abi}; once, kept in ${cache})"
   headers="$(mktemp -d)"
   (cd "$headers" && npm pack --silent "node-${platform}@${version}" >/dev/null && tar xzf ./*.tgz)
   gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"

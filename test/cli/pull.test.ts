@@ -45,7 +45,8 @@ describe('junmai pull', () => {
   });
 
   it('on SIGINT without a TTY leaves the job running and exits 130; `downloads` lists it and `cancel` stops it', async () => {
-    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 256 * 1024 } });
+    // Slow enough (about 30 s for 2 MB) that the four commands below run before it ends, even on a busy machine.
+    t = await startTestDaemon({ emulator: { pullBytesPerSecond: 64 * 1024 } });
     const p = startCli(['--url', t.url, 'pull', 'tiny-vision:1b']);
     await p.waitForOutput(/tiny-vision:1b\s+[1-9]\d*%/);
     p.child.kill('SIGINT');

@@ -1,5 +1,4 @@
 import { createInterface } from 'node:readline';
-import { resolveModelName } from '../../models/resolve.js';
 import { CurrentResponse, DownloadResponse, JobResponse, ListResponse, type JobView } from '../../schemas/api.js';
 import { flag, type Command, type Context } from '../command.js';
 import { CliError, EXIT } from '../errors.js';
@@ -42,6 +41,8 @@ export const pull: Command = {
  * grammar refuses is left to the daemon, which answers it with its own sentence.
  */
 async function alreadyInstalled(ctx: Context, model: string): Promise<boolean> {
+  // Loaded here: the catalog behind it is not needed by any other command's start.
+  const { resolveModelName } = await import('../../models/resolve.js');
   let name: string;
   try {
     name = resolveModelName(model).name;
