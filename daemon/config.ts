@@ -121,6 +121,7 @@ const EnvSchema = z.object({
 export function parseOllamaHost(value: string | undefined): string {
   const raw = (value ?? '').trim();
   if (raw === '') return 'http://127.0.0.1:11434';
+  const notUrl = (why: string) => new ConfigError(`OLLAMA_HOST "${raw}" is not a valid URL (${why}); use a form such as http://127.0.0.1:11434`);
   let scheme = 'http';
   let rest = raw;
   let defaultPort = '11434';
@@ -130,7 +131,7 @@ export function parseOllamaHost(value: string | undefined): string {
     rest = raw.slice(sep + 3);
     if (scheme === 'http') defaultPort = '80';
     else if (scheme === 'https') defaultPort = '443';
-    else throw new ConfigError(`OLLAMA_HOST must use http:// or https://, not "${scheme}://"`);
+    else throw notUrl(`it must use http:// or https://, not ${scheme}://`);
   }
   const slash = rest.indexOf('/');
   const path = slash >= 0 ? rest.slice(slash) : '';
@@ -150,11 +151,11 @@ export function parseOllamaHost(value: string | undefined): string {
     port = colon >= 0 ? hostPort.slice(colon + 1) : defaultPort;
   }
   if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
-    throw new ConfigError(`OLLAMA_HOST has an invalid port "${port}" (expected 1-65535)`);
+    throw notUrl(`the port must be a number from 1 to 65535, not "${port}"`);
   }
   if (host === '' || host === '0.0.0.0') host = '127.0.0.1';
   if (host === '::') host = '::1';
-  if (!/^[A-Za-z0-9.\-_:]+$/.test(host)) throw new ConfigError(`OLLAMA_HOST has an invalid host name "${host}"`);
+  if (!/^[A-Za-z0-9.\-_:]+$/.test(host)) throw notUrl(`"${host}" is not a host name`);
   const shownHost = isIP(host) === 6 ? `[${host}]` : host;
   return `${scheme}://${shownHost}:${port}${path.replace(/\/+$/, '')}`;
 }

@@ -24,6 +24,7 @@ export interface Daemon {
   events: EventBus;
   evaluation: EvaluationService;
   warmup: WarmupService;
+  health: Health;
   close(): Promise<void>;
 }
 
@@ -31,6 +32,8 @@ export interface DaemonOverrides {
   hardware?: HardwareProbe;
   clock?: Clock;
   logger?: boolean | object;
+  /** The log file being written, for /api/health (main.ts knows it; tests log nowhere). */
+  logFile?: () => string;
   stallMs?: number;
   /** Tests: the assumed slowest sha256 speed of Ollama's verification, and how often to re-ask after a lost stream. */
   verifyBytesPerSecond?: number;
@@ -74,7 +77,10 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   });
   const warmup = new WarmupService({ store, gateway, events, clock, config: config.evaluation, warn });
   warmup.start();
-  const health = new Health(store, gateway, { concurrency: config.evaluation.concurrency, max_queue: config.evaluation.maxQueue });
+  const health = new Health(store, gateway, { concurrency: config.evaluation.concurrency, max_queue: config.evaluation.maxQueue }, {
+    data_dir: config.dataDir,
+    log_file: () => o.logFile?.() ?? null,
+  });
   const app = await buildApp({
     manager, downloads, health, hardware,
     guard: { listenHost: config.host, token: resolveToken(config) },
@@ -98,7 +104,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   monitor.start();
   void manager.sync().catch((err: Error) => app.log.warn(`First sync with Ollama failed: ${err.message}`));
   return {
-    app, url: daemonUrl(config.host, port), store, manager, downloads, events, evaluation, warmup,
+    app, url: daemonUrl(config.host, port), store, manager, downloads, events, evaluation, warmup, health,
     async close() {
       monitor.stop();
       // Downloads first, so WebSocket clients receive download.interrupted before their socket closes.

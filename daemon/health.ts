@@ -11,6 +11,8 @@ export class Health {
     private readonly gateway: OllamaGateway,
     /** What a client needs to size its work: the plugin keeps this many photos in flight. */
     private readonly evaluation: { concurrency: number; max_queue: number },
+    /** Where this daemon keeps its data and writes its log, so `junmai logs` reads the right file whatever JUNMAI_DATA_DIR says. */
+    private readonly files: { data_dir: string; log_file: () => string | null },
   ) {}
 
   async ollamaVersion(): Promise<string | null> {
@@ -41,6 +43,7 @@ export class Health {
       api_version: API_VERSION,
       ollama,
       evaluation: this.evaluation,
+      files: { data_dir: this.files.data_dir, log_file: this.files.log_file() },
       database: { ok: dbOk, schema_version: dbOk ? this.store.schemaVersion() : 0, notice: this.store.notice ?? null },
     };
   }

@@ -16,7 +16,6 @@ export const DEFAULT_LOG_SIZE = '10m';
 export const DEFAULT_LOG_FILES = 5;
 
 interface RollStream extends DestinationStream {
-  file: string;
   flushSync(): void;
   end(): void;
   once(event: 'close' | 'error', cb: () => void): void;
@@ -71,13 +70,18 @@ export async function openLog(o: LogOptions): Promise<DaemonLogging> {
     mkdir: true,
   });
   const streams: pino.StreamEntry[] = [{ level: level as pino.Level, stream: roll }];
-  if (o.stdout) streams.push({ level: level as pino.Level, stream: pino.destination({ fd: 1, sync: true }) });
+  if (o.stdout) {
+    // A terminal gets warnings and errors (main.ts prints its own start line there), unless debug or trace was asked for.
+    const debugging = (pino.levels.values[level] ?? Infinity) < (pino.levels.values.info ?? 30);
+    streams.push({ level: debugging ? (level as pino.Level) : 'warn', stream: pino.destination({ fd: 1, sync: true }) });
+  }
   const stream = pino.multistream(streams);
   const logger = pino({ level }, stream);
   return {
     logger,
     fastifyLogger: { level, stream },
-    file: () => roll.file,
+    // pino-roll's stream does not expose its file name (it reads null), but it always writes the highest number.
+    file: () => currentLogFile(o.dataDir) ?? join(dir, `${BASE}.1.log`),
     flushSync() {
       try {
         roll.flushSync();

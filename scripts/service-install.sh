@@ -7,11 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v node >/dev/null 2>&1; then
-  echo "junmai: Node.js 20.12 or newer is needed (https://nodejs.org)." >&2
+  echo "junmai: Node.js 20.19 or newer is needed (https://nodejs.org)." >&2
   exit 1
 fi
-if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 12) ? 0 : 1)'; then
-  echo "junmai: Node.js $(node --version) is too old; 20.12 or newer is needed." >&2
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+  echo "junmai: Node.js $(node --version) is too old; 20.19 or newer is needed." >&2
   exit 1
 fi
 

@@ -6,7 +6,7 @@ $ErrorActionPreference = 'Stop'
 Set-Location (Join-Path $PSScriptRoot '..')
 
 if (-not (Get-Command node -ErrorAction SilentlyContinue)) {
-  Write-Error 'junmai: Node.js 20.12 or newer is needed (https://nodejs.org).'
+  Write-Error 'junmai: Node.js 20.19 or newer is needed (https://nodejs.org).'
 }
 if ($Command -eq 'install') {
   if (-not (Test-Path 'node_modules/.package-lock.json') -or

@@ -25,7 +25,25 @@ npx vitest run --reporter=default --reporter=json --outputFile="$work/vitest.jso
 echo "== Lightroom plug-in (luacheck + busted under Lua 5.1)"
 bash scripts/test-plugin.sh | tee "$work/plugin.log"
 
-read -r vp vf vs < <(node -e 'const r = require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests)' "$work/vitest.json")
+# Node 24 (the current LTS) is opt-in for now: better-sqlite3 12 aborts the process on Node 24.19 and later
+# (SIGABRT in Statement::~Statement, nodejs/node#65446); the run shows it in the tests that stop and restart
+# daemons. better-sqlite3 13 fixes it but needs Node 22, so this waits for Node 20 to be dropped.
+node24=0
+if [ "${JUNMAI_TEST_NODE24:-}" = 1 ]; then
+  echo "== daemon tests again on Node 24"
+  # Its failures are counted in the last line like the others' (a run that cannot start counts as one), and fail npm test.
+  started=$(date +%s)
+  bash scripts/test-node24.sh "$work/vitest-node24.json" || node24=$?
+  echo "(Node 24 run: $(($(date +%s) - started)) s)"
+fi
+
+counts() {
+  node -e 'try { const r = require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests) } catch { console.log(0, 1, 0) }' "$1"
+}
+read -r vp vf vs < <(counts "$work/vitest.json")
+np=0 nf=0 ns=0
+if [ "${JUNMAI_TEST_NODE24:-}" = 1 ]; then read -r np nf ns < <(counts "$work/vitest-node24.json"); fi
 read -r lp lf < <(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' "$work/plugin.log" | tail -n 1)
-echo "daemon ${vp} passed, plugin ${lp} passed"
-echo "$((vp + lp)) passed, $((vf + lf)) failed, ${vs} skipped"
+echo "daemon ${vp} passed on Node $(node -p 'process.versions.node')${JUNMAI_TEST_NODE24:+, ${np} on Node 24}; plugin ${lp} passed"
+echo "$((vp + np + lp)) passed, $((vf + nf + lf)) failed, $((vs + ns)) skipped"
+exit "$node24"

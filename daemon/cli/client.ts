@@ -34,13 +34,17 @@ export function defaultUrl(env = process.env): string {
 export function resolveToken(flag: string | undefined, env = process.env): string | undefined {
   if (flag) return flag;
   if (env.JUNMAI_TOKEN) return env.JUNMAI_TOKEN;
-  const dataDir = env.JUNMAI_DATA_DIR || envPaths('junmai', { suffix: '' }).data;
   try {
-    const token = readFileSync(join(dataDir, TOKEN_FILE), 'utf8').trim();
+    const token = readFileSync(join(localDataDir(env), TOKEN_FILE), 'utf8').trim();
     return token.length > 0 ? token : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The data folder a daemon started from this shell would use; the running daemon's own is in /api/health. */
+export function localDataDir(env = process.env): string {
+  return env.JUNMAI_DATA_DIR || envPaths('junmai', { suffix: '' }).data;
 }
 
 export function notRunning(url: string, detail?: string): CliError {

@@ -1,6 +1,8 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Client } from './client.js';
-import { UsageError } from './errors.js';
+import { isAppError } from '../errors.js';
+import { parseModelName } from '../ollama/names.js';
+import { CliError, EXIT, UsageError } from './errors.js';
 import type { Output } from './output.js';
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
@@ -54,7 +56,17 @@ export function oneOf<T extends string>(value: string | undefined, allowed: read
   return v as T;
 }
 
-/** Names travel in the URL path; each segment is escaped but `namespace/model` keeps its slash. */
+/**
+ * Names travel in the URL path; each segment is escaped but `namespace/model` keeps its slash. A name
+ * outside Ollama's grammar is answered here with the daemon's own sentence and code: `../../x` would
+ * otherwise be folded away by URL normalisation and reach another route.
+ */
 export function namePath(name: string): string {
+  try {
+    parseModelName(name);
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    throw new CliError(err.message, EXIT.DAEMON_ERROR, err.code, { success: false, error: err.message, code: err.code });
+  }
   return name.split('/').map(encodeURIComponent).join('/');
 }

@@ -1,3 +1,5 @@
+import { dirname } from 'node:path';
+
 /**
  * Exit codes are part of the CLI's contract with scripts, so they live in one place and `junmai help`
  * prints this table rather than a copy of it.
@@ -38,5 +40,33 @@ export class CliError extends Error {
 export class UsageError extends CliError {
   constructor(message: string) {
     super(message, EXIT.USAGE, 'USAGE');
+  }
+}
+
+/**
+ * A file the user named could not be read or written: their mistake (exit 2), but one the sentence
+ * fully explains, so no pointer to `junmai help` follows it.
+ */
+export class FileError extends CliError {
+  constructor(verb: 'read' | 'write', file: string, err: unknown) {
+    super(`Could not ${verb} ${file}: ${fileProblem(verb, file, err as NodeJS.ErrnoException)}.`, EXIT.USAGE, 'FILE_ERROR');
+  }
+}
+
+function fileProblem(verb: 'read' | 'write', file: string, e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ENOENT':
+      return verb === 'read' ? 'no such file' : `the folder ${dirname(file)} does not exist`;
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to ${verb} it`;
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'ENOTDIR':
+      return 'part of the path is a file, not a folder';
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return e.message;
   }
 }

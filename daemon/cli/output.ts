@@ -2,8 +2,11 @@
  * Everything the CLI prints goes through here, so --json (one document on stdout, nothing else there)
  * and --no-color are honoured in one place instead of in every command.
  */
-const GB = 1024 ** 3;
-const MB = 1024 ** 2;
+/** Download sizes and disk space count as Ollama shows them: GB of 10⁹ bytes. */
+const GB = 1e9;
+const MB = 1e6;
+/** Memory (RAM, VRAM, estimates) counts as GPU makers do: GB of 1024³ bytes. */
+const GIB = 1024 ** 3;
 
 export interface OutputOptions {
   json: boolean;
@@ -97,7 +100,7 @@ export function wantsColor(noColorFlag: boolean, stream: { isTTY?: boolean } = p
 
 export const DASH = '-';
 
-/** The API's `*_gb` figures (GiB, 2 decimals) as a table cell. */
+/** The API's `*_gb` figures (2 decimals, in the unit the API documents for each) as a table cell. */
 export function gbCell(gb: number | null | undefined, digits = 1): string {
   return gb === null || gb === undefined ? DASH : `${gb.toFixed(digits)} GB`;
 }
@@ -109,8 +112,8 @@ export function sizeCell(sizeBytes: number | null, sizeGb: number | null, digits
 }
 
 /**
- * Sizes in GB as the API counts them (1024³). Small ones in MB: a 2 MB layer as "0.00 GB" tells nobody anything.
- * `unitOf` picks the unit from the larger figure so that "done/total" share one.
+ * Download sizes in GB of 10⁹ bytes, as `size_gb` and Ollama count them. Small ones in MB: a 2 MB layer as
+ * "0.00 GB" tells nobody anything. `unitOf` picks the unit from the larger figure so that "done/total" share one.
  */
 export function unitOf(bytes: number): 'GB' | 'MB' {
   return bytes >= 0.1 * GB ? 'GB' : 'MB';
@@ -125,6 +128,11 @@ export function bytes(n: number): string {
 export function progressBytes(done: number, total: number | null): string {
   const unit = unitOf(Math.max(done, total ?? 0));
   return `${inUnit(done, unit)}/${total === null ? '?' : inUnit(total, unit)} ${unit}`;
+}
+
+/** Memory in GB of 1024³ bytes, the unit of the API's memory figures and of `nvidia-smi`. */
+export function memory(n: number): string {
+  return `${(n / GIB).toFixed(2)} GB`;
 }
 
 export function speed(bytesPerSecond: number): string {

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { basename } from 'node:path';
 import type { JobView } from '../schemas/api.js';
 import { duration, inUnit, progressBytes, speed, unitOf, type Output } from './output.js';
 
@@ -83,4 +84,71 @@ class LineProgress implements ProgressDisplay {
   }
 
   stop(): void {}
+}
+
+/** What `evaluate` shows while photos are evaluated one after another. */
+export interface PhotoProgress {
+  start(path: string): void;
+  /** A photo's result, for stdout. */
+  result(text: string): void;
+  /** A photo the daemon refused, for stderr; the next photo is still tried. */
+  refusal(text: string): void;
+  stop(): void;
+}
+
+export function createPhotoProgress(out: Output, total: number): PhotoProgress {
+  const plain: PhotoProgress = {
+    start() {},
+    result: (text) => out.line(text),
+    refusal: (text) => out.note(text),
+    stop() {},
+  };
+  // One photo needs no bar; piped output gets the results alone.
+  if (out.json || !out.isTTY || total < 2) return plain;
+  return new PhotoBar(out, total);
+}
+
+/** A bar counting photos under the results, which scroll above it as they come. */
+class PhotoBar implements PhotoProgress {
+  private readonly multi: cliProgress.MultiBar;
+  private readonly bar: cliProgress.SingleBar;
+  private done = 0;
+
+  constructor(out: Output, total: number) {
+    this.multi = new cliProgress.MultiBar({
+      format: `|{bar}| {value}/{total} photos | ${out.cyan('{photo}')}`,
+      stream: out.stdout,
+      barsize: 30,
+      hideCursor: true,
+      gracefulExit: true,
+      clearOnComplete: true,
+      barCompleteChar: '█',
+      barIncompleteChar: '░',
+    });
+    this.bar = this.multi.create(total, 0, { photo: '' });
+  }
+
+  start(path: string): void {
+    this.bar.update(this.done, { photo: basename(path) });
+  }
+
+  result(text: string): void {
+    this.log(text);
+  }
+
+  refusal(text: string): void {
+    this.log(text);
+  }
+
+  stop(): void {
+    this.multi.stop();
+  }
+
+  private log(text: string): void {
+    this.multi.log(`${text}\n`);
+    this.done++;
+    this.bar.update(this.done);
+    // Written now: the bar only flushes its log when it redraws, and stop() clears without flushing.
+    this.multi.update();
+  }
 }

@@ -99,6 +99,6 @@ function report(err: unknown, out: Output): number {
   if (out.json && err.exitCode !== EXIT.USAGE) out.document(err.body ?? { success: false, error: err.message, code: err.code });
   const code = err.exitCode === EXIT.DAEMON_ERROR && err.body !== undefined ? ` (${err.code})` : '';
   out.note(`junmai: ${out.red(err.message)}${code}`);
-  if (err.exitCode === EXIT.USAGE) out.note('Run `junmai help` for the commands and their options.');
+  if (err instanceof UsageError) out.note('Run `junmai help` for the commands and their options.');
   return err.exitCode;
 }

@@ -15,21 +15,121 @@ export function errorBody(err: AppError): ErrorBody {
 
 const WHERE: Record<string, string> = { body: 'the request body', querystring: 'the query string', params: 'the address', headers: 'the headers' };
 
-/** A zod issue list as one sentence: `model: expected text; priority: use one of speed, balanced, quality`. */
-function validationSentence(err: FastifyError & { validation: { instancePath: string; message?: string }[] }): string {
-  const where = WHERE[err.validationContext ?? 'body'] ?? 'the request';
-  const parts = err.validation.slice(0, 4).map((v) => {
-    const field = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
-    return field ? `${field}: ${v.message ?? 'invalid'}` : (v.message ?? 'invalid');
-  });
-  return `Something in ${where} is not valid: ${parts.join('; ')}.`;
+/** One issue of a schema validation as fastify-type-provider-zod hands it over: the zod issue's code, path, message and the rest. */
+interface ValidationIssue {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params?: {
+    origin?: string;
+    minimum?: number | bigint;
+    maximum?: number | bigint;
+    inclusive?: boolean;
+    expected?: string;
+    values?: unknown[];
+    keys?: string[];
+    format?: string;
+  };
+}
+
+/** zod's own messages ("Too small: expected string to have >=1 characters") are for programmers; ours are kept. */
+const ZOD_DEFAULT = /^(Too (small|big)|Invalid (input|option|key|element|union|string|format)|Unrecognized key|Expected )/;
+
+const KIND: Record<string, string> = { string: 'text', number: 'a number', int: 'a whole number', boolean: 'true or false', array: 'a list', object: 'an object' };
+
+/** `image_path`, `fields[0]`: the field as a client wrote it. */
+function fieldName(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`))
+    .join('');
+}
+
+function limitPhrase(v: ValidationIssue, atLeast: boolean): string {
+  const p = v.params ?? {};
+  const n = Number(atLeast ? p.minimum : p.maximum);
+  const bound = atLeast ? (p.inclusive === false ? 'more than' : 'at least') : p.inclusive === false ? 'less than' : 'at most';
+  if (p.origin === 'string') return atLeast && n === 1 ? 'must not be empty' : `must be ${bound} ${n} characters long`;
+  if (p.origin === 'array' || p.origin === 'set') return atLeast && n === 1 ? 'must not be empty' : `must have ${bound} ${n} items`;
+  return `must be ${bound} ${n}`;
+}
+
+/** One issue as a phrase after the field's name: `must not be empty`, `must be one of speed, balanced, quality`. */
+function issuePhrase(v: ValidationIssue): string {
+  const custom = v.message && !ZOD_DEFAULT.test(v.message) ? v.message : undefined;
+  if (custom) return custom;
+  const p = v.params ?? {};
+  switch (v.keyword) {
+    case 'invalid_type':
+      return / received undefined$/.test(v.message ?? '') ? 'is missing' : `must be ${KIND[p.expected ?? ''] ?? p.expected ?? 'of another type'}`;
+    case 'too_small':
+      return limitPhrase(v, true);
+    case 'too_big':
+      return limitPhrase(v, false);
+    case 'invalid_value':
+      return `must be one of ${(p.values ?? []).map(String).join(', ')}`;
+    case 'invalid_format':
+      return `must be a valid ${p.format ?? 'value'}`;
+    case 'unrecognized_keys':
+      return `has fields Junmai does not know: ${(p.keys ?? []).join(', ')}`;
+    default:
+      return 'is not valid';
+  }
+}
+
+/**
+ * A schema validation failure as sentences naming the fields: `image_path must not be empty.` A custom
+ * message that already names its field (`model must be text such as "gemma3:4b"`) is used as it is.
+ */
+export function validationSentence(context: string | undefined, issues: readonly ValidationIssue[]): string {
+  const where = WHERE[context ?? 'body'] ?? 'the request';
+  const seen = new Set<string>();
+  const sentences: string[] = [];
+  for (const v of issues.flatMap(unionBranch)) {
+    const field = fieldName(v.instancePath);
+    // One sentence per field: an empty path is also not absolute, and saying both is noise.
+    if (seen.has(field) || sentences.length === 3) continue;
+    seen.add(field);
+    const phrase = issuePhrase(v);
+    const subject = field || where;
+    let sentence: string;
+    if (field === '' && v.keyword === 'invalid_type') sentence = `${where} must be a JSON object`;
+    else if (phrase.startsWith(`${field} `) || (field === '' && !/^(must|is|has) /.test(phrase))) sentence = phrase;
+    else if (/^(must|is|has) /.test(phrase)) sentence = `${subject} ${phrase}`;
+    else sentence = `${field}: ${phrase}`;
+    // A field name keeps its case; a sentence of ours starts with a capital.
+    if (field === '' || !sentence.startsWith(field)) sentence = sentence.charAt(0).toUpperCase() + sentence.slice(1);
+    sentences.push(/[.!?]$/.test(sentence) ? sentence : `${sentence}.`);
+  }
+  return sentences.join(' ');
+}
+
+/**
+ * A body that matches no branch of a union (one usage record or a list of them) is explained by the
+ * branch it came closest to: the one whose first complaint is deepest inside the body.
+ */
+function unionBranch(v: ValidationIssue): ValidationIssue[] {
+  const branches = (v.params as { errors?: Array<Array<{ code: string; path: PropertyKey[]; message: string }>> } | undefined)?.errors;
+  if (v.keyword !== 'invalid_union' || !branches?.length) return [v];
+  const depth = (b: (typeof branches)[number]) => b[0]?.path.length ?? -1;
+  const best = branches.reduce((a, b) => (depth(b) > depth(a) ? b : a));
+  return best.map(({ code, path, message, ...params }) => ({
+    keyword: code,
+    instancePath: `${v.instancePath.replace(/\/$/, '')}/${path.map(String).join('/')}`,
+    message,
+    params,
+  }));
 }
 
 /** Turns anything thrown into the one error shape; nothing internal (stack, SQL, paths) leaves the daemon. */
 export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
   const e = err as FastifyError & { code?: string };
-  if (hasZodFastifySchemaValidationErrors(err)) return new AppError('INVALID_REQUEST', validationSentence(err as never));
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const v = err as FastifyError & { validation: ValidationIssue[] };
+    return new AppError('INVALID_REQUEST', validationSentence(v.validationContext, v.validation));
+  }
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

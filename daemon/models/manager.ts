@@ -9,7 +9,7 @@ import { pullSpelling } from '../ollama/names.js';
 import type { CompatibilityRequest, ExportDocument, ListQuery, ModelView, RecommendRequest, UsageRecord } from '../schemas/api.js';
 import type { Store } from '../store/store.js';
 import { cloudRefusal } from './cloud.js';
-import { availableMemory, estimateFor, estimateToGb, fitMessage, fitOf } from './fit.js';
+import { availableMemory, estimateFor, estimateToGb, fitMessage, fitOf, type Available } from './fit.js';
 import { rank, type Contender } from './recommend.js';
 import { resolveModelName, type ResolvedName } from './resolve.js';
 import { statsFor, type ModelStats } from './statistics.js';
@@ -81,8 +81,15 @@ export class ModelManager {
   }
 
   /** A model as listed: its figures without percentiles, which the list does not show. */
-  private view(m: KnownModel, current = this.currentModel(), totals = this.store.usage.totalsFor(m.name)): ModelView {
-    return toView(m, current, statsFor(m.name, totals, this.store.usage, m.row, false), this.deps.contextLength);
+  private view(m: KnownModel, current = this.currentModel(), totals = this.store.usage.totalsFor(m.name), here?: Available): ModelView {
+    const size = sizeOf(m);
+    const fit = here && size !== null && !isRemote(m) ? fitOf(estimateFor({ size_bytes: size, architecture: architectureOf(m) }, this.estimateOptions(m, {})), here) : null;
+    return toView(m, current, statsFor(m.name, totals, this.store.usage, m.row, false), this.deps.contextLength, fit);
+  }
+
+  /** What this computer can give a model, for the list's fit column; undefined when the probe fails (fit is then null). */
+  async availableHere(): Promise<Available | undefined> {
+    return this.deps.hardware.probe().then((hw) => availableMemory(hw, undefined), () => undefined);
   }
 
   /** Resolves a client's name to a model we know, or answers MODEL_NOT_FOUND. */
@@ -90,17 +97,21 @@ export class ModelManager {
     const r = resolveModelName(input);
     const row = this.store.models.get(r.name);
     if (!r.entry && !row) {
-      throw new AppError('MODEL_NOT_FOUND', `"${r.name}" is neither in Junmai's catalog nor installed in Ollama. See the list of models for the names you can use.`, { model: r.name });
+      // `gemma3` means `gemma3:latest`, which the catalog does not carry; its tags are what the person was after.
+      const base = r.name.slice(0, r.name.lastIndexOf(':'));
+      const tags = CATALOG.filter((e) => e.name.startsWith(`${base}:`)).map((e) => e.name);
+      const hint = tags.length ? `Junmai's catalog has ${tags.join(', ')}.` : 'See the list of models for the names you can use.';
+      throw new AppError('MODEL_NOT_FOUND', `"${r.name}" is neither in Junmai's catalog nor installed in Ollama. ${hint}`, { model: r.name, ...(tags.length ? { suggestions: tags } : {}) });
     }
     return { ...r, known: { name: r.name, entry: r.entry, row } };
   }
 
-  list(q: ListQuery = {}): ModelView[] {
+  list(q: ListQuery = {}, here?: Available): ModelView[] {
     const current = this.currentModel();
     // One query for every model's totals instead of one per model: the list is the hottest read.
     const totals = new Map(this.store.usage.totals().map((t) => [t.model, t]));
     return this.known()
-      .map((m) => this.view(m, current, totals.get(m.name)))
+      .map((m) => this.view(m, current, totals.get(m.name), here))
       .filter(
         (v) =>
           (q.purpose === undefined || v.purpose === q.purpose) &&
@@ -110,9 +121,9 @@ export class ModelManager {
       );
   }
 
-  info(name: unknown): { model: ModelView; alias?: string; note?: string } {
+  info(name: unknown, here?: Available): { model: ModelView; alias?: string; note?: string } {
     const r = this.lookup(name);
-    return { model: this.view(r.known), ...(r.alias ? { alias: r.alias } : {}), ...(r.note ? { note: r.note } : {}) };
+    return { model: this.view(r.known, undefined, undefined, here), ...(r.alias ? { alias: r.alias } : {}), ...(r.note ? { note: r.note } : {}) };
   }
 
   current(): { current_model: string | null; model: ModelView | null } {

@@ -2,7 +2,7 @@ import { minVramGb as catalogMinVramGb, type ArchitectureFacts, type CatalogEntr
 import type { ModelView } from '../schemas/api.js';
 import type { ModelRow } from '../store/models-repo.js';
 import { isCloudModel } from './cloud.js';
-import { estimateFor, toGb } from './fit.js';
+import { estimateFor, toGb, type Fit } from './fit.js';
 import type { ModelStats } from './statistics.js';
 
 /** One model as the API shows it: the catalog's description merged with what Ollama reported. */
@@ -60,7 +60,7 @@ export function minVramGb(m: KnownModel, contextLength: number): number | null {
   return Math.ceil(toGb(estimateFor({ size_bytes: size, architecture: architectureOf(m) }, { context_length: effectiveContext(m, contextLength) }).total_bytes) * 10) / 10;
 }
 
-export function toView(m: KnownModel, currentModel: string | null, stats: ModelStats, contextLength: number): ModelView {
+export function toView(m: KnownModel, currentModel: string | null, stats: ModelStats, contextLength: number, fit: Fit | null = null): ModelView {
   const { entry, row } = m;
   const caps = capabilitiesOf(m);
   const size = sizeOf(m);
@@ -79,6 +79,7 @@ export function toView(m: KnownModel, currentModel: string | null, stats: ModelS
     // Download sizes in decimal GB, as Ollama's library and `ollama list` show them; memory figures are in GiB.
     size_gb: size === null ? null : Number((size / 1e9).toFixed(2)),
     min_vram_gb: minVramGb(m, contextLength),
+    fit,
     context_length: row?.context_length ?? entry?.context_length ?? null,
     min_ollama_version: entry?.min_ollama_version ?? null,
     description: entry?.description ?? 'A model installed in Ollama that is not in Junmai\'s catalog.',

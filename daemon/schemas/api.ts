@@ -82,6 +82,8 @@ export const ModelView = z.object({
   size_bytes: z.number().nullable(),
   size_gb: z.number().nullable(),
   min_vram_gb: z.number().nullable(),
+  /** Whether it runs on this computer at the default context (list and info); null when the size or the hardware is unknown. */
+  fit: Fit.nullable(),
   context_length: z.number().nullable(),
   /** The oldest Ollama that runs this catalog tag; null for models outside the catalog. */
   min_ollama_version: z.string().nullable(),
@@ -360,6 +362,8 @@ export const HealthResponse = z.object({
     required_version: z.string(),
   }),
   evaluation: z.object({ concurrency: z.number().int(), max_queue: z.number().int() }),
+  /** The daemon's data folder and the log file it writes now (null when it logs nowhere, as in tests). */
+  files: z.object({ data_dir: z.string(), log_file: z.string().nullable() }),
   database: z.object({ ok: z.boolean(), schema_version: z.number(), notice: z.string().nullable() }),
 });
 

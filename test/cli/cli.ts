@@ -31,8 +31,29 @@ function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv 
   return env;
 }
 
+const CLI = [process.execPath, '--import', 'tsx', 'daemon/cli/main.ts'];
+
 export function startCli(args: string[], env: Record<string, string | undefined> = {}): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'daemon/cli/main.ts', ...args], { cwd: ROOT, env: cleanEnv(env), stdio: 'pipe' });
+  return watch(spawn(CLI[0] as string, [...CLI.slice(1), ...args], { cwd: ROOT, env: cleanEnv(env), stdio: 'pipe' }));
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * `junmai ARGS` in a pseudo-terminal, as a person runs it: util-linux `script` gives it a TTY for
+ * stdin and stdout, so it draws bars and asks questions. Write answers to `child.stdin`; the output
+ * is what the terminal received (carriage returns and escape sequences included).
+ */
+export function startTerminal(args: string[], env: Record<string, string | undefined> = {}): CliProcess {
+  const command = [...CLI, ...args].map(shellQuote).join(' ');
+  return watch(spawn('script', ['--quiet', '--return', '--flush', '--command', command, '/dev/null'], {
+    cwd: ROOT,
+    env: cleanEnv({ SHELL: '/bin/sh', COLUMNS: '120', LINES: '40', TERM: 'xterm', ...env }),
+    stdio: 'pipe',
+  }));
+}
+
+function watch(child: ChildProcessWithoutNullStreams): CliProcess {
   let stdout = '';
   let stderr = '';
   const watchers: Array<() => void> = [];

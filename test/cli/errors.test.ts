@@ -48,7 +48,7 @@ describe('junmai without a daemon, and usage errors', () => {
   it('documents every command and the exit codes in `junmai help`', async () => {
     const [help, one] = await Promise.all([cli(['help']), cli(['recommend', '--help'])]);
     expect(help.code).toBe(0);
-    for (const c of ['list', 'current', 'info', 'switch', 'pull', 'rm', 'downloads', 'cancel', 'recommend', 'stats', 'hardware', 'sync', 'export', 'import', 'serve', 'help']) {
+    for (const c of ['list', 'current', 'info', 'switch', 'evaluate', 'pull', 'rm', 'downloads', 'cancel', 'resume', 'recommend', 'stats', 'hardware', 'sync', 'export', 'import', 'serve', 'help']) {
       expect(help.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     }
     for (const code of [0, 1, 2, 3, 4, 130]) expect(help.stdout).toMatch(new RegExp(`^\\s+${code}  \\S`, 'm'));

@@ -30,7 +30,7 @@ describe('junmai list', () => {
     const [table, json] = await Promise.all([junmai('list'), junmai('list', '--json')]);
     expect(table.code).toBe(0);
     const lines = rows(table.stdout);
-    expect(lines[0]).toMatch(/^NAME\s+PURPOSE\s+SIZE\s+MIN VRAM\s+VISION\s+INSTALLED\s+CURRENT\s+USES$/);
+    expect(lines[0]).toMatch(/^NAME\s+PURPOSE\s+SIZE\s+MIN VRAM\s+FITS HERE\s+VISION\s+INSTALLED\s+CURRENT\s+USES$/);
     const gemma = lines.find((l) => l.startsWith('gemma3:4b '));
     expect(gemma).toMatch(/\d+\.\d GB/);
     expect(gemma?.match(/✓/g)).toHaveLength(2); // vision, installed

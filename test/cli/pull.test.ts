@@ -23,7 +23,7 @@ describe('junmai pull', () => {
     const percents = progress.map((l) => Number(/(\d+)%/.exec(l)?.[1]));
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
     expect(r.stdout).not.toContain('\r');
-    expect(r.stdout).toMatch(/✓ tiny-vision:1b is downloaded and installed \(1\.9 MB in \d+s\)/);
+    expect(r.stdout).toMatch(/✓ tiny-vision:1b is downloaded and installed \(2\.0 MB in \d+s\)/);
 
     const info = await t.req('GET', '/api/model/info/tiny-vision:1b');
     expect(info.status).toBe(200);
@@ -82,7 +82,7 @@ describe('junmai pull', () => {
     expect(cancel.stdout).toMatch(/Cancelled the download of tiny-vision:1b/);
     expect((await t.req('GET', `/api/model/downloads/${job.id}`)).body.job.status).toBe('cancelled');
 
-    const unknown = await cli(['--url', t.url, 'cancel', 'no-such-job']);
+    const unknown = await cli(['--url', t.url, 'cancel', '00000000-0000-4000-8000-000000000000']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/There is no download with that id\. \(JOB_NOT_FOUND\)/);
   });

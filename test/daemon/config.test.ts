@@ -21,8 +21,14 @@ describe('OLLAMA_HOST in the forms Ollama accepts', () => {
     expect(parseOllamaHost(input)).toBe(expected);
   });
 
-  it.each(['localhost:99999', 'localhost:abc', 'ftp://host', 'bad host name:1'])('refuses %j with a one-line reason', (input) => {
+  it.each([
+    ['localhost:99999', 'the port must be a number from 1 to 65535, not "99999"'],
+    ['localhost:abc', 'the port must be a number from 1 to 65535, not "abc"'],
+    ['ftp://host', 'it must use http:// or https://, not ftp://'],
+    ['bad host name:1', '"bad host name" is not a host name'],
+  ])('refuses %j as not a valid URL, saying why', (input, why) => {
     expect(() => parseOllamaHost(input)).toThrow(ConfigError);
+    expect(() => parseOllamaHost(input)).toThrow(`OLLAMA_HOST "${input}" is not a valid URL (${why}); use a form such as http://127.0.0.1:11434`);
   });
 });
 
@@ -44,7 +50,7 @@ describe('loadConfig', () => {
     [{ JUNMAI_HOST: 'my computer' }, /JUNMAI_HOST must be an IP address/],
     [{ JUNMAI_DATA_DIR: '' }, /JUNMAI_DATA_DIR must not be empty/],
     [{ JUNMAI_TOKEN: 'short' }, /at least 16/],
-    [{ OLLAMA_HOST: 'localhost:0' }, /OLLAMA_HOST has an invalid port/],
+    [{ OLLAMA_HOST: 'localhost:0' }, /OLLAMA_HOST "localhost:0" is not a valid URL/],
   ])('stops on %j with a clear reason', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -176,7 +176,7 @@ describe('graceful shutdown', () => {
       expect(logFile).toBe(join(dataDir, 'logs', 'junmai.1.log'));
       const entries = readFileSync(logFile as string, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; level: number });
       const messages = entries.map((e) => e.msg);
-      expect(messages.some((m) => m.startsWith(`Junmai daemon listening on ${url} (pid ${run.child.pid}`))).toBe(true);
+      expect(messages.some((m) => m.includes(` is listening on ${url} (pid ${run.child.pid}).`))).toBe(true);
       expect(messages).toContain('SIGTERM received, shutting down');
       expect(messages.at(-1)).toBe('stopped');
     } finally {

@@ -1,6 +1,6 @@
-import { JobListResponse, type JobView } from '../../schemas/api.js';
-import { stringOpt, type Command } from '../command.js';
-import { UsageError } from '../errors.js';
+import { JobListResponse, JobResponse, type JobView } from '../../schemas/api.js';
+import { stringOpt, type Command, type Context } from '../command.js';
+import { CliError, EXIT, UsageError } from '../errors.js';
 import { DASH, duration, progressBytes, speed, when, type Output } from '../output.js';
 
 export const ACTIVE = new Set<JobView['status']>(['queued', 'downloading', 'verifying']);
@@ -21,6 +21,27 @@ export const downloads: Command = {
     return 0;
   },
 };
+
+/** The API keeps at most this many jobs in a listing; a prefix is looked up among them. */
+const MAX_LISTED = 500;
+
+/**
+ * A job by its id or by the start of it, as `junmai downloads` shows it: typing 36 characters is no
+ * one's idea of a first hour. A prefix that matches several jobs is refused with their ids.
+ */
+export async function findJob(ctx: Context, idOrPrefix: string): Promise<JobView> {
+  const wanted = idOrPrefix.trim().toLowerCase();
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(wanted)) {
+    return (await ctx.client.get(`/api/model/downloads/${encodeURIComponent(wanted)}`, JobResponse)).data.job;
+  }
+  const { data } = await ctx.client.get(`/api/model/downloads?limit=${MAX_LISTED}`, JobListResponse);
+  const matches = wanted === '' ? [] : data.jobs.filter((j) => j.id.toLowerCase().startsWith(wanted));
+  if (matches.length === 1) return matches[0] as JobView;
+  if (matches.length === 0) {
+    throw new CliError(`There is no download whose id starts with "${idOrPrefix}". \`junmai downloads\` lists them.`, EXIT.DAEMON_ERROR, 'JOB_NOT_FOUND');
+  }
+  throw new UsageError(`"${idOrPrefix}" is the start of ${matches.length} downloads' ids (${matches.map((j) => j.id).join(', ')}); give more of it.`);
+}
 
 export function statusText(out: Output, job: JobView): string {
   switch (job.status) {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { ExportResponse } from '../../schemas/api.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
+import { FileError } from '../errors.js';
 
 export const exportCmd: Command = {
   name: 'export',
@@ -17,7 +17,7 @@ export const exportCmd: Command = {
       try {
         writeFileSync(file, text);
       } catch (err) {
-        throw new UsageError(`Could not write ${file}: ${(err as Error).message}`);
+        throw new FileError('write', file, err);
       }
     }
     if (ctx.out.json) ctx.out.document(raw);

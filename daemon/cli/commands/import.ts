@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ImportResponse } from '../../schemas/api.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
+import { FileError, UsageError } from '../errors.js';
 
 export const importCmd: Command = {
   name: 'import',
@@ -15,7 +15,7 @@ export const importCmd: Command = {
       // Read here, not by the daemon: it never opens paths a client names.
       text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
     } catch (err) {
-      throw new UsageError(`Could not read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+      throw new FileError('read', file, err);
     }
     let doc: unknown;
     try {

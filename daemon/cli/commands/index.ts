@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { cancel } from './cancel.js';
 import { current } from './current.js';
 import { downloads } from './downloads.js';
+import { evaluate } from './evaluate.js';
 import { exportCmd } from './export.js';
 import { hardware } from './hardware.js';
 import { help } from './help.js';
@@ -11,6 +12,7 @@ import { list } from './list.js';
 import { logs } from './logs.js';
 import { pull } from './pull.js';
 import { recommend } from './recommend.js';
+import { resume } from './resume.js';
 import { rm } from './rm.js';
 import { serve } from './serve.js';
 import { service } from './service.js';
@@ -21,5 +23,5 @@ import { sync } from './sync.js';
 
 /** In the order `junmai help` lists them: the everyday ones first. */
 export const COMMANDS: readonly Command[] = [
-  status, list, current, info, switchModel, pull, rm, downloads, cancel, recommend, stats, hardware, sync, exportCmd, importCmd, serve, service, logs, help,
+  status, list, current, info, switchModel, evaluate, pull, rm, downloads, cancel, resume, recommend, stats, hardware, sync, exportCmd, importCmd, serve, service, logs, help,
 ];

@@ -2,6 +2,8 @@ import { InfoResponse } from '../../schemas/api.js';
 import { namePath, type Command } from '../command.js';
 import { gbCell, ms, percent, sizeCell, when } from '../output.js';
 
+const FIT_TEXT = { fits_gpu: 'yes, in GPU memory', fits_with_offload: 'with CPU offload (slower)', does_not_fit: 'no' } as const;
+
 export const info: Command = {
   name: 'info',
   synopsis: 'NAME',
@@ -29,6 +31,8 @@ export const info: Command = {
       ['quantization', m.quantization ?? '-'],
       ['size', sizeCell(m.size_bytes, m.size_gb, 2)],
       ['min VRAM', gbCell(m.min_vram_gb)],
+      ['fits here', m.fit === null ? '-' : FIT_TEXT[m.fit]],
+      ['sees photos', yes(m.vision)],
       ['context length', m.context_length === null ? '-' : String(m.context_length)],
       ['needs Ollama', m.min_ollama_version === null ? '-' : `${m.min_ollama_version} or newer`],
       ['capabilities', m.capabilities.join(', ') || '-'],

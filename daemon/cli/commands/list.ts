@@ -1,7 +1,7 @@
 import { CAPABILITIES, ListResponse, PURPOSES, type ModelView } from '../../schemas/api.js';
 import { flag, gigabytes, oneOf, stringOpt, type Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { gbCell, sizeCell, type Output } from '../output.js';
+import { DASH, gbCell, sizeCell, type Output } from '../output.js';
 
 export const list: Command = {
   name: 'list',
@@ -47,13 +47,14 @@ export function printModels(out: Output, models: ModelView[], filtered: boolean)
   out.table(
     [
       { header: 'NAME' }, { header: 'PURPOSE' }, { header: 'SIZE', align: 'right' }, { header: 'MIN VRAM', align: 'right' },
-      { header: 'VISION' }, { header: 'INSTALLED' }, { header: 'CURRENT' }, { header: 'USES', align: 'right' },
+      { header: 'FITS HERE' }, { header: 'VISION' }, { header: 'INSTALLED' }, { header: 'CURRENT' }, { header: 'USES', align: 'right' },
     ],
     models.map((m) => [
       m.is_current ? out.bold(m.name) : m.name,
       m.purpose ?? (m.source === 'custom' ? 'custom' : '-'),
       sizeCell(m.size_bytes, m.size_gb),
       gbCell(m.min_vram_gb),
+      m.fit === null ? DASH : fitCell(out, m.fit),
       out.check(m.vision),
       // A cloud model is listed by Ollama but lives on ollama.com: not "installed on this computer".
       m.remote_host ? 'cloud' : out.check(m.installed),
@@ -62,4 +63,11 @@ export function printModels(out: Output, models: ModelView[], filtered: boolean)
     ]),
   );
   out.line(out.dim(`${models.length} model(s)`));
+}
+
+const FIT_CELL = { fits_gpu: 'fits', fits_with_offload: 'with offload', does_not_fit: "won't fit" } as const;
+
+function fitCell(out: Output, fit: NonNullable<ModelView['fit']>): string {
+  const text = FIT_CELL[fit];
+  return fit === 'fits_gpu' ? out.green(text) : fit === 'fits_with_offload' ? out.yellow(text) : out.red(text);
 }

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
-import { DownloadResponse, JobResponse, type JobView } from '../../schemas/api.js';
-import type { Command, Context } from '../command.js';
+import { CurrentResponse, DownloadResponse, JobResponse, ListResponse, type JobView } from '../../schemas/api.js';
+import { flag, type Command, type Context } from '../command.js';
 import { CliError, EXIT } from '../errors.js';
 import type { EventStream } from '../events.js';
 import { bytes, duration } from '../output.js';
@@ -16,37 +16,88 @@ type Outcome = { kind: 'ended'; job: JobView; byUser: boolean } | { kind: 'left'
 
 export const pull: Command = {
   name: 'pull',
-  synopsis: 'NAME',
+  synopsis: 'NAME [--force] [--update]',
   summary: 'download a model with live progress (Ctrl-C: cancel it, or leave it running in the daemon)',
+  options: { force: { type: 'boolean' }, update: { type: 'boolean' } },
+  optionHelp: [
+    "--force           download even a model the daemon says will not fit this computer (WONT_FIT)",
+    '--update          ask Ollama for a newer version of a model that is already installed',
+  ],
   arity: [1, 1],
   async run(ctx) {
     const model = ctx.args[0] as string;
-    const { client, out } = ctx;
-    // Loaded here, not at the top: ws and cli-progress would add ~80 ms to the start of every other command.
-    const [{ EventStream }, { createProgress }] = await Promise.all([import('../events.js'), import('../progress.js')]);
-    // Subscribe before starting, so not one event of the job can slip past.
-    let stream: EventStream | undefined;
-    try {
-      stream = await EventStream.open({ url: client.url, headers: client.headers(), connectTimeoutMs: 3000 });
-    } catch {
-      stream = undefined;
-    }
-    let started;
-    try {
-      started = await client.post('/api/model/download', DownloadResponse, { model });
-    } catch (err) {
-      stream?.close();
-      throw err;
-    }
-    const first = started.data.job;
-    out.line(`${started.data.message} ${out.dim(`(job ${first.id})`)}`);
-    if (started.data.note) out.note(out.dim(started.data.note));
-    if (!stream) out.note(out.dim('Live updates are unavailable; following the download by polling.'));
-
-    const outcome = await follow(ctx, first, stream, createProgress(out));
-    return finish(ctx, outcome);
+    const update = flag(ctx, 'update');
+    if (!update && (await alreadyInstalled(ctx, model))) return EXIT.OK;
+    const body = { model, ...(flag(ctx, 'force') ? { force: true } : {}), ...(update ? { update: true } : {}) };
+    return startAndFollow(ctx, async () => {
+      const { data } = await ctx.client.post('/api/model/download', DownloadResponse, body);
+      return { job: data.job, message: data.message, note: data.note };
+    });
   },
 };
+
+/**
+ * Pulling an installed model would only re-read its manifest; say what is true instead. A name the
+ * grammar refuses is left to the daemon, which answers it with its own sentence.
+ */
+async function alreadyInstalled(ctx: Context, model: string): Promise<boolean> {
+  // Loaded here: the catalog behind it is not needed by any other command's start.
+  const { resolveModelName } = await import('../../models/resolve.js');
+  let name: string;
+  try {
+    name = resolveModelName(model).name;
+  } catch {
+    return false;
+  }
+  const [{ data: installed }, { data: current }] = await Promise.all([
+    ctx.client.get('/api/model/installed', ListResponse),
+    ctx.client.get('/api/model/current', CurrentResponse),
+  ]);
+  const view = installed.models.find((m) => m.name === name);
+  if (!view) return false;
+  if (ctx.out.json) {
+    ctx.out.document({ success: true, message: `${name} is already installed.`, model: name, installed: true, is_current: view.is_current });
+    return true;
+  }
+  ctx.out.line(`${ctx.out.green('✓')} ${name} is already installed${view.is_current ? ' and is the current model' : ''}. ` +
+    `\`junmai pull ${name} --update\` asks Ollama for a newer version.`);
+  if (current.current_model !== name) ctx.out.line(ctx.out.dim(`Make it the current model with \`junmai switch ${name}\`.`));
+  return true;
+}
+
+export interface StartedJob {
+  job: JobView;
+  message: string;
+  note?: string | undefined;
+}
+
+/** Subscribes to the daemon's events, starts (or resumes) a job and follows it to its end: `pull` and `resume`. */
+export async function startAndFollow(ctx: Context, start: () => Promise<StartedJob>): Promise<number> {
+  const { client, out } = ctx;
+  // Loaded here, not at the top: ws and cli-progress would add ~80 ms to the start of every other command.
+  const [{ EventStream }, { createProgress }] = await Promise.all([import('../events.js'), import('../progress.js')]);
+  // Subscribe before starting, so not one event of the job can slip past.
+  let stream: EventStream | undefined;
+  try {
+    stream = await EventStream.open({ url: client.url, headers: client.headers(), connectTimeoutMs: 3000 });
+  } catch {
+    stream = undefined;
+  }
+  let started: StartedJob;
+  try {
+    started = await start();
+  } catch (err) {
+    stream?.close();
+    throw err;
+  }
+  const first = started.job;
+  out.line(`${started.message} ${out.dim(`(job ${first.id})`)}`);
+  if (started.note) out.note(out.dim(started.note));
+  if (!stream) out.note(out.dim('Live updates are unavailable; following the download by polling.'));
+
+  const outcome = await follow(ctx, first, stream, createProgress(out));
+  return finish(ctx, outcome);
+}
 
 /** Feeds the display from events (or polling) until the job ends, fails to be followed, or Ctrl-C is answered. */
 function follow(ctx: Context, initial: JobView, stream: EventStream | undefined, display: ProgressDisplay): Promise<Outcome> {
@@ -159,6 +210,9 @@ function follow(ctx: Context, initial: JobView, stream: EventStream | undefined,
       startPolling(HEARTBEAT_MS);
     } else startPolling(POLL_MS);
     seen(initial);
+    // Events of this job that came before its id was known (a short or resumed download can end
+    // before the daemon's answer arrives) were not ours yet: one read now instead of a heartbeat later.
+    void poll();
   });
 }
 
@@ -183,7 +237,9 @@ async function finish(ctx: Context, outcome: Outcome): Promise<number> {
       }
       const took = (Date.parse(job.finished_at ?? job.updated_at) - Date.parse(job.created_at)) / 1000;
       out.line(`${out.green('✓')} ${job.model} is downloaded and installed (${bytes(job.total_bytes ?? job.completed_bytes)} in ${duration(took)}${job.resumed ? ', resumed' : ''}).`);
-      out.line(out.dim(`Make it the current model with \`junmai switch ${job.model}\`.`));
+      const current = await client.get('/api/model/current', CurrentResponse).then((a) => a.data.current_model, () => null);
+      if (current === job.model) out.line(out.dim(`${job.model} is the current model, so photos use the new download.`));
+      else out.line(out.dim(`Make it the current model with \`junmai switch ${job.model}\`.`));
       return EXIT.OK;
     }
     case 'cancelled':

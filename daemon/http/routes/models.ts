@@ -12,12 +12,12 @@ export function modelRoutes(manager: ModelManager, ollamaVersion: () => Promise<
   return async (app) => {
     const tags = ['models'];
     app.get('/list', { schema: { tags, querystring: ListQuery, response: { 200: ListResponse } } }, async (req) => {
-      const models = manager.list(req.query);
+      const models = manager.list(req.query, await manager.availableHere());
       return { success: true as const, models, count: models.length };
     });
 
     app.get('/installed', { schema: { tags, response: { 200: ListResponse } } }, async () => {
-      const models = manager.list({ installed_only: true });
+      const models = manager.list({ installed_only: true }, await manager.availableHere());
       return { success: true as const, models, count: models.length };
     });
 
@@ -28,7 +28,7 @@ export function modelRoutes(manager: ModelManager, ollamaVersion: () => Promise<
 
     app.get('/info/*', { schema: { tags, params: z.object({ '*': z.string() }), response: { 200: InfoResponse } } }, async (req) => ({
       success: true as const,
-      ...manager.info(req.params['*']),
+      ...manager.info(req.params['*'], await manager.availableHere()),
     }));
 
     app.post('/switch', { schema: { tags, body: ModelRequest, response: { 200: SwitchResponse } } }, async (req) => ({
