@@ -22,6 +22,21 @@ const queryBool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'use true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/**
+ * Upper bounds of every number a client may send. Each is far above anything real (a day per photo,
+ * ten million tokens) yet low enough that sums over millions of rows stay finite: an accepted value
+ * must never make a later statistic Infinity, which JSON cannot carry.
+ */
+export const MAX_DURATION_MS = 86_400_000;
+export const MAX_TOKENS = 10_000_000;
+export const MAX_IMPORTED_USAGE = 1_000_000_000;
+export const MAX_CONTEXT_LENGTH = 16_777_216;
+/** Longest text field of an import document (names, families, dates); model names themselves stop at 128. */
+export const MAX_IMPORT_TEXT = 256;
+
+const durationMs = z.number().nonnegative().max(MAX_DURATION_MS, `must be at most ${MAX_DURATION_MS} ms (one day)`);
+const tokenCount = z.number().int().nonnegative().max(MAX_TOKENS, `must be at most ${MAX_TOKENS}`);
+
 const gb = z.number({ error: 'must be a number of gigabytes' }).positive('must be more than 0').max(4096, 'must be at most 4096 GB');
 const contextLength = z.number().int().min(256).max(1_048_576);
 const numParallel = z.number().int().min(1).max(64);
@@ -208,21 +223,21 @@ export const StatisticsResponse = z.object({
 
 export const UsageRecord = z.object({
   model: ModelName,
-  duration_ms: z.number().nonnegative().max(86_400_000),
+  duration_ms: durationMs,
   success: z.boolean(),
   photo_id: z.string().max(512).optional(),
   error_code: z.string().max(64).optional(),
-  total_ms: z.number().nonnegative().optional(),
-  load_ms: z.number().nonnegative().optional(),
-  prompt_eval_ms: z.number().nonnegative().optional(),
-  eval_ms: z.number().nonnegative().optional(),
-  prompt_tokens: z.number().int().nonnegative().optional(),
-  eval_tokens: z.number().int().nonnegative().optional(),
+  total_ms: durationMs.optional(),
+  load_ms: durationMs.optional(),
+  prompt_eval_ms: durationMs.optional(),
+  eval_ms: durationMs.optional(),
+  prompt_tokens: tokenCount.optional(),
+  eval_tokens: tokenCount.optional(),
   /**
    * The plugin's own end-to-end time for the photo. With photo_id, it is written into the daemon's
    * row for the same model and photo from the last hour that has none yet, instead of a new row.
    */
-  client_ms: z.number().nonnegative().max(86_400_000).optional(),
+  client_ms: durationMs.optional(),
   /** When the inference happened (ISO 8601); now when absent. */
   at: z.iso.datetime({ offset: true }).optional(),
 });
@@ -240,11 +255,15 @@ export const SyncResponse = z.object({
   ollama_version: z.string().nullable(),
 });
 
+const importText = z.string().max(MAX_IMPORT_TEXT, `must be at most ${MAX_IMPORT_TEXT} characters`);
+const importedUsage = z.number().int().nonnegative().max(MAX_IMPORTED_USAGE, `must be at most ${MAX_IMPORTED_USAGE}`);
+const successRate = z.number().min(0).max(1);
+
 const ImportedStats = z.object({
-  usage_count: z.number().int().nonnegative().nullable().optional(),
-  avg_ms: z.number().nonnegative().nullable().optional(),
-  success_rate: z.number().min(0).max(1).nullable().optional(),
-  last_used: z.string().nullable().optional(),
+  usage_count: importedUsage.nullable().optional(),
+  avg_ms: durationMs.nullable().optional(),
+  success_rate: successRate.nullable().optional(),
+  last_used: importText.nullable().optional(),
 });
 
 /** Our export document. Statistics travel as aggregates; usage rows stay in the database. */
@@ -262,7 +281,7 @@ export const ExportDocument = z.object({
       parameter_size: z.string().nullable().optional(),
       quantization: z.string().nullable().optional(),
       capabilities: z.array(z.string()).nullable().optional(),
-      context_length: z.number().int().positive().nullable().optional(),
+      context_length: z.number().int().positive().max(MAX_CONTEXT_LENGTH).nullable().optional(),
       statistics: ImportedStats.optional(),
     }),
   ),
@@ -278,10 +297,11 @@ export const LegacyDocument = z.object({
       name: z.string().optional(),
       purpose: z.string().optional(),
       installed: z.boolean().optional(),
-      usage_count: z.number().int().nonnegative().optional(),
-      avg_inference_time: z.number().nonnegative().optional(),
-      success_rate: z.number().min(0).max(1).optional(),
-      last_used: z.string().nullable().optional(),
+      usage_count: importedUsage.optional(),
+      // Seconds in the old file.
+      avg_inference_time: z.number().nonnegative().max(MAX_DURATION_MS / 1000).optional(),
+      success_rate: successRate.optional(),
+      last_used: importText.nullable().optional(),
     }),
   ),
 });
