@@ -59,3 +59,23 @@ export class AppError extends Error {
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }
+
+/**
+ * Failures that say nothing about the model: the photo or the request was at fault, or Ollama was
+ * not there to run it. They are recorded, so the photographer sees what went wrong, but they do not
+ * lower a model's success rate or its standing in a recommendation. Any other failure (an invalid
+ * answer after the retry, an error from Ollama while running the model, a code this daemon does not
+ * know) counts against the model.
+ */
+export const NOT_THE_MODEL: ReadonlySet<string> = new Set([
+  'INVALID_REQUEST', 'INVALID_MODEL_NAME', 'NO_CURRENT_MODEL', 'MODEL_NOT_VISION', 'MODEL_NOT_FOUND', 'MODEL_NOT_INSTALLED',
+  'IMAGE_NOT_FOUND', 'IMAGE_UNREADABLE', 'UNSUPPORTED_IMAGE', 'IMAGE_TOO_LARGE',
+  'OLLAMA_UNREACHABLE', 'OLLAMA_TIMEOUT', 'BUSY', 'CLIENT_CLOSED', 'INTERRUPTED', 'DISK_FULL', 'STORAGE_ERROR',
+]);
+
+/** Whose fault a recorded failure was; null for a success. */
+export type Fault = 'model' | 'caller';
+export function faultOf(success: boolean, errorCode: string | null): Fault | null {
+  if (success) return null;
+  return errorCode !== null && NOT_THE_MODEL.has(errorCode) ? 'caller' : 'model';
+}

@@ -245,7 +245,7 @@ export class ModelManager {
         fit: fitOf(est, available),
         estimate: estimateToGb(est),
         gpu_memory_gb: available.gpu_memory_gb,
-        history: { count: s.count, success_rate: s.success_rate, p50_ms: s.p50_ms },
+        history: { count: s.successes + s.failures, success_rate: s.success_rate, p50_ms: s.p50_ms },
       });
     }
     const ranked = rank(contenders, req.priority).map(({ gpu_memory_gb: _g, history: _h, purpose: _p, parameter_count: _c, ...c }) => c);

@@ -5,7 +5,11 @@ export interface ModelStats {
   model: string;
   count: number;
   successes: number;
+  /** Photos the model itself failed: an invalid answer after the retry, an error from Ollama while running it. */
   failures: number;
+  /** Photos that failed through no fault of the model (missing image, Ollama not running, …): recorded, never held against it. */
+  caller_faults: number;
+  /** successes / (successes + failures): caller faults are left out. */
   success_rate: number | null;
   mean_ms: number | null;
   p50_ms: number | null;
@@ -51,6 +55,8 @@ function per(num: number, den: number, digits = 1, scale = 1): number | null {
 export function statsFor(model: string, totals: UsageTotals | undefined, usage: UsageRepo, row?: ModelRow, percentiles = true): ModelStats {
   const count = totals?.count ?? 0;
   const successes = totals?.successes ?? 0;
+  const callerFaults = totals?.caller_faults ?? 0;
+  const judged = count - callerFaults;
   const timed = totals?.timed_successes ?? 0;
   const warm = totals?.warm_successes ?? 0;
   const warmupsOk = totals ? totals.warmups - totals.warmup_failures : 0;
@@ -68,8 +74,9 @@ export function statsFor(model: string, totals: UsageTotals | undefined, usage: 
     model,
     count,
     successes,
-    failures: count - successes,
-    success_rate: per(successes, count, 4),
+    failures: judged - successes,
+    caller_faults: callerFaults,
+    success_rate: per(successes, judged, 4),
     mean_ms: mean,
     p50_ms: percentiles ? usage.successPercentile(model, timed, 50) : null,
     p95_ms: percentiles ? usage.successPercentile(model, timed, 95) : null,

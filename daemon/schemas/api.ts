@@ -52,7 +52,11 @@ export const ModelStats = z.object({
   model: z.string(),
   count: z.number(),
   successes: z.number(),
+  /** Photos the model itself failed (invalid answer after the retry, an Ollama error while running it). */
   failures: z.number(),
+  /** Photos that failed through no fault of the model (missing or unreadable image, Ollama not running, a timeout); never in success_rate. */
+  caller_faults: z.number(),
+  /** successes / (successes + failures). */
   success_rate: z.number().nullable(),
   mean_ms: z.number().nullable(),
   p50_ms: z.number().nullable(),

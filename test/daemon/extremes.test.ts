@@ -112,7 +112,7 @@ describe('statistics stay finite whatever the sums hold', () => {
     const totals: UsageTotals = {
       model: 'm', count: 2, successes: 2, cache_hits: 0, timed_successes: 2, success_ms_sum: Infinity, load_ms_sum: Infinity, load_count: 2,
       cold_starts: 2, warm_successes: 0, warm_ms_sum: 0, eval_tokens_sum: 1e7, eval_ms_sum: 5e-324, client_count: 1, client_ms_sum: Infinity,
-      warmups: 1, warmup_failures: 0, warmup_ms_sum: Infinity, first_ts: 0, last_ts: 0,
+      warmups: 1, warmup_failures: 0, warmup_ms_sum: Infinity, caller_faults: 0, first_ts: 0, last_ts: 0,
     };
     const usage = { successPercentile: () => 1, warmPercentile: () => null } as unknown as UsageRepo;
     const s = statsFor('m', totals, usage);
