@@ -9,6 +9,7 @@ import type { CompatibilityRequest, ExportDocument, ListQuery, ModelView, Recomm
 import type { Store } from '../store/store.js';
 import { availableMemory, estimateFor, estimateToGb, fitMessage, fitOf } from './fit.js';
 import { rank, type Contender } from './recommend.js';
+import { SerialQueue } from './serial.js';
 import { resolveModelName, type ResolvedName } from './resolve.js';
 import { statsFor, type ModelStats } from './statistics.js';
 import { syncWithOllama, type SyncResult } from './sync.js';
@@ -47,6 +48,13 @@ export interface ManagerDeps {
  */
 export class ModelManager {
   private readonly usageEvents: UsageCoalescer;
+  /**
+   * The one ordering rule for state changes: switch, delete, download start, import and sync run
+   * one after another, never interleaved. Without it a delete could pass its "not the current
+   * model" check while a switch to the same model was still asking Ollama, and delete the model
+   * the switch then made current. Inside a change, the private *Now methods run without queueing.
+   */
+  private readonly changes = new SerialQueue();
 
   constructor(private readonly deps: ManagerDeps) {
     this.usageEvents = new UsageCoalescer(deps.events);
@@ -141,7 +149,7 @@ export class ModelManager {
   private async stillInstalled(name: string): Promise<boolean> {
     try {
       await this.deps.gateway.show(name);
-      if (!this.store.models.get(name)?.installed) await this.sync();
+      if (!this.store.models.get(name)?.installed) await this.syncNow();
       return true;
     } catch (err) {
       if (err instanceof AppError && err.code === 'MODEL_NOT_INSTALLED') {
@@ -152,7 +160,16 @@ export class ModelManager {
     }
   }
 
-  async switch(input: unknown): Promise<{ message: string; current_model: string; previous_model: string | null; note?: string; warning?: string }> {
+  /** Runs a state change (a download start, say) in its turn among switches, deletes, imports and syncs. */
+  exclusive<T>(task: () => Promise<T> | T): Promise<T> {
+    return this.changes.run(task);
+  }
+
+  switch(input: unknown): Promise<{ message: string; current_model: string; previous_model: string | null; note?: string; warning?: string }> {
+    return this.changes.run(() => this.switchNow(input));
+  }
+
+  private async switchNow(input: unknown): Promise<{ message: string; current_model: string; previous_model: string | null; note?: string; warning?: string }> {
     const r = this.lookup(input);
     if (!(await this.stillInstalled(r.name))) {
       throw new AppError('MODEL_NOT_INSTALLED', `${r.known.entry?.display_name ?? r.name} is not downloaded yet. Download it first, then switch to it.`, { model: r.name });
@@ -169,7 +186,11 @@ export class ModelManager {
     };
   }
 
-  async delete(input: unknown): Promise<{ message: string; model: string }> {
+  delete(input: unknown): Promise<{ message: string; model: string }> {
+    return this.changes.run(() => this.deleteNow(input));
+  }
+
+  private async deleteNow(input: unknown): Promise<{ message: string; model: string }> {
     const name = resolveModelName(input).name;
     if (this.deps.isDownloading(name)) {
       throw new AppError('MODEL_DOWNLOADING', `${name} is being downloaded. Cancel the download before deleting it.`, { model: name });
@@ -188,7 +209,7 @@ export class ModelManager {
       throw err;
     }
     // Ollama has deleted it; a failed sync must not leave the store saying otherwise.
-    await this.sync().catch(() => undefined);
+    await this.syncNow().catch(() => undefined);
     this.store.models.setInstalled(r.name, false);
     this.deps.events.publish('model.deleted', { model: r.name });
     return { message: `Deleted ${r.name} from Ollama.`, model: r.name };
@@ -209,7 +230,11 @@ export class ModelManager {
     return this.store.models.get(name)?.installed ?? false;
   }
 
-  async sync(): Promise<SyncResult> {
+  sync(): Promise<SyncResult> {
+    return this.changes.run(() => this.syncNow());
+  }
+
+  private async syncNow(): Promise<SyncResult> {
     const result = await syncWithOllama(this.store, this.deps.gateway, this.deps.clock);
     for (const name of result.added) this.deps.events.publish('model.installed', { model: name });
     return result;
@@ -332,7 +357,8 @@ export class ModelManager {
     return buildExport(this.store, new Map(Object.entries(this.statistics().statistics)), this.deps.clock.now());
   }
 
-  importDocument(body: Record<string, unknown>): ImportResult {
-    return applyImport(this.store, parseImportDocument(body), this.deps.clock.now());
+  importDocument(body: Record<string, unknown>): Promise<ImportResult> {
+    const doc = parseImportDocument(body);
+    return this.changes.run(() => applyImport(this.store, doc, this.deps.clock.now()));
   }
 }

@@ -10,11 +10,14 @@ export function downloadRoutes(manager: ModelManager, downloads: DownloadService
     const tags = ['downloads'];
     app.post('/download', { schema: { tags, body: DownloadRequest, response: { 202: DownloadResponse } } }, async (req, reply) => {
       const target = manager.downloadTarget(req.body.model);
-      // A download already under way is joined, never refused: it passed these checks when it started.
-      if (!downloads.isDownloading(target.name)) {
-        await preflightDownload({ ...preflight, manager }, target.name, target.expected_bytes, req.body.force ?? false);
-      }
-      const { job, created } = downloads.start(target.name, target.expected_bytes);
+      // In turn with deletes and switches: a delete must not slip between the checks and the start.
+      const { job, created } = await manager.exclusive(async () => {
+        // A download already under way is joined, never refused: it passed these checks when it started.
+        if (!downloads.isDownloading(target.name)) {
+          await preflightDownload({ ...preflight, manager }, target.name, target.expected_bytes, req.body.force ?? false);
+        }
+        return downloads.start(target.name, target.expected_bytes);
+      });
       return reply.code(202).send({
         success: true as const,
         message: created ? `Downloading ${target.name}.` : `${target.name} is already being downloaded.`,

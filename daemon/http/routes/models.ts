@@ -74,7 +74,7 @@ export function modelRoutes(manager: ModelManager, ollamaVersion: () => Promise<
     app.post('/export', { schema: { tags, response: { 200: ExportResponse } } }, async () => ({ success: true as const, document: manager.exportDocument() }));
 
     app.post('/import', { schema: { tags, body: ImportBody, response: { 200: ImportResponse } } }, async (req) => {
-      const r = manager.importDocument(req.body);
+      const r = await manager.importDocument(req.body);
       return { success: true as const, message: `Imported ${r.imported.length} model(s) from ${r.format === 'legacy' ? "the old system's" : 'a Junmai'} metadata file.`, ...r };
     });
   };
