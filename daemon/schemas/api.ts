@@ -33,6 +33,8 @@ export const MAX_IMPORTED_USAGE = 1_000_000_000;
 export const MAX_CONTEXT_LENGTH = 16_777_216;
 /** Longest text field of an import document (names, families, dates); model names themselves stop at 128. */
 export const MAX_IMPORT_TEXT = 256;
+/** Most models one import document may hold: far more than anyone installs, few enough to check whole. */
+export const MAX_IMPORT_MODELS = 1000;
 
 const durationMs = z.number().nonnegative().max(MAX_DURATION_MS, `must be at most ${MAX_DURATION_MS} ms (one day)`);
 const tokenCount = z.number().int().nonnegative().max(MAX_TOKENS, `must be at most ${MAX_TOKENS}`);
@@ -274,40 +276,44 @@ const ImportedStats = z.object({
 export const ExportDocument = z.object({
   format: z.literal('junmai-model-metadata'),
   version: z.literal(1),
-  exported_at: z.string(),
-  current_model: z.string().nullable(),
-  models: z.array(
-    z.object({
-      name: z.string(),
-      source: z.enum(['catalog', 'custom']),
-      installed: z.boolean().optional(),
-      family: z.string().nullable().optional(),
-      parameter_size: z.string().nullable().optional(),
-      quantization: z.string().nullable().optional(),
-      capabilities: z.array(z.string()).nullable().optional(),
-      context_length: z.number().int().positive().max(MAX_CONTEXT_LENGTH).nullable().optional(),
-      statistics: ImportedStats.optional(),
-    }),
-  ),
+  exported_at: importText,
+  current_model: importText.nullable(),
+  models: z
+    .array(
+      z.object({
+        name: importText,
+        source: z.enum(['catalog', 'custom']),
+        installed: z.boolean().optional(),
+        family: importText.nullable().optional(),
+        parameter_size: importText.nullable().optional(),
+        quantization: importText.nullable().optional(),
+        capabilities: z.array(importText).max(32).nullable().optional(),
+        context_length: z.number().int().positive().max(MAX_CONTEXT_LENGTH).nullable().optional(),
+        statistics: ImportedStats.optional(),
+      }),
+    )
+    .max(MAX_IMPORT_MODELS, `must hold at most ${MAX_IMPORT_MODELS} models`),
 });
 export type ExportDocument = z.infer<typeof ExportDocument>;
 
 /** The old Python system's model_metadata.json: `{current_model, models: {name: {...}}}`. */
 export const LegacyDocument = z.object({
-  current_model: z.string().nullable().optional(),
-  models: z.record(
-    z.string(),
-    z.looseObject({
-      name: z.string().optional(),
-      purpose: z.string().optional(),
-      installed: z.boolean().optional(),
-      usage_count: importedUsage.optional(),
-      // Seconds in the old file.
-      avg_inference_time: z.number().nonnegative().max(MAX_DURATION_MS / 1000).optional(),
-      success_rate: successRate.optional(),
-      last_used: importText.nullable().optional(),
-    }),
-  ),
+  current_model: importText.nullable().optional(),
+  models: z
+    .record(
+      importText,
+      z.looseObject({
+        name: importText.optional(),
+        purpose: Purpose.optional(),
+        installed: z.boolean().optional(),
+        usage_count: importedUsage.optional(),
+        // Seconds in the old file.
+        avg_inference_time: z.number().nonnegative().max(MAX_DURATION_MS / 1000).optional(),
+        success_rate: successRate.optional(),
+        last_used: importText.nullable().optional(),
+      }),
+    )
+    .refine((models) => Object.keys(models).length <= MAX_IMPORT_MODELS, `must hold at most ${MAX_IMPORT_MODELS} models`),
 });
 export type LegacyDocument = z.infer<typeof LegacyDocument>;
 
