@@ -43,6 +43,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Shortest access token accepted, from JUNMAI_TOKEN or the token file: 32 characters resist guessing over a network. */
+export const MIN_TOKEN_LENGTH = 32;
+
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
 export function isLoopbackHost(host: string): boolean {
@@ -68,7 +71,7 @@ const EnvSchema = z.object({
     })
     .default('127.0.0.1'),
   JUNMAI_DATA_DIR: z.string().min(1, 'JUNMAI_DATA_DIR must not be empty').optional(),
-  JUNMAI_TOKEN: z.string().min(16, 'JUNMAI_TOKEN must be at least 16 characters').optional(),
+  JUNMAI_TOKEN: z.string().min(MIN_TOKEN_LENGTH, `JUNMAI_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`).optional(),
   JUNMAI_OLLAMA_TIMEOUT_MS: integer('JUNMAI_OLLAMA_TIMEOUT_MS', 100, 600_000).default(10_000),
   JUNMAI_BODY_LIMIT_BYTES: integer('JUNMAI_BODY_LIMIT_BYTES', 1024, 512 * 1024 * 1024).default(4 * 1024 * 1024),
   JUNMAI_MIN_FREE_DISK_GB: z

@@ -127,7 +127,7 @@ describe('token when listening beyond loopback', () => {
   });
 
   it('requires JUNMAI_TOKEN whenever it is set', async () => {
-    const secret = 'a-long-enough-secret-token';
+    const secret = 'a-long-enough-secret-token-0123456789';
     const guarded = await startTestDaemon({ env: { JUNMAI_TOKEN: secret } });
     try {
       expect((await guarded.req('GET', '/api/health')).status).toBe(401);
