@@ -12,7 +12,7 @@ import type { EvaluationService } from '../evaluation/evaluate.js';
 import type { ModelManager } from '../models/manager.js';
 import { DAEMON_VERSION } from '../version.js';
 import { sendError } from './errors.js';
-import { checkContentType, checkHost, checkOrigin, checkToken, type GuardOptions } from './guards.js';
+import { checkRequest, type GuardOptions } from './guards.js';
 import { downloadRoutes } from './routes/downloads.js';
 import { evaluateRoutes } from './routes/evaluate.js';
 import { modelRoutes } from './routes/models.js';
@@ -54,12 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Registered before the guards so that a refused upgrade still has its socket closed after the 403.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  app.addHook('onRequest', async (req) => {
-    checkHost(req.headers.host, deps.guard);
-    checkOrigin(req.headers.origin, req.headers['sec-fetch-site'] as string | undefined, deps.guard);
-    checkToken(req.headers.authorization, deps.guard);
-    checkContentType(req.method, req.headers['content-type']);
-  });
+  app.addHook('onRequest', async (req) => checkRequest(req.method, req.headers, deps.guard));
 
   app.setErrorHandler((err, req, reply) => sendError(reply, req, err));
   app.setNotFoundHandler((req, reply) =>

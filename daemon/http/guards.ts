@@ -28,6 +28,28 @@ export function hostOf(header: string | undefined): string | undefined {
   return m?.[1] || undefined;
 }
 
+/**
+ * Every guard, in order, on a request's headers. On loopback the Host and Origin checks are the
+ * defence (a web page can reach 127.0.0.1 but cannot name it in Host after DNS rebinding). Beyond
+ * loopback the daemon is reached by whatever names this computer has on the network (its LAN
+ * address, its host name), none of which it can know, and it always has a token: there the token
+ * is the gate, checked first, and a request that carries it is not refused for its Host or Origin.
+ */
+export function checkRequest(method: string, headers: Record<string, string | string[] | undefined>, opts: GuardOptions): void {
+  const one = (name: string) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  if (opts.token && !isLoopbackHost(opts.listenHost)) {
+    checkToken(one('authorization'), opts);
+  } else {
+    checkHost(one('host'), opts);
+    checkOrigin(one('origin'), one('sec-fetch-site'), opts);
+    checkToken(one('authorization'), opts);
+  }
+  checkContentType(method, one('content-type'));
+}
+
 export function checkHost(header: string | undefined, opts: GuardOptions): void {
   const host = hostOf(header);
   const allowed = host !== undefined && (isLoopbackHost(host) || host === opts.listenHost.toLowerCase());
