@@ -32,6 +32,7 @@ export interface DaemonOverrides {
   clock?: Clock;
   logger?: boolean | object;
   stallMs?: number;
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -73,6 +74,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     preflight: { ollamaUrl: config.ollamaUrl, ollamaModelsDir: config.ollamaModelsDir, minFreeDiskBytes: config.minFreeDiskBytes },
     ws: { events, snapshot: () => ({ current_model: (manager as ModelManager).currentModel(), jobs: downloads.list(20), ollama: monitor.status }) },
     logger: o.logger ?? false,
+    requestTimeoutMs: o.requestTimeoutMs,
     evaluation: { service: evaluation, maxImageBytes: config.evaluation.maxImageBytes },
   });
   log = (message) => app.log.warn(message);

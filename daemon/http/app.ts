@@ -11,7 +11,7 @@ import type { PreflightOptions } from '../downloads/preflight.js';
 import type { EvaluationService } from '../evaluation/evaluate.js';
 import type { ModelManager } from '../models/manager.js';
 import { DAEMON_VERSION } from '../version.js';
-import { sendError } from './errors.js';
+import { answerClientError, sendError } from './errors.js';
 import { checkRequest, type GuardOptions } from './guards.js';
 import { downloadRoutes } from './routes/downloads.js';
 import { evaluateRoutes } from './routes/evaluate.js';
@@ -29,18 +29,40 @@ export interface AppDeps {
   ws: WsDeps;
   preflight: Omit<PreflightOptions, 'manager'>;
   logger?: boolean | object;
+  /** How long a client may take to send a whole request (408 REQUEST_TIMEOUT after). */
+  requestTimeoutMs?: number;
   evaluation?: { service: EvaluationService; maxImageBytes: number };
 }
 
 /** Builds the Fastify instance: guards, JSON parsing, error shape, routes. Only main.ts listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const requestTimeout = deps.requestTimeoutMs ?? 120_000;
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: deps.bodyLimitBytes,
     // Headers and bodies must arrive promptly; a slow-loris client must not hold a socket forever.
-    requestTimeout: 120_000,
+    requestTimeout,
     connectionTimeout: 0,
     keepAliveTimeout: 10_000,
+    http: {
+      // Node would answer a missing Host with an empty 400 before any guard; the guards answer it instead.
+      requireHostHeader: false,
+      // How often Node looks for requests over the timeout: a fraction of it, so a 408 comes close to on time.
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, requestTimeout / 4)),
+    },
+    // A model name is at most 128 characters, three times that when percent-encoded.
+    routerOptions: { maxParamLength: 512 },
+    clientErrorHandler: answerClientError,
+    // Errors Fastify raises before routing (a bad %-encoding, a path too long) pass the guards first:
+    // a foreign Host or a missing token is told that, not what else is wrong with the request.
+    frameworkErrors: (err, req, reply) => {
+      try {
+        checkRequest(req.raw, deps.guard);
+      } catch (refused) {
+        return sendError(reply, req, refused);
+      }
+      return sendError(reply, req, err);
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -54,7 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Registered before the guards so that a refused upgrade still has its socket closed after the 403.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  app.addHook('onRequest', async (req) => checkRequest(req.method, req.headers, deps.guard));
+  app.addHook('onRequest', async (req) => checkRequest(req.raw, deps.guard));
 
   app.setErrorHandler((err, req, reply) => sendError(reply, req, err));
   app.setNotFoundHandler((req, reply) =>
