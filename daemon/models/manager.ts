@@ -55,9 +55,14 @@ export class ModelManager {
    * the switch then made current. Inside a change, the private *Now methods run without queueing.
    */
   private readonly changes = new SerialQueue();
+  /** Whether Ollama answered at the last sync or status check; null until either has happened. */
+  private ollamaReachable: boolean | null = null;
 
   constructor(private readonly deps: ManagerDeps) {
     this.usageEvents = new UsageCoalescer(deps.events);
+    deps.events.subscribe((e) => {
+      if (e.type === 'ollama.status') this.ollamaReachable = e.data.reachable === true;
+    });
   }
 
   private get store() {
@@ -95,6 +100,23 @@ export class ModelManager {
       throw new AppError('MODEL_NOT_FOUND', `"${r.name}" is neither in Junmai's catalog nor installed in Ollama. See the list of models for the names you can use.`, { model: r.name });
     }
     return { ...r, known: { name: r.name, entry: r.entry, row } };
+  }
+
+  /**
+   * How far the installed flags of the list can be trusted: when Ollama last answered a sync, and a
+   * sentence saying so when it is not answering now (the flags are then that sync's).
+   */
+  freshness(): { ollama_reachable: boolean | null; installed_as_of: string | null; note?: string } {
+    let asOf: string | null = null;
+    for (const row of this.store.models.all()) if (row.synced_at !== null && (asOf === null || row.synced_at > asOf)) asOf = row.synced_at;
+    if (this.ollamaReachable !== false) return { ollama_reachable: this.ollamaReachable, installed_as_of: asOf };
+    return {
+      ollama_reachable: false,
+      installed_as_of: asOf,
+      note: asOf
+        ? `Ollama is not answering, so which models are installed is as of the last sync with it, at ${asOf}.`
+        : 'Ollama is not answering and has never been synced with, so no model is known to be installed.',
+    };
   }
 
   list(q: ListQuery = {}): ModelView[] {
@@ -235,7 +257,14 @@ export class ModelManager {
   }
 
   private async syncNow(): Promise<SyncResult> {
-    const result = await syncWithOllama(this.store, this.deps.gateway, this.deps.clock);
+    let result: SyncResult;
+    try {
+      result = await syncWithOllama(this.store, this.deps.gateway, this.deps.clock);
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'OLLAMA_UNREACHABLE' || err.code === 'OLLAMA_TIMEOUT')) this.ollamaReachable = false;
+      throw err;
+    }
+    this.ollamaReachable = true;
     for (const name of result.added) this.deps.events.publish('model.installed', { model: name });
     return result;
   }

@@ -124,7 +124,17 @@ export const ListQuery = z.object({
 });
 export type ListQuery = z.infer<typeof ListQuery>;
 
-export const ListResponse = z.object({ success: z.literal(true), models: z.array(ModelView), count: z.number() });
+export const ListResponse = z.object({
+  success: z.literal(true),
+  models: z.array(ModelView),
+  count: z.number(),
+  /** Whether Ollama answered at the last sync or status check; null before either. */
+  ollama_reachable: z.boolean().nullable(),
+  /** When the installed flags were last read from Ollama; null when never. */
+  installed_as_of: z.string().nullable(),
+  /** Present when Ollama is not answering: the installed flags are from installed_as_of. */
+  note: z.string().optional(),
+});
 
 export const InfoResponse = z.object({ success: z.literal(true), model: ModelView, alias: z.string().optional(), note: z.string().optional() });
 

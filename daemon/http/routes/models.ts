@@ -13,12 +13,12 @@ export function modelRoutes(manager: ModelManager, ollamaVersion: () => Promise<
     const tags = ['models'];
     app.get('/list', { schema: { tags, querystring: ListQuery, response: { 200: ListResponse } } }, async (req) => {
       const models = manager.list(req.query);
-      return { success: true as const, models, count: models.length };
+      return { success: true as const, models, count: models.length, ...manager.freshness() };
     });
 
     app.get('/installed', { schema: { tags, response: { 200: ListResponse } } }, async () => {
       const models = manager.list({ installed_only: true });
-      return { success: true as const, models, count: models.length };
+      return { success: true as const, models, count: models.length, ...manager.freshness() };
     });
 
     app.get('/current', { schema: { tags, response: { 200: CurrentResponse } } }, async () => {
