@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.js';
 import type { HardwareProbe } from '../hardware/probe.js';
 import type { Health } from '../health.js';
@@ -12,6 +12,7 @@ import type { EvaluationService } from '../evaluation/evaluate.js';
 import type { ModelManager } from '../models/manager.js';
 import { DAEMON_VERSION } from '../version.js';
 import { answerClientError, sendError } from './errors.js';
+import { commonErrors, OPENAPI_INFO, withoutUnusedSchemas } from './openapi.js';
 import { checkRequest, type GuardOptions } from './guards.js';
 import { downloadRoutes } from './routes/downloads.js';
 import { evaluateRoutes } from './routes/evaluate.js';
@@ -84,8 +85,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   await app.register(swagger, {
-    openapi: { info: { title: 'Junmai daemon API', version: DAEMON_VERSION } },
+    openapi: { ...OPENAPI_INFO, info: { ...OPENAPI_INFO.info, version: DAEMON_VERSION } },
     transform: jsonSchemaTransform,
+    transformObject: (doc) => withoutUnusedSchemas(jsonSchemaTransformObject(doc)),
+  });
+  // Every documented route declares the refusals any route can give, besides its own.
+  app.addHook('onRoute', (route) => {
+    if (!route.schema || route.schema.hide) return;
+    const method = Array.isArray(route.method) ? (route.method[0] ?? 'GET') : route.method;
+    route.schema.response = { ...commonErrors(method), ...(route.schema.response as object | undefined) };
   });
 
   registerWs(app, deps.ws);

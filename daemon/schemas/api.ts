@@ -43,12 +43,15 @@ const gb = z.number({ error: 'must be a number of gigabytes' }).positive('must b
 const contextLength = z.number().int().min(256).max(1_048_576);
 const numParallel = z.number().int().min(1).max(64);
 
-export const ErrorBody = z.object({
-  success: z.literal(false),
-  error: z.string(),
-  code: z.string(),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
+/** Every refusal; its id makes /docs/json declare it once, as a shared component every error response refers to. */
+export const ErrorBody = z
+  .object({
+    success: z.literal(false),
+    error: z.string().describe('What went wrong, in a sentence a photographer understands'),
+    code: z.string().describe('A stable code for programs (see the README\'s table)'),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'ErrorBody' });
 
 export const ModelStats = z.object({
   model: z.string(),

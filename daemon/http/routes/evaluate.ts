@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js';
 import { ClientGone, type EvaluationService } from '../../evaluation/evaluate.js';
 import { EvaluateRequest, EvaluateResponse } from '../../schemas/evaluate.js';
 import { sendError } from '../errors.js';
+import { errors } from '../openapi.js';
 
 /** Room in the body for the JSON around a base64 image: the other fields are small. */
 const JSON_SLACK_BYTES = 64 * 1024;
@@ -20,7 +21,7 @@ export function evaluateRoutes(service: EvaluationService, maxImageBytes: number
       '/evaluate',
       {
         bodyLimit: evaluateBodyLimit(maxImageBytes),
-        schema: { tags: ['evaluation'], body: EvaluateRequest, response: { 200: EvaluateResponse } },
+        schema: { tags: ['evaluation'], operationId: 'evaluatePhoto', summary: 'A model\'s rating, flag, keywords and caption for one photo', body: EvaluateRequest, response: { 200: EvaluateResponse, ...errors(404, 409, 502, 503, 504) } },
         // A body too large for this route can only be an image too large; say so in the route's own terms.
         errorHandler: (err: FastifyError, req, reply) =>
           sendError(
