@@ -22,6 +22,8 @@ export interface Config {
   downloadConcurrency: number;
   /** A download with no progress for this long fails with STALLED. */
   stallMs: number;
+  /** Open connections at most; further ones are closed at once (see README). */
+  maxConnections: number;
   evaluation: EvaluationConfig;
 }
 
@@ -81,6 +83,7 @@ const EnvSchema = z.object({
     .default(2),
   JUNMAI_DOWNLOAD_CONCURRENCY: integer('JUNMAI_DOWNLOAD_CONCURRENCY', 1, 8).default(1),
   JUNMAI_STALL_SECONDS: integer('JUNMAI_STALL_SECONDS', 5, 3600).default(60),
+  JUNMAI_MAX_CONNECTIONS: integer('JUNMAI_MAX_CONNECTIONS', 8, 10_000).default(256),
   OLLAMA_HOST: z.string().optional(),
   OLLAMA_MODELS: z.string().min(1).optional(),
   OLLAMA_NUM_PARALLEL: integer('OLLAMA_NUM_PARALLEL', 1, 64).default(1),
@@ -171,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     minFreeDiskBytes: Math.round(e.JUNMAI_MIN_FREE_DISK_GB * 1024 ** 3),
     downloadConcurrency: e.JUNMAI_DOWNLOAD_CONCURRENCY,
     stallMs: e.JUNMAI_STALL_SECONDS * 1000,
+    maxConnections: e.JUNMAI_MAX_CONNECTIONS,
     evaluation: {
       concurrency: e.JUNMAI_EVAL_CONCURRENCY ?? e.OLLAMA_NUM_PARALLEL,
       maxQueue: e.JUNMAI_EVAL_QUEUE,

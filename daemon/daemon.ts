@@ -75,6 +75,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     ws: { events, snapshot: () => ({ current_model: (manager as ModelManager).currentModel(), jobs: downloads.list(20), ollama: monitor.status }) },
     logger: o.logger ?? false,
     requestTimeoutMs: o.requestTimeoutMs,
+    maxConnections: config.maxConnections,
     evaluation: { service: evaluation, maxImageBytes: config.evaluation.maxImageBytes },
   });
   log = (message) => app.log.warn(message);

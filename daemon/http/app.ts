@@ -30,6 +30,8 @@ export interface AppDeps {
   ws: WsDeps;
   preflight: Omit<PreflightOptions, 'manager'>;
   logger?: boolean | object;
+  /** Open connections at most: Node closes any beyond it as soon as it is accepted. */
+  maxConnections?: number;
   /** How long a client may take to send a whole request (408 REQUEST_TIMEOUT after). */
   requestTimeoutMs?: number;
   evaluation?: { service: EvaluationService; maxImageBytes: number };
@@ -65,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return sendError(reply, req, err);
     },
   }).withTypeProvider<ZodTypeProvider>();
+  if (deps.maxConnections !== undefined) app.server.maxConnections = deps.maxConnections;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
