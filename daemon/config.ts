@@ -83,7 +83,7 @@ const EnvSchema = z.object({
     .default(2),
   JUNMAI_DOWNLOAD_CONCURRENCY: integer('JUNMAI_DOWNLOAD_CONCURRENCY', 1, 8).default(1),
   JUNMAI_STALL_SECONDS: integer('JUNMAI_STALL_SECONDS', 5, 3600).default(60),
-  JUNMAI_MAX_CONNECTIONS: integer('JUNMAI_MAX_CONNECTIONS', 8, 10_000).default(256),
+  JUNMAI_MAX_CONNECTIONS: integer('JUNMAI_MAX_CONNECTIONS', 8, 10_000).default(1024),
   OLLAMA_HOST: z.string().optional(),
   OLLAMA_MODELS: z.string().min(1).optional(),
   OLLAMA_NUM_PARALLEL: integer('OLLAMA_NUM_PARALLEL', 1, 64).default(1),
