@@ -30,6 +30,8 @@ export interface Config {
   contextLength: number;
   /** Whether photos may go to models that run on ollama.com (`*-cloud`): off unless the photographer opts in. */
   allowCloudModels: boolean;
+  /** Open connections at most; further ones are closed at once (see README). */
+  maxConnections: number;
   evaluation: EvaluationConfig;
 }
 
@@ -53,6 +55,9 @@ export interface EvaluationConfig {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** Shortest access token accepted, from JUNMAI_TOKEN or the token file: 32 characters resist guessing over a network. */
+export const MIN_TOKEN_LENGTH = 32;
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
@@ -79,7 +84,7 @@ const EnvSchema = z.object({
     })
     .default('127.0.0.1'),
   JUNMAI_DATA_DIR: z.string().min(1, 'JUNMAI_DATA_DIR must not be empty').optional(),
-  JUNMAI_TOKEN: z.string().min(16, 'JUNMAI_TOKEN must be at least 16 characters').optional(),
+  JUNMAI_TOKEN: z.string().min(MIN_TOKEN_LENGTH, `JUNMAI_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`).optional(),
   JUNMAI_OLLAMA_TIMEOUT_MS: integer('JUNMAI_OLLAMA_TIMEOUT_MS', 100, 600_000).default(10_000),
   JUNMAI_BODY_LIMIT_BYTES: integer('JUNMAI_BODY_LIMIT_BYTES', 1024, 512 * 1024 * 1024).default(4 * 1024 * 1024),
   JUNMAI_MIN_FREE_DISK_GB: z
@@ -89,6 +94,7 @@ const EnvSchema = z.object({
     .default(2),
   JUNMAI_DOWNLOAD_CONCURRENCY: integer('JUNMAI_DOWNLOAD_CONCURRENCY', 1, 8).default(1),
   JUNMAI_STALL_SECONDS: integer('JUNMAI_STALL_SECONDS', 5, 3600).default(60),
+  JUNMAI_MAX_CONNECTIONS: integer('JUNMAI_MAX_CONNECTIONS', 8, 10_000).default(1024),
   OLLAMA_HOST: z.string().optional(),
   OLLAMA_MODELS: z.string().min(1).optional(),
   OLLAMA_NUM_PARALLEL: integer('OLLAMA_NUM_PARALLEL', 1, 64).default(1),
@@ -192,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stallMs: e.JUNMAI_STALL_SECONDS * 1000,
     contextLength: e.JUNMAI_NUM_CTX,
     allowCloudModels: e.JUNMAI_ALLOW_CLOUD_MODELS,
+    maxConnections: e.JUNMAI_MAX_CONNECTIONS,
     evaluation: {
       concurrency: e.JUNMAI_EVAL_CONCURRENCY ?? e.OLLAMA_NUM_PARALLEL,
       maxQueue: e.JUNMAI_EVAL_QUEUE,

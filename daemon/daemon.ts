@@ -38,11 +38,12 @@ export interface DaemonOverrides {
   /** Tests: the assumed slowest sha256 speed of Ollama's verification, and how often to re-ask after a lost stream. */
   verifyBytesPerSecond?: number;
   verifyPollMs?: number;
+  requestTimeoutMs?: number;
 }
 
 /**
- * Wires config → store → services → HTTP and starts listening. The first sync with Ollama runs
- * in the background: the daemon answers from its store even when Ollama is not running yet.
+ * Wires config → store → services → HTTP, syncs with Ollama once and starts listening. The daemon
+ * starts even when Ollama is not running: it then answers from its store, and says so.
  */
 export async function startDaemon(config: Config, o: DaemonOverrides = {}): Promise<Daemon> {
   const store = Store.open(config.dataDir);
@@ -88,9 +89,14 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     preflight: { ollamaUrl: config.ollamaUrl, ollamaModelsDir: config.ollamaModelsDir, minFreeDiskBytes: config.minFreeDiskBytes },
     ws: { events, snapshot: () => ({ current_model: (manager as ModelManager).currentModel(), jobs: downloads.list(20), ollama: monitor.status }) },
     logger: o.logger ?? false,
+    requestTimeoutMs: o.requestTimeoutMs,
+    maxConnections: config.maxConnections,
     evaluation: { service: evaluation, maxImageBytes: config.evaluation.maxImageBytes },
   });
   log = (message) => app.log.warn(message);
+  // The first answer must be right: /api/model/list right after start reflects what Ollama has.
+  // Bounded by the Ollama timeout, after which the sync goes on and the daemon answers from its store.
+  await firstSync(manager, config.ollamaTimeoutMs, (err) => app.log.warn(`First sync with Ollama failed: ${err.message}`));
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
@@ -102,7 +108,6 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   const port = typeof address === 'object' && address ? address.port : config.port;
   if (store.notice) app.log.warn(store.notice);
   monitor.start();
-  void manager.sync().catch((err: Error) => app.log.warn(`First sync with Ollama failed: ${err.message}`));
   return {
     app, url: daemonUrl(config.host, port), store, manager, downloads, events, evaluation, warmup, health,
     async close() {
@@ -121,4 +126,14 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
       store.close();
     },
   };
+}
+
+async function firstSync(manager: ModelManager, boundMs: number, warn: (err: Error) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, boundMs)));
+  try {
+    await Promise.race([manager.sync().then(() => undefined, warn), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -5,6 +5,7 @@
  */
 export const ERROR_STATUS = {
   INVALID_REQUEST: 400,
+  MALFORMED_REQUEST: 400,
   MALFORMED_JSON: 400,
   INVALID_MODEL_NAME: 400,
   INVALID_IMPORT: 400,
@@ -24,7 +25,10 @@ export const ERROR_STATUS = {
   MODEL_IN_USE: 409,
   MODEL_DOWNLOADING: 409,
   JOB_NOT_RESUMABLE: 409,
+  REQUEST_TIMEOUT: 408,
+  URI_TOO_LONG: 414,
   UPGRADE_REQUIRED: 426,
+  HEADERS_TOO_LARGE: 431,
   BODY_TOO_LARGE: 413,
   IMAGE_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -61,4 +65,26 @@ export class AppError extends Error {
 
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
+}
+
+/**
+ * Failures that say nothing about the model: the photo or the request was at fault, or Ollama was
+ * not there to run it. They are recorded, so the photographer sees what went wrong, but they do not
+ * lower a model's success rate or its standing in a recommendation. Any other failure (an invalid
+ * answer after the retry, an error from Ollama while running the model, a code this daemon does not
+ * know) counts against the model.
+ */
+export const NOT_THE_MODEL: ReadonlySet<string> = new Set([
+  'INVALID_REQUEST', 'INVALID_MODEL_NAME', 'NO_CURRENT_MODEL', 'MODEL_NOT_VISION', 'MODEL_NOT_FOUND', 'MODEL_NOT_INSTALLED',
+  'IMAGE_NOT_FOUND', 'IMAGE_UNREADABLE', 'UNSUPPORTED_IMAGE', 'IMAGE_TOO_LARGE',
+  'OLLAMA_UNREACHABLE', 'OLLAMA_TIMEOUT', 'BUSY', 'CLIENT_CLOSED', 'INTERRUPTED', 'DISK_FULL', 'STORAGE_ERROR',
+  // An Ollama too old for structured answers, or a cloud model the photographer has not allowed.
+  'OLLAMA_OUTDATED', 'CLOUD_MODEL_REFUSED',
+]);
+
+/** Whose fault a recorded failure was; null for a success. */
+export type Fault = 'model' | 'caller';
+export function faultOf(success: boolean, errorCode: string | null): Fault | null {
+  if (success) return null;
+  return errorCode !== null && NOT_THE_MODEL.has(errorCode) ? 'caller' : 'model';
 }

@@ -1,6 +1,7 @@
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { uptime } from 'node:os';
 import { join } from 'node:path';
+import { privateDir } from './private-files.js';
 
 /**
  * One daemon per data dir. The lock file names the running daemon so that a second one can say
@@ -82,13 +83,13 @@ export function acquireLock(dataDir: string, where: { port: number; url: string 
   const bootTimeMs = o.bootTimeMs ?? Date.now() - uptime() * 1000;
   const path = lockPath(dataDir);
   const info: LockInfo = { pid, port: where.port, url: where.url, started_at: (o.now ?? (() => new Date()))().toISOString() };
-  mkdirSync(dataDir, { recursive: true });
+  privateDir(dataDir);
 
   // Two rounds: the second follows the removal of a stale lock; losing that race to another daemon is reported like any held lock.
   for (let attempt = 0; attempt < 2; attempt++) {
     let fd: number;
     try {
-      fd = openSync(path, 'wx', 0o644);
+      fd = openSync(path, 'wx', 0o600);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = readLock(dataDir);

@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { privateDir, privateFile } from './private-files.js';
 
 /**
  * The daemon's log: JSON lines (pino) in `<data dir>/logs/junmai.<n>.log`, rotated by size by
@@ -25,6 +26,7 @@ interface RollOptions {
   size: string;
   limit: { count: number; removeOtherLogFiles: boolean };
   mkdir: boolean;
+  mode: number;
 }
 // pino-roll ships no type declarations; this is the part of its signature we use.
 const pinoRoll = createRequire(import.meta.url)('pino-roll') as (o: RollOptions) => Promise<RollStream>;
@@ -61,14 +63,18 @@ export async function openLog(o: LogOptions): Promise<DaemonLogging> {
     throw new Error(`JUNMAI_LOG_LEVEL must be one of ${Object.keys(pino.levels.values).join(', ')}, not "${level}"`);
   }
   const dir = logDir(o.dataDir);
-  mkdirSync(dir, { recursive: true });
+  privateDir(dir);
   const roll = await pinoRoll({
     file: join(dir, `${BASE}.log`),
     size: o.maxSize ?? DEFAULT_LOG_SIZE,
     // removeOtherLogFiles: count files left by earlier runs too, so restarts cannot pile files up.
     limit: { count: Math.max(1, (o.files ?? DEFAULT_LOG_FILES) - 1), removeOtherLogFiles: true },
     mkdir: true,
+    // Passed on to each file pino-roll opens, rotated ones included.
+    mode: 0o600,
   });
+  // Files written before the mode was set (an earlier version, another umask) are tightened too.
+  for (const name of readdirSync(dir)) if (FILE_RE.test(name)) privateFile(join(dir, name));
   const streams: pino.StreamEntry[] = [{ level: level as pino.Level, stream: roll }];
   if (o.stdout) {
     // A terminal gets warnings and errors (main.ts prints its own start line there), unless debug or trace was asked for.

@@ -14,7 +14,7 @@ import type { ModelRow } from '../store/models-repo.js';
 import type { Store } from '../store/store.js';
 import type { UsageInsert } from '../store/usage-repo.js';
 import type { EvaluationCache } from '../store/evaluation-cache.js';
-import { decodeImageBase64, readImageFile, type LoadedImage } from './image.js';
+import { imageBase64Ref, imageFileRef, type LoadedImage } from './image.js';
 import { Limiter } from './limiter.js';
 import { buildMessages, cacheKey, PROMPT_VERSION, type PromptSpec } from './prompt.js';
 import { answerSchema, ollamaFormat, parseAnswer } from './schema.js';
@@ -88,14 +88,15 @@ export class EvaluationService {
         kind: 'inference', cache_hit: false, ...timings.toMs(), ...u,
       });
     try {
+      // Identified now (for the cache), read only once it holds a slot: a queue of photos holds no image bytes.
       const image = req.image_path !== undefined
-        ? await readImageFile(req.image_path, this.deps.config.maxImageBytes)
-        : decodeImageBase64(req.image_base64 ?? '', this.deps.config.maxImageBytes);
+        ? await imageFileRef(req.image_path, this.deps.config.maxImageBytes)
+        : imageBase64Ref(req.image_base64 ?? '', this.deps.config.maxImageBytes);
       const spec = promptSpec(req);
       const key = row.digest && req.options?.cache !== false && this.deps.cache.enabled ? cacheKey(image.sha256, row.digest, spec) : undefined;
       const respond = (result: Partial<Evaluation>, attempts: number, cacheHit: boolean): EvaluateResponse => ({
         success: true, photo_id: photoId, model, result, cache_hit: cacheHit, attempts, prompt_version: PROMPT_VERSION,
-        image: { format: image.format, bytes: image.bytes.length, sha256: image.sha256 },
+        image: { format: image.format, bytes: image.size, sha256: image.sha256 },
         timings: { daemon_ms: roundMs(performance.now() - started), queue_ms: roundMs(queueMs), ...timings.toMs() },
       });
 
@@ -114,7 +115,7 @@ export class EvaluationService {
       }
       let done: Attempted;
       try {
-        done = await this.ask(model, image, spec, req.options?.keep_alive ?? this.deps.config.keepAlive, timings, signal);
+        done = await this.ask(model, await image.load(), spec, req.options?.keep_alive ?? this.deps.config.keepAlive, timings, signal);
       } finally {
         release();
       }

@@ -12,6 +12,18 @@ export interface LoadedImage {
 }
 
 /**
+ * An image checked and identified (format, size, content hash) without being held: an evaluation
+ * waiting for an Ollama slot keeps this, and reads the bytes with load() once it has the slot, so
+ * that memory grows with the slots, not with the queue.
+ */
+export interface ImageRef {
+  format: ImageFormat;
+  size: number;
+  sha256: string;
+  load(): Promise<LoadedImage>;
+}
+
+/**
  * The image's own first bytes decide, never its name: a text file renamed .jpg is refused before
  * any of it leaves the daemon, so /api/evaluate cannot be used to send other files anywhere.
  */
@@ -57,9 +69,9 @@ function ensureRegular(s: { isFile(): boolean; isDirectory(): boolean }): void {
  * Reads an image file the client names. Checked before it is opened (so a device or FIFO is never
  * opened), again on the open handle (so a path swapped in between is caught), then by size and
  * by its first bytes before the rest is read. Errors say what is wrong with the file, never what
- * is in it.
+ * is in it. The content is hashed as it streams by; it is kept only when `keep` is set.
  */
-export async function readImageFile(path: string, maxBytes: number): Promise<LoadedImage> {
+async function scanImageFile(path: string, maxBytes: number, keep: boolean): Promise<{ bytes: Buffer | undefined; format: ImageFormat; size: number; sha256: string }> {
   try {
     ensureRegular(await stat(path));
   } catch (err) {
@@ -81,23 +93,46 @@ export async function readImageFile(path: string, maxBytes: number): Promise<Loa
     const format = sniffImage(head.subarray(0, bytesRead));
     if (!format) throw notImage('That file');
     // Read to the end rather than trusting the size: a file still being written may have grown.
+    const hash = createHash('sha256');
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
       const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
       const r = await handle.read(chunk, 0, chunk.length, total);
       if (r.bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, r.bytesRead));
+      const got = chunk.subarray(0, r.bytesRead);
+      hash.update(got);
+      if (keep) chunks.push(got);
       total += r.bytesRead;
       if (total > maxBytes) throw tooLarge(undefined, maxBytes);
     }
-    const bytes = Buffer.concat(chunks, total);
-    return { bytes, format, sha256: createHash('sha256').update(bytes).digest('hex') };
+    return { bytes: keep ? Buffer.concat(chunks, total) : undefined, format, size: total, sha256: hash.digest('hex') };
   } catch (err) {
     throw err instanceof AppError ? err : fileError(err);
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+export async function readImageFile(path: string, maxBytes: number): Promise<LoadedImage> {
+  const { bytes, format, sha256 } = await scanImageFile(path, maxBytes, true);
+  return { bytes: bytes as Buffer, format, sha256 };
+}
+
+const changedWhileWaiting = () =>
+  new AppError('IMAGE_UNREADABLE', 'The image file changed while it waited for its turn. Export it again and evaluate it once the export has finished.');
+
+/** An image file identified now and read when its evaluation gets a slot; a file changed in between is refused. */
+export async function imageFileRef(path: string, maxBytes: number): Promise<ImageRef> {
+  const { format, size, sha256 } = await scanImageFile(path, maxBytes, false);
+  return {
+    format, size, sha256,
+    load: async () => {
+      const image = await readImageFile(path, maxBytes);
+      if (image.sha256 !== sha256) throw changedWhileWaiting();
+      return image;
+    },
+  };
 }
 
 const DATA_URL = /^data:[\w.+/-]+;base64,/i;
@@ -117,4 +152,10 @@ export function decodeImageBase64(input: string, maxBytes: number): LoadedImage 
   const format = sniffImage(bytes.subarray(0, HEAD_BYTES));
   if (!format) throw notImage('image_base64');
   return { bytes, format, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** An inline image identified now and decoded again when its evaluation gets a slot: the request already holds its text. */
+export function imageBase64Ref(input: string, maxBytes: number): ImageRef {
+  const { bytes, format, sha256 } = decodeImageBase64(input, maxBytes);
+  return { format, size: bytes.length, sha256, load: async () => decodeImageBase64(input, maxBytes) };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
 /**
@@ -12,6 +13,11 @@ export interface BusEvent {
 }
 
 export class EventBus {
+  /**
+   * Names this daemon run. Sequence numbers start again at every start, so a client compares this
+   * (sent in every snapshot) to know whether its `since` still refers to the same numbering.
+   */
+  readonly runId = randomUUID();
   private seq = 0;
   private readonly buffer: BusEvent[] = [];
   private readonly emitter = new EventEmitter();
@@ -33,10 +39,14 @@ export class EventBus {
     return () => this.emitter.off('event', listener);
   }
 
-  /** Events after `since`, or undefined when some of them have already left the buffer. */
+  /**
+   * Events after `since`, or undefined when they cannot be told: some have left the buffer, or
+   * `since` is beyond anything this run has sent (the client saw an earlier run of the daemon).
+   */
   since(since: number): BusEvent[] | undefined {
     const first = this.buffer[0];
-    if (since >= this.seq) return [];
+    if (since > this.seq) return undefined;
+    if (since === this.seq) return [];
     if (!first || first.seq > since + 1) return undefined;
     return this.buffer.filter((e) => e.seq > since);
   }

@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.js';
 import type { HardwareProbe } from '../hardware/probe.js';
 import type { Health } from '../health.js';
@@ -11,8 +11,9 @@ import type { PreflightOptions } from '../downloads/preflight.js';
 import type { EvaluationService } from '../evaluation/evaluate.js';
 import type { ModelManager } from '../models/manager.js';
 import { DAEMON_VERSION } from '../version.js';
-import { sendError } from './errors.js';
-import { checkContentType, checkHost, checkOrigin, checkToken, type GuardOptions } from './guards.js';
+import { answerClientError, sendError } from './errors.js';
+import { commonErrors, OPENAPI_INFO, withoutUnusedSchemas } from './openapi.js';
+import { checkRequest, type GuardOptions } from './guards.js';
 import { downloadRoutes } from './routes/downloads.js';
 import { evaluateRoutes } from './routes/evaluate.js';
 import { modelRoutes } from './routes/models.js';
@@ -29,21 +30,46 @@ export interface AppDeps {
   ws: WsDeps;
   preflight: Omit<PreflightOptions, 'manager'>;
   logger?: boolean | object;
+  /** Open connections at most: Node closes any beyond it as soon as it is accepted. */
+  maxConnections?: number;
+  /** How long a client may take to send a whole request (408 REQUEST_TIMEOUT after). */
+  requestTimeoutMs?: number;
   evaluation?: { service: EvaluationService; maxImageBytes: number };
 }
 
 /** Builds the Fastify instance: guards, JSON parsing, error shape, routes. Only main.ts listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const requestTimeout = deps.requestTimeoutMs ?? 120_000;
   const app = Fastify({
     logger: deps.logger ?? false,
     // A line per request would flood the log at info; failures are logged by sendError, state changes by main.ts.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes,
     // Headers and bodies must arrive promptly; a slow-loris client must not hold a socket forever.
-    requestTimeout: 120_000,
+    requestTimeout,
     connectionTimeout: 0,
     keepAliveTimeout: 10_000,
+    http: {
+      // Node would answer a missing Host with an empty 400 before any guard; the guards answer it instead.
+      requireHostHeader: false,
+      // How often Node looks for requests over the timeout: a fraction of it, so a 408 comes close to on time.
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, requestTimeout / 4)),
+    },
+    // A model name is at most 128 characters, three times that when percent-encoded.
+    routerOptions: { maxParamLength: 512 },
+    clientErrorHandler: answerClientError,
+    // Errors Fastify raises before routing (a bad %-encoding, a path too long) pass the guards first:
+    // a foreign Host or a missing token is told that, not what else is wrong with the request.
+    frameworkErrors: (err, req, reply) => {
+      try {
+        checkRequest(req.raw, deps.guard);
+      } catch (refused) {
+        return sendError(reply, req, refused);
+      }
+      return sendError(reply, req, err);
+    },
   }).withTypeProvider<ZodTypeProvider>();
+  if (deps.maxConnections !== undefined) app.server.maxConnections = deps.maxConnections;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -56,12 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Registered before the guards so that a refused upgrade still has its socket closed after the 403.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  app.addHook('onRequest', async (req) => {
-    checkHost(req.headers.host, deps.guard);
-    checkOrigin(req.headers.origin, req.headers['sec-fetch-site'] as string | undefined, deps.guard);
-    checkToken(req.headers.authorization, deps.guard);
-    checkContentType(req.method, req.headers['content-type']);
-  });
+  app.addHook('onRequest', async (req) => checkRequest(req.raw, deps.guard));
 
   app.setErrorHandler((err, req, reply) => sendError(reply, req, err));
   app.setNotFoundHandler((req, reply) =>
@@ -69,8 +90,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   await app.register(swagger, {
-    openapi: { info: { title: 'Junmai daemon API', version: DAEMON_VERSION } },
+    openapi: { ...OPENAPI_INFO, info: { ...OPENAPI_INFO.info, version: DAEMON_VERSION } },
     transform: jsonSchemaTransform,
+    transformObject: (doc) => withoutUnusedSchemas(jsonSchemaTransformObject(doc)),
+  });
+  // Every documented route declares the refusals any route can give, besides its own.
+  app.addHook('onRoute', (route) => {
+    if (!route.schema || route.schema.hide) return;
+    const method = Array.isArray(route.method) ? (route.method[0] ?? 'GET') : route.method;
+    route.schema.response = { ...commonErrors(method), ...(route.schema.response as object | undefined) };
   });
 
   registerWs(app, deps.ws);

@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, isAppError } from '../errors.js';
 
@@ -130,6 +132,8 @@ export function toAppError(err: unknown): AppError {
     const v = err as FastifyError & { validation: ValidationIssue[] };
     return new AppError('INVALID_REQUEST', validationSentence(v.validationContext, v.validation));
   }
+  const own = fastifyOwnError(e.code);
+  if (own) return own;
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -162,4 +166,39 @@ export function sendError(reply: FastifyReply, req: FastifyRequest, err: unknown
     if (appErr.status >= 500) req.log.warn({ code: appErr.code }, appErr.message);
   } else if (appErr.status >= 500) req.log.error({ err }, appErr.message);
   return reply.code(appErr.status).type('application/json').send(errorBody(appErr));
+}
+
+/** Errors Fastify raises itself, before any route runs, in the photographer's terms. */
+function fastifyOwnError(code: string | undefined): AppError | undefined {
+  switch (code) {
+    case 'FST_ERR_BAD_URL':
+      return new AppError('MALFORMED_REQUEST', 'This request was refused: its address has a "%" that is not followed by two hexadecimal digits. Encode the address with encodeURIComponent.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('URI_TOO_LONG', 'This request was refused: its address is too long.');
+  }
+  return undefined;
+}
+
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees them (headers too large, a request
+ * that cannot be parsed, one not received within the request timeout). They are answered here in
+ * the same error shape, and the connection is closed: after a parse error nothing else on it can
+ * be trusted. No Host or token check is possible: there are no headers to check.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const appErr =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new AppError('HEADERS_TOO_LARGE', 'This request was refused: its address or headers are too large.')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new AppError('REQUEST_TIMEOUT', 'This request was not received in time, so the connection was closed. Send it again.')
+        : new AppError('MALFORMED_REQUEST', 'This request was refused: it is not a well-formed HTTP request.');
+  const body = JSON.stringify(errorBody(appErr));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${appErr.status} ${STATUS_CODES[appErr.status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }

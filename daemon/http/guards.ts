@@ -28,6 +28,62 @@ export function hostOf(header: string | undefined): string | undefined {
   return m?.[1] || undefined;
 }
 
+/**
+ * Every guard, in order, on a request's headers. On loopback the Host and Origin checks are the
+ * defence (a web page can reach 127.0.0.1 but cannot name it in Host after DNS rebinding). Beyond
+ * loopback the daemon is reached by whatever names this computer has on the network (its LAN
+ * address, its host name), none of which it can know, and it always has a token: there the token
+ * is the gate, checked first, and a request that carries it is not refused for its Host or Origin.
+ */
+export function checkRequest(req: RequestFacts, opts: GuardOptions): void {
+  const one = (name: string) => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  if (opts.token && !isLoopbackHost(opts.listenHost)) {
+    checkToken(one('authorization'), opts);
+  } else {
+    checkHost(one('host'), opts);
+    checkOrigin(one('origin'), one('sec-fetch-site'), opts);
+    checkToken(one('authorization'), opts);
+  }
+  checkTarget(req);
+  checkContentType(req.method ?? 'GET', one('content-type'));
+}
+
+/** What the guards read of a request: Node's IncomingMessage has all of it. */
+export interface RequestFacts {
+  method?: string | undefined;
+  url?: string | undefined;
+  httpVersion: string;
+  headers: Record<string, string | string[] | undefined>;
+  rawHeaders: string[];
+}
+
+const malformed = (why: string) => new AppError('MALFORMED_REQUEST', `This request was refused: ${why}.`);
+
+/**
+ * Which host a request is for must be unambiguous. Node keeps the first of two Host headers and
+ * routes an absolute-form target (`GET http://other/…`) by its path alone, so either could make
+ * the guards judge one host while a proxy in front of us meant another.
+ */
+export function checkTarget(req: RequestFacts): void {
+  let hosts = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]?.toLowerCase() === 'host') hosts++;
+  if (hosts > 1) throw malformed('it has more than one Host header');
+  if (hosts === 0 && req.httpVersion === '1.1') throw malformed('an HTTP/1.1 request must name its host in a Host header');
+  const url = req.url ?? '/';
+  if (url.startsWith('/') || url === '*') return;
+  let target: string | undefined;
+  try {
+    target = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    throw malformed('its target is neither a path nor an address');
+  }
+  const host = hostOf(req.headers.host as string | undefined);
+  if (host === undefined || target !== host) throw malformed('its target names another host than its Host header');
+}
+
 export function checkHost(header: string | undefined, opts: GuardOptions): void {
   const host = hostOf(header);
   const allowed = host !== undefined && (isLoopbackHost(host) || host === opts.listenHost.toLowerCase());

@@ -11,10 +11,15 @@ export interface WsDeps {
   maxBufferedBytes?: number;
 }
 
-const WsQuery = z.object({ since: z.coerce.number().int().nonnegative().optional() });
+const WsQuery = z.object({
+  since: z.coerce.number().int().nonnegative().optional(),
+  /** The run id of the snapshot the client's `since` came from; another run's numbers mean nothing here. */
+  run: z.string().max(64).optional(),
+});
 
 /**
- * /ws: a snapshot (or the missed events when `?since=` is still in the replay buffer), then every
+ * /ws: a snapshot (or the missed events when `?since=` is still in the replay buffer and, with
+ * `&run=`, of this daemon run), then every
  * event as it happens. The upgrade request passes the same Host/Origin/token guards as REST,
  * since it is an ordinary GET until upgraded.
  */
@@ -29,7 +34,7 @@ export function registerWs(app: FastifyInstance, deps: WsDeps): void {
       throw new AppError('UPGRADE_REQUIRED', 'This address is for live events over a WebSocket connection; connect with a WebSocket client.');
     },
     wsHandler: (socket: WebSocket, req) => {
-      const since = (req.query as z.infer<typeof WsQuery>).since;
+      const { since, run } = req.query as z.infer<typeof WsQuery>;
       const send = (e: BusEvent | Record<string, unknown>) => {
         if (socket.readyState !== socket.OPEN) return;
         if (socket.bufferedAmount > limit) {
@@ -38,9 +43,10 @@ export function registerWs(app: FastifyInstance, deps: WsDeps): void {
         }
         socket.send(JSON.stringify(e));
       };
-      const missed = since === undefined ? undefined : deps.events.since(since);
+      const sameRun = run === undefined || run === deps.events.runId;
+      const missed = since === undefined || !sameRun ? undefined : deps.events.since(since);
       if (missed) missed.forEach(send);
-      else send({ seq: deps.events.lastSeq, type: 'snapshot', at: new Date().toISOString(), data: deps.snapshot() });
+      else send({ seq: deps.events.lastSeq, type: 'snapshot', at: new Date().toISOString(), data: { ...deps.snapshot(), run_id: deps.events.runId } });
       const unsubscribe = deps.events.subscribe(send);
       socket.on('close', unsubscribe);
       socket.on('error', unsubscribe);

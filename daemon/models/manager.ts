@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import { cloudRefusal } from './cloud.js';
 import { availableMemory, estimateFor, estimateToGb, fitMessage, fitOf, type Available } from './fit.js';
 import { rank, type Contender } from './recommend.js';
+import { SerialQueue } from './serial.js';
 import { resolveModelName, type ResolvedName } from './resolve.js';
 import { statsFor, type ModelStats } from './statistics.js';
 import { syncWithOllama, type SyncResult } from './sync.js';
@@ -53,9 +54,21 @@ export interface ManagerDeps {
  */
 export class ModelManager {
   private readonly usageEvents: UsageCoalescer;
+  /**
+   * The one ordering rule for state changes: switch, delete, download start, import and sync run
+   * one after another, never interleaved. Without it a delete could pass its "not the current
+   * model" check while a switch to the same model was still asking Ollama, and delete the model
+   * the switch then made current. Inside a change, the private *Now methods run without queueing.
+   */
+  private readonly changes = new SerialQueue();
+  /** Whether Ollama answered at the last sync or status check; null until either has happened. */
+  private ollamaReachable: boolean | null = null;
 
   constructor(private readonly deps: ManagerDeps) {
     this.usageEvents = new UsageCoalescer(deps.events);
+    deps.events.subscribe((e) => {
+      if (e.type === 'ollama.status') this.ollamaReachable = e.data.reachable === true;
+    });
   }
 
   private get store() {
@@ -104,6 +117,23 @@ export class ModelManager {
       throw new AppError('MODEL_NOT_FOUND', `"${r.name}" is neither in Junmai's catalog nor installed in Ollama. ${hint}`, { model: r.name, ...(tags.length ? { suggestions: tags } : {}) });
     }
     return { ...r, known: { name: r.name, entry: r.entry, row } };
+  }
+
+  /**
+   * How far the installed flags of the list can be trusted: when Ollama last answered a sync, and a
+   * sentence saying so when it is not answering now (the flags are then that sync's).
+   */
+  freshness(): { ollama_reachable: boolean | null; installed_as_of: string | null; note?: string } {
+    let asOf: string | null = null;
+    for (const row of this.store.models.all()) if (row.synced_at !== null && (asOf === null || row.synced_at > asOf)) asOf = row.synced_at;
+    if (this.ollamaReachable !== false) return { ollama_reachable: this.ollamaReachable, installed_as_of: asOf };
+    return {
+      ollama_reachable: false,
+      installed_as_of: asOf,
+      note: asOf
+        ? `Ollama is not answering, so which models are installed is as of the last sync with it, at ${asOf}.`
+        : 'Ollama is not answering and has never been synced with, so no model is known to be installed.',
+    };
   }
 
   list(q: ListQuery = {}, here?: Available): ModelView[] {
@@ -158,7 +188,7 @@ export class ModelManager {
   private async stillInstalled(name: string): Promise<boolean> {
     try {
       await this.deps.gateway.show(name);
-      if (!this.store.models.get(name)?.installed) await this.sync();
+      if (!this.store.models.get(name)?.installed) await this.syncNow();
       return true;
     } catch (err) {
       if (err instanceof AppError && err.code === 'MODEL_NOT_INSTALLED') {
@@ -169,7 +199,16 @@ export class ModelManager {
     }
   }
 
-  async switch(input: unknown): Promise<{ message: string; current_model: string; previous_model: string | null; note?: string; warning?: string }> {
+  /** Runs a state change (a download start, say) in its turn among switches, deletes, imports and syncs. */
+  exclusive<T>(task: () => Promise<T> | T): Promise<T> {
+    return this.changes.run(task);
+  }
+
+  switch(input: unknown): Promise<{ message: string; current_model: string; previous_model: string | null; note?: string; warning?: string }> {
+    return this.changes.run(() => this.switchNow(input));
+  }
+
+  private async switchNow(input: unknown): Promise<{ message: string; current_model: string; previous_model: string | null; note?: string; warning?: string }> {
     const r = this.lookup(input);
     const remote = isRemote(r.known);
     if (remote && !this.deps.allowCloudModels) throw cloudRefusal(r.name, 'making it the model for photos');
@@ -190,7 +229,11 @@ export class ModelManager {
     };
   }
 
-  async delete(input: unknown): Promise<{ message: string; model: string }> {
+  delete(input: unknown): Promise<{ message: string; model: string }> {
+    return this.changes.run(() => this.deleteNow(input));
+  }
+
+  private async deleteNow(input: unknown): Promise<{ message: string; model: string }> {
     const name = resolveModelName(input).name;
     if (this.deps.isDownloading(name)) {
       throw new AppError('MODEL_DOWNLOADING', `${name} is being downloaded. Cancel the download before deleting it.`, { model: name });
@@ -209,7 +252,7 @@ export class ModelManager {
       throw err;
     }
     // Ollama has deleted it; a failed sync must not leave the store saying otherwise.
-    await this.sync().catch(() => undefined);
+    await this.syncNow().catch(() => undefined);
     this.store.models.setInstalled(r.name, false);
     this.deps.events.publish('model.deleted', { model: r.name });
     return { message: `Deleted ${r.name} from Ollama.`, model: r.name };
@@ -232,8 +275,19 @@ export class ModelManager {
     return this.store.models.get(name)?.installed ?? false;
   }
 
-  async sync(): Promise<SyncResult> {
-    const result = await syncWithOllama(this.store, this.deps.gateway, this.deps.clock);
+  sync(): Promise<SyncResult> {
+    return this.changes.run(() => this.syncNow());
+  }
+
+  private async syncNow(): Promise<SyncResult> {
+    let result: SyncResult;
+    try {
+      result = await syncWithOllama(this.store, this.deps.gateway, this.deps.clock);
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'OLLAMA_UNREACHABLE' || err.code === 'OLLAMA_TIMEOUT')) this.ollamaReachable = false;
+      throw err;
+    }
+    this.ollamaReachable = true;
     for (const name of result.added) this.deps.events.publish('model.installed', { model: name });
     return result;
   }
@@ -273,7 +327,7 @@ export class ModelManager {
         fit: fitOf(est, available),
         estimate: estimateToGb(est),
         gpu_memory_gb: available.gpu_memory_gb,
-        history: { count: s.count, success_rate: s.success_rate, p50_ms: s.p50_ms },
+        history: { count: s.successes + s.failures, success_rate: s.success_rate, p50_ms: s.p50_ms },
       });
     }
     const ranked = rank(contenders, req.priority).map(({ gpu_memory_gb: _g, history: _h, purpose: _p, parameter_count: _c, ...c }) => c);
@@ -365,7 +419,8 @@ export class ModelManager {
     return buildExport(this.store, new Map(Object.entries(this.statistics().statistics)), this.deps.clock.now());
   }
 
-  importDocument(body: Record<string, unknown>): ImportResult {
-    return applyImport(this.store, parseImportDocument(body), this.deps.clock.now());
+  importDocument(body: Record<string, unknown>): Promise<ImportResult> {
+    const doc = parseImportDocument(body);
+    return this.changes.run(() => applyImport(this.store, doc, this.deps.clock.now()));
   }
 }

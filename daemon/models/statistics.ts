@@ -5,7 +5,11 @@ export interface ModelStats {
   model: string;
   count: number;
   successes: number;
+  /** Photos the model itself failed: an invalid answer after the retry, an error from Ollama while running it. */
   failures: number;
+  /** Photos that failed through no fault of the model (missing image, Ollama not running, …): recorded, never held against it. */
+  caller_faults: number;
+  /** successes / (successes + failures): caller faults are left out. */
   success_rate: number | null;
   mean_ms: number | null;
   p50_ms: number | null;
@@ -34,6 +38,16 @@ export interface ModelStats {
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
 /**
+ * A ratio as shown, or null when there is nothing to divide by or the result is not a finite
+ * number: whatever the sums hold, a statistic stays something JSON can carry.
+ */
+function per(num: number, den: number, digits = 1, scale = 1): number | null {
+  if (!(den > 0)) return null;
+  const v = (num / den) * scale;
+  return Number.isFinite(v) ? round(v, digits) : null;
+}
+
+/**
  * Figures for one model from its running totals (means, rates, throughput) and the duration
  * index (percentiles, skipped where a caller such as the model list shows none). Rates are exact
  * ratios of counts, never a running approximation.
@@ -41,10 +55,12 @@ const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 export function statsFor(model: string, totals: UsageTotals | undefined, usage: UsageRepo, row?: ModelRow, percentiles = true): ModelStats {
   const count = totals?.count ?? 0;
   const successes = totals?.successes ?? 0;
+  const callerFaults = totals?.caller_faults ?? 0;
+  const judged = count - callerFaults;
   const timed = totals?.timed_successes ?? 0;
   const warm = totals?.warm_successes ?? 0;
   const warmupsOk = totals ? totals.warmups - totals.warmup_failures : 0;
-  const mean = timed > 0 && totals ? totals.success_ms_sum / timed : null;
+  const mean = totals ? per(totals.success_ms_sum, timed) : null;
   const imported =
     row && (row.imported_usage_count !== null || row.imported_avg_ms !== null || row.imported_success_rate !== null)
       ? {
@@ -58,25 +74,26 @@ export function statsFor(model: string, totals: UsageTotals | undefined, usage: 
     model,
     count,
     successes,
-    failures: count - successes,
-    success_rate: count > 0 ? round(successes / count, 4) : null,
-    mean_ms: mean === null ? null : round(mean),
+    failures: judged - successes,
+    caller_faults: callerFaults,
+    success_rate: per(successes, judged, 4),
+    mean_ms: mean,
     p50_ms: percentiles ? usage.successPercentile(model, timed, 50) : null,
     p95_ms: percentiles ? usage.successPercentile(model, timed, 95) : null,
-    mean_load_ms: totals && totals.load_count > 0 ? round(totals.load_ms_sum / totals.load_count) : null,
-    tokens_per_second: totals && totals.eval_ms_sum > 0 ? round((totals.eval_tokens_sum / totals.eval_ms_sum) * 1000, 2) : null,
+    mean_load_ms: totals ? per(totals.load_ms_sum, totals.load_count) : null,
+    tokens_per_second: totals ? per(totals.eval_tokens_sum, totals.eval_ms_sum, 2, 1000) : null,
     cache_hits: totals?.cache_hits ?? 0,
     cold_starts: totals?.cold_starts ?? 0,
-    warm_mean_ms: warm > 0 && totals ? round(totals.warm_ms_sum / warm) : null,
+    warm_mean_ms: totals ? per(totals.warm_ms_sum, warm) : null,
     warm_p50_ms: percentiles ? usage.warmPercentile(model, warm, 50) : null,
     warm_p95_ms: percentiles ? usage.warmPercentile(model, warm, 95) : null,
-    mean_client_ms: totals && totals.client_count > 0 ? round(totals.client_ms_sum / totals.client_count) : null,
+    mean_client_ms: totals ? per(totals.client_ms_sum, totals.client_count) : null,
     warmups: totals?.warmups ?? 0,
-    mean_warmup_ms: warmupsOk > 0 && totals ? round(totals.warmup_ms_sum / warmupsOk) : null,
+    mean_warmup_ms: totals ? per(totals.warmup_ms_sum, warmupsOk) : null,
     first_used: totals?.first_ts != null ? new Date(totals.first_ts).toISOString() : null,
     last_used: totals?.last_ts != null ? new Date(totals.last_ts).toISOString() : null,
     imported,
     usage_count: count,
-    avg_inference_time: mean === null ? null : round(mean / 1000, 3),
+    avg_inference_time: totals ? per(totals.success_ms_sum, timed * 1000, 3) : null,
   };
 }

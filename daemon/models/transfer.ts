@@ -4,6 +4,7 @@ import { emptyModelRow } from '../store/models-repo.js';
 import type { Store } from '../store/store.js';
 import { resolveModelName } from './resolve.js';
 import type { ModelStats } from './statistics.js';
+import { blindSentence, knownBlind } from './views.js';
 
 export const CURRENT_KEY = 'current_model';
 
@@ -21,9 +22,14 @@ export interface ImportResult {
   warnings: string[];
 }
 
+/**
+ * Only models an import accepts are exported (catalog entries and models installed here), so that
+ * whatever export produces, import takes back: usage recorded for a name Ollama never had stays in
+ * the database.
+ */
 export function buildExport(store: Store, stats: Map<string, ModelStats>, exportedAt: Date): ExportDocument {
   const rows = new Map(store.models.all().map((r) => [r.name, r]));
-  const names = [...new Set([...rows.keys(), ...stats.keys()])].sort();
+  const names = [...new Set([...rows.keys(), ...stats.keys()])].filter((name) => importable(store, name)).sort();
   return {
     format: 'junmai-model-metadata',
     version: 1,
@@ -67,16 +73,26 @@ export function parseImportDocument(body: Record<string, unknown>): ImportReques
   throw new AppError('INVALID_IMPORT', `The document was not imported, nothing was changed: it is not a valid ${ours ? 'Junmai export' : 'model_metadata.json'} (${problems.join('; ')}).`);
 }
 
+/** A name an import may hold: in the catalog, or installed in Ollama here. Anything else would be a phantom entry. */
+function importable(store: Store, name: string): boolean {
+  return resolveModelName(name).entry !== undefined || (store.models.get(name)?.installed ?? false);
+}
+
 function isOurs(doc: ImportRequest): doc is ExportDocument {
   return (doc as ExportDocument).format === 'junmai-model-metadata';
 }
 
 /** Every name in the document resolved up front; the first bad one rejects the whole import. */
-function plan(doc: ImportRequest): { models: PlannedModel[]; current: string | null } {
+function plan(store: Store, doc: ImportRequest): { models: PlannedModel[]; current: string | null } {
   const problems: string[] = [];
   const resolve = (raw: string, where: string) => {
     try {
-      return resolveModelName(raw);
+      const r = resolveModelName(raw);
+      if (!importable(store, r.name)) {
+        problems.push(`${where}: ${r.name} is neither in Junmai's catalog nor installed in Ollama here (download it first, or leave it out of the document)`);
+        return undefined;
+      }
+      return r;
     } catch (err) {
       problems.push(`${where}: ${(err as Error).message}`);
       return undefined;
@@ -116,7 +132,15 @@ function plan(doc: ImportRequest): { models: PlannedModel[]; current: string | n
       });
     }
   }
-  const current = doc.current_model ? resolve(doc.current_model, `current_model "${doc.current_model}"`)?.name ?? null : null;
+  // A current model that is not here is no reason to refuse the rest: applyImport keeps ours and says so.
+  let current: string | null = null;
+  if (doc.current_model) {
+    try {
+      current = resolveModelName(doc.current_model).name;
+    } catch (err) {
+      problems.push(`current_model "${doc.current_model}": ${(err as Error).message}`);
+    }
+  }
   if (problems.length > 0) {
     throw new AppError('INVALID_IMPORT', `The document was not imported, nothing was changed: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ''}.`, { problems });
   }
@@ -129,7 +153,7 @@ function plan(doc: ImportRequest): { models: PlannedModel[]; current: string | n
  * when it is installed here, so an import cannot point evaluation at a model that cannot run.
  */
 export function applyImport(store: Store, doc: ImportRequest, now: Date): ImportResult {
-  const { models, current } = plan(doc);
+  const { models, current } = plan(store, doc);
   const warnings: string[] = [];
   let currentModel = store.settings.get<string>(CURRENT_KEY) ?? null;
   store.transaction(() => {
@@ -147,9 +171,12 @@ export function applyImport(store: Store, doc: ImportRequest, now: Date): Import
       store.models.upsert(row);
     }
     if (current) {
-      if (store.models.get(current)?.installed) {
+      const row = store.models.get(current);
+      if (row?.installed) {
         store.settings.set(CURRENT_KEY, current, now);
         currentModel = current;
+        // As switch does: it is made current, but the photographer learns it cannot evaluate photos.
+        if (knownBlind({ name: current, entry: resolveModelName(current).entry, row })) warnings.push(blindSentence(current));
       } else {
         warnings.push(`The current model "${current}" is not installed here, so the current model stays ${currentModel ?? 'unset'}. Download it, then switch to it.`);
       }

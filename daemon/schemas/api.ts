@@ -22,22 +22,46 @@ const queryBool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'use true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/**
+ * Upper bounds of every number a client may send. Each is far above anything real (a day per photo,
+ * ten million tokens) yet low enough that sums over millions of rows stay finite: an accepted value
+ * must never make a later statistic Infinity, which JSON cannot carry.
+ */
+export const MAX_DURATION_MS = 86_400_000;
+export const MAX_TOKENS = 10_000_000;
+export const MAX_IMPORTED_USAGE = 1_000_000_000;
+export const MAX_CONTEXT_LENGTH = 16_777_216;
+/** Longest text field of an import document (names, families, dates); model names themselves stop at 128. */
+export const MAX_IMPORT_TEXT = 256;
+/** Most models one import document may hold: far more than anyone installs, few enough to check whole. */
+export const MAX_IMPORT_MODELS = 1000;
+
+const durationMs = z.number().nonnegative().max(MAX_DURATION_MS, `must be at most ${MAX_DURATION_MS} ms (one day)`);
+const tokenCount = z.number().int().nonnegative().max(MAX_TOKENS, `must be at most ${MAX_TOKENS}`);
+
 const gb = z.number({ error: 'must be a number of gigabytes' }).positive('must be more than 0').max(4096, 'must be at most 4096 GB');
 const contextLength = z.number().int().min(256).max(1_048_576);
 const numParallel = z.number().int().min(1).max(64);
 
-export const ErrorBody = z.object({
-  success: z.literal(false),
-  error: z.string(),
-  code: z.string(),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
+/** Every refusal; its id makes /docs/json declare it once, as a shared component every error response refers to. */
+export const ErrorBody = z
+  .object({
+    success: z.literal(false),
+    error: z.string().describe('What went wrong, in a sentence a photographer understands'),
+    code: z.string().describe('A stable code for programs (see the README\'s table)'),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'ErrorBody' });
 
 export const ModelStats = z.object({
   model: z.string(),
   count: z.number(),
   successes: z.number(),
+  /** Photos the model itself failed (invalid answer after the retry, an Ollama error while running it). */
   failures: z.number(),
+  /** Photos that failed through no fault of the model (missing or unreadable image, Ollama not running, a timeout); never in success_rate. */
+  caller_faults: z.number(),
+  /** successes / (successes + failures). */
   success_rate: z.number().nullable(),
   mean_ms: z.number().nullable(),
   p50_ms: z.number().nullable(),
@@ -109,7 +133,17 @@ export const ListQuery = z.object({
 });
 export type ListQuery = z.infer<typeof ListQuery>;
 
-export const ListResponse = z.object({ success: z.literal(true), models: z.array(ModelView), count: z.number() });
+export const ListResponse = z.object({
+  success: z.literal(true),
+  models: z.array(ModelView),
+  count: z.number(),
+  /** Whether Ollama answered at the last sync or status check; null before either. */
+  ollama_reachable: z.boolean().nullable(),
+  /** When the installed flags were last read from Ollama; null when never. */
+  installed_as_of: z.string().nullable(),
+  /** Present when Ollama is not answering: the installed flags are from installed_as_of. */
+  note: z.string().optional(),
+});
 
 export const InfoResponse = z.object({ success: z.literal(true), model: ModelView, alias: z.string().optional(), note: z.string().optional() });
 
@@ -218,21 +252,21 @@ export const StatisticsResponse = z.object({
 
 export const UsageRecord = z.object({
   model: ModelName,
-  duration_ms: z.number().nonnegative().max(86_400_000),
+  duration_ms: durationMs,
   success: z.boolean(),
   photo_id: z.string().max(512).optional(),
   error_code: z.string().max(64).optional(),
-  total_ms: z.number().nonnegative().optional(),
-  load_ms: z.number().nonnegative().optional(),
-  prompt_eval_ms: z.number().nonnegative().optional(),
-  eval_ms: z.number().nonnegative().optional(),
-  prompt_tokens: z.number().int().nonnegative().optional(),
-  eval_tokens: z.number().int().nonnegative().optional(),
+  total_ms: durationMs.optional(),
+  load_ms: durationMs.optional(),
+  prompt_eval_ms: durationMs.optional(),
+  eval_ms: durationMs.optional(),
+  prompt_tokens: tokenCount.optional(),
+  eval_tokens: tokenCount.optional(),
   /**
    * The plugin's own end-to-end time for the photo. With photo_id, it is written into the daemon's
    * row for the same model and photo from the last hour that has none yet, instead of a new row.
    */
-  client_ms: z.number().nonnegative().max(86_400_000).optional(),
+  client_ms: durationMs.optional(),
   /** When the inference happened (ISO 8601); now when absent. */
   at: z.iso.datetime({ offset: true }).optional(),
 });
@@ -250,50 +284,59 @@ export const SyncResponse = z.object({
   ollama_version: z.string().nullable(),
 });
 
+const importText = z.string().max(MAX_IMPORT_TEXT, `must be at most ${MAX_IMPORT_TEXT} characters`);
+const importedUsage = z.number().int().nonnegative().max(MAX_IMPORTED_USAGE, `must be at most ${MAX_IMPORTED_USAGE}`);
+const successRate = z.number().min(0).max(1);
+
 const ImportedStats = z.object({
-  usage_count: z.number().int().nonnegative().nullable().optional(),
-  avg_ms: z.number().nonnegative().nullable().optional(),
-  success_rate: z.number().min(0).max(1).nullable().optional(),
-  last_used: z.string().nullable().optional(),
+  usage_count: importedUsage.nullable().optional(),
+  avg_ms: durationMs.nullable().optional(),
+  success_rate: successRate.nullable().optional(),
+  last_used: importText.nullable().optional(),
 });
 
 /** Our export document. Statistics travel as aggregates; usage rows stay in the database. */
 export const ExportDocument = z.object({
   format: z.literal('junmai-model-metadata'),
   version: z.literal(1),
-  exported_at: z.string(),
-  current_model: z.string().nullable(),
-  models: z.array(
-    z.object({
-      name: z.string(),
-      source: z.enum(['catalog', 'custom']),
-      installed: z.boolean().optional(),
-      family: z.string().nullable().optional(),
-      parameter_size: z.string().nullable().optional(),
-      quantization: z.string().nullable().optional(),
-      capabilities: z.array(z.string()).nullable().optional(),
-      context_length: z.number().int().positive().nullable().optional(),
-      statistics: ImportedStats.optional(),
-    }),
-  ),
+  exported_at: importText,
+  current_model: importText.nullable(),
+  models: z
+    .array(
+      z.object({
+        name: importText,
+        source: z.enum(['catalog', 'custom']),
+        installed: z.boolean().optional(),
+        family: importText.nullable().optional(),
+        parameter_size: importText.nullable().optional(),
+        quantization: importText.nullable().optional(),
+        capabilities: z.array(importText).max(32).nullable().optional(),
+        context_length: z.number().int().positive().max(MAX_CONTEXT_LENGTH).nullable().optional(),
+        statistics: ImportedStats.optional(),
+      }),
+    )
+    .max(MAX_IMPORT_MODELS, `must hold at most ${MAX_IMPORT_MODELS} models`),
 });
 export type ExportDocument = z.infer<typeof ExportDocument>;
 
 /** The old Python system's model_metadata.json: `{current_model, models: {name: {...}}}`. */
 export const LegacyDocument = z.object({
-  current_model: z.string().nullable().optional(),
-  models: z.record(
-    z.string(),
-    z.looseObject({
-      name: z.string().optional(),
-      purpose: z.string().optional(),
-      installed: z.boolean().optional(),
-      usage_count: z.number().int().nonnegative().optional(),
-      avg_inference_time: z.number().nonnegative().optional(),
-      success_rate: z.number().min(0).max(1).optional(),
-      last_used: z.string().nullable().optional(),
-    }),
-  ),
+  current_model: importText.nullable().optional(),
+  models: z
+    .record(
+      importText,
+      z.looseObject({
+        name: importText.optional(),
+        purpose: Purpose.optional(),
+        installed: z.boolean().optional(),
+        usage_count: importedUsage.optional(),
+        // Seconds in the old file.
+        avg_inference_time: z.number().nonnegative().max(MAX_DURATION_MS / 1000).optional(),
+        success_rate: successRate.optional(),
+        last_used: importText.nullable().optional(),
+      }),
+    )
+    .refine((models) => Object.keys(models).length <= MAX_IMPORT_MODELS, `must hold at most ${MAX_IMPORT_MODELS} models`),
 });
 export type LegacyDocument = z.infer<typeof LegacyDocument>;
 

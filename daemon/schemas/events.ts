@@ -12,6 +12,8 @@ export const SnapshotData = z.object({
   current_model: z.string().nullable(),
   jobs: z.array(JobView),
   ollama: z.object({ reachable: z.boolean(), url: z.string(), version: z.string().nullable() }),
+  /** This daemon run; send it back as `&run=` with `?since=` so that a restarted daemon answers with a snapshot. */
+  run_id: z.string(),
 });
 
 export const ServerEvent = z.discriminatedUnion('type', [

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { privateDir, privateFile } from '../private-files.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
@@ -43,7 +44,7 @@ function openChecked(path: string): Db {
  * its WAL) so it can be recovered by hand, a fresh database is started, and the caller reports it.
  */
 export function openDatabase(dataDir: string, now: Date = new Date()): OpenedDatabase {
-  mkdirSync(dataDir, { recursive: true });
+  privateDir(dataDir);
   const path = join(dataDir, DB_FILE_NAME);
   let db: Db;
   let movedAside: string | undefined;
@@ -61,6 +62,8 @@ export function openDatabase(dataDir: string, now: Date = new Date()): OpenedDat
     }
     db = openChecked(path);
   }
+  // SQLite creates its WAL and shared-memory files later with the database file's own mode.
+  for (const suffix of ['', '-wal', '-shm']) privateFile(path + suffix);
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

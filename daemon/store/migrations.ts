@@ -264,4 +264,32 @@ export const MIGRATIONS: readonly string[] = [
   -- may tell Q4_K_M from q4_k_m, while \`model\` is the canonical, lower-case name we compare. NULL: same as model.
   ALTER TABLE download_jobs ADD COLUMN pull_name TEXT;
   `,
+  `
+  -- Whose fault a failed photo was (issue 12): 'caller' when the photo, the request or an absent
+  -- Ollama was to blame, 'model' otherwise (daemon/errors.ts NOT_THE_MODEL). Rows written before
+  -- this step are classified by the codes known when it shipped.
+  ALTER TABLE usage ADD COLUMN fault TEXT CHECK (fault IN ('model', 'caller'));
+  UPDATE usage SET fault = CASE
+    WHEN success = 1 THEN NULL
+    WHEN error_code IN ('INVALID_REQUEST', 'INVALID_MODEL_NAME', 'NO_CURRENT_MODEL', 'MODEL_NOT_VISION', 'MODEL_NOT_FOUND',
+                        'MODEL_NOT_INSTALLED', 'IMAGE_NOT_FOUND', 'IMAGE_UNREADABLE', 'UNSUPPORTED_IMAGE', 'IMAGE_TOO_LARGE',
+                        'OLLAMA_UNREACHABLE', 'OLLAMA_TIMEOUT', 'BUSY', 'CLIENT_CLOSED', 'INTERRUPTED', 'DISK_FULL', 'STORAGE_ERROR')
+      THEN 'caller'
+    ELSE 'model' END;
+
+  -- Photos that failed through no fault of the model: counted in count, never in the success rate.
+  ALTER TABLE usage_totals ADD COLUMN caller_faults INTEGER NOT NULL DEFAULT 0;
+  UPDATE usage_totals SET caller_faults =
+    (SELECT count(*) FROM usage u WHERE u.model = usage_totals.model AND u.kind = 'inference' AND u.fault = 'caller');
+
+  -- An upsert of its own rather than a rewrite of usage_totals_on_insert: SQLite does not promise
+  -- which trigger fires first, so either may be the one that creates the model's row.
+  CREATE TRIGGER usage_totals_caller_faults AFTER INSERT ON usage WHEN NEW.kind = 'inference' AND NEW.fault = 'caller' BEGIN
+    INSERT INTO usage_totals (model, count, successes, cache_hits, timed_successes, success_ms_sum, load_ms_sum, load_count,
+                              cold_starts, warm_successes, warm_ms_sum, eval_tokens_sum, eval_ms_sum, client_count,
+                              client_ms_sum, warmups, warmup_failures, warmup_ms_sum, first_ts, last_ts, caller_faults)
+    VALUES (NEW.model, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 1)
+    ON CONFLICT (model) DO UPDATE SET caller_faults = caller_faults + 1;
+  END;
+  `,
 ];

@@ -1,3 +1,4 @@
+import { faultOf } from '../errors.js';
 import type { Db } from './db.js';
 
 /** A photo evaluated by a model, or a model load the daemon asked for before the first photo. */
@@ -27,7 +28,7 @@ export interface UsageInsert {
   queue_ms?: number | null;
 }
 
-/** Running sums per model (see migration 2 for what each one counts). */
+/** Running sums per model (see migrations 2 and 3 for what each one counts). */
 export interface UsageTotals {
   model: string;
   count: number;
@@ -47,6 +48,8 @@ export interface UsageTotals {
   warmups: number;
   warmup_failures: number;
   warmup_ms_sum: number;
+  /** Failed photos that were not the model's fault (daemon/errors.ts NOT_THE_MODEL). */
+  caller_faults: number;
   first_ts: number | null;
   last_ts: number | null;
 }
@@ -62,9 +65,9 @@ export class UsageRepo {
   constructor(db: Db) {
     this.insertStmt = db.prepare(
       `INSERT INTO usage (ts, model, photo_id, duration_ms, total_ms, load_ms, prompt_eval_ms, eval_ms, prompt_tokens, eval_tokens, success, error_code,
-                          kind, cache_hit, client_ms, queue_ms)
+                          kind, cache_hit, client_ms, queue_ms, fault)
        VALUES (@ts, @model, @photo_id, @duration_ms, @total_ms, @load_ms, @prompt_eval_ms, @eval_ms, @prompt_tokens, @eval_tokens, @success, @error_code,
-               @kind, @cache_hit, @client_ms, @queue_ms)`,
+               @kind, @cache_hit, @client_ms, @queue_ms, @fault)`,
     );
     this.totalsStmt = db.prepare<[], UsageTotals>('SELECT * FROM usage_totals ORDER BY model');
     this.totalsForStmt = db.prepare<[string], UsageTotals>('SELECT * FROM usage_totals WHERE model = ?');
@@ -98,6 +101,8 @@ export class UsageRepo {
         cache_hit: r.cache_hit ? 1 : 0,
         client_ms: r.client_ms ?? null,
         queue_ms: r.queue_ms ?? null,
+        // Decided here, where every row passes, so that the daemon's rows and a client's are judged alike.
+        fault: faultOf(r.success, r.error_code),
       }).lastInsertRowid,
     );
   }

@@ -59,7 +59,7 @@ describe('junmai without a daemon, and usage errors', () => {
 });
 
 describe('junmai with a token', () => {
-  const TOKEN = 'cli-test-token-0123456789';
+  const TOKEN = 'cli-test-token-0123456789-abcdefghij';
   let t: TestDaemon;
   beforeAll(async () => {
     t = await startTestDaemon({ installed: ['gemma3:4b'], env: { JUNMAI_TOKEN: TOKEN } });

@@ -40,8 +40,8 @@ describe('loadConfig', () => {
   });
 
   it('reads every variable', () => {
-    const c = loadConfig({ JUNMAI_PORT: '6200', JUNMAI_HOST: '::1', JUNMAI_DATA_DIR: '/tmp/j', OLLAMA_HOST: ':9999', JUNMAI_TOKEN: 'x'.repeat(20) });
-    expect(c).toMatchObject({ host: '::1', port: 6200, dataDir: '/tmp/j', ollamaUrl: 'http://127.0.0.1:9999', token: 'x'.repeat(20) });
+    const c = loadConfig({ JUNMAI_PORT: '6200', JUNMAI_HOST: '::1', JUNMAI_DATA_DIR: '/tmp/j', OLLAMA_HOST: ':9999', JUNMAI_TOKEN: 'x'.repeat(40) });
+    expect(c).toMatchObject({ host: '::1', port: 6200, dataDir: '/tmp/j', ollamaUrl: 'http://127.0.0.1:9999', token: 'x'.repeat(40) });
   });
 
   it.each([
@@ -49,7 +49,8 @@ describe('loadConfig', () => {
     [{ JUNMAI_PORT: '70000' }, /JUNMAI_PORT must be between 1 and 65535/],
     [{ JUNMAI_HOST: 'my computer' }, /JUNMAI_HOST must be an IP address/],
     [{ JUNMAI_DATA_DIR: '' }, /JUNMAI_DATA_DIR must not be empty/],
-    [{ JUNMAI_TOKEN: 'short' }, /at least 16/],
+    [{ JUNMAI_TOKEN: 'short' }, /at least 32/],
+    [{ JUNMAI_TOKEN: 'x'.repeat(31) }, /at least 32/],
     [{ OLLAMA_HOST: 'localhost:0' }, /OLLAMA_HOST "localhost:0" is not a valid URL/],
   ])('stops on %j with a clear reason', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

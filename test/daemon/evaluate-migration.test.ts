@@ -19,6 +19,7 @@ interface Row {
   eval_ms: number | null;
   eval_tokens: number | null;
   client_ms: number | null;
+  fault: string | null;
 }
 
 /** The totals computed the slow way, in JavaScript, from the rows: what the trigger must agree with. */
@@ -28,7 +29,7 @@ function expectedTotals(rows: Row[]): Map<string, Omit<UsageTotals, 'model'>> {
     const t = out.get(r.model) ?? {
       count: 0, successes: 0, cache_hits: 0, timed_successes: 0, success_ms_sum: 0, load_ms_sum: 0, load_count: 0, cold_starts: 0,
       warm_successes: 0, warm_ms_sum: 0, eval_tokens_sum: 0, eval_ms_sum: 0, client_count: 0, client_ms_sum: 0, warmups: 0,
-      warmup_failures: 0, warmup_ms_sum: 0, first_ts: null, last_ts: null,
+      warmup_failures: 0, warmup_ms_sum: 0, first_ts: null, last_ts: null, caller_faults: 0,
     };
     out.set(r.model, t);
     if (r.kind === 'warmup') {
@@ -41,6 +42,7 @@ function expectedTotals(rows: Row[]): Map<string, Omit<UsageTotals, 'model'>> {
     t.first_ts = t.first_ts === null ? r.ts : Math.min(t.first_ts, r.ts);
     t.last_ts = t.last_ts === null ? r.ts : Math.max(t.last_ts, r.ts);
     if (r.success) t.successes++;
+    if (r.fault === 'caller') t.caller_faults++;
     if (r.client_ms !== null) {
       t.client_count++;
       t.client_ms_sum += r.client_ms;
@@ -113,7 +115,7 @@ describe('migration 2', () => {
     const rnd = random(7);
     for (let i = 0; i < 500; i++) {
       const ok = rnd() > 0.1;
-      ins.run(1_700_000_000_000 + i * 1000, ['gemma3:4b', 'llava:7b'][i % 2], `IMG_${i}`, 500 + rnd() * 5000, rnd() > 0.5 ? (rnd() > 0.8 ? 2500 : 15) : null, 1000, 40, ok ? 1 : 0, ok ? null : 'OLLAMA_ERROR');
+      ins.run(1_700_000_000_000 + i * 1000, ['gemma3:4b', 'llava:7b'][i % 2], `IMG_${i}`, 500 + rnd() * 5000, rnd() > 0.5 ? (rnd() > 0.8 ? 2500 : 15) : null, 1000, 40, ok ? 1 : 0, ok ? null : i % 3 === 0 ? 'IMAGE_NOT_FOUND' : 'OLLAMA_ERROR');
     }
     v1.close();
 
@@ -123,6 +125,11 @@ describe('migration 2', () => {
     try {
       expect(db.prepare("SELECT count(*) FROM usage WHERE kind = 'inference' AND cache_hit = 0").pluck().get()).toBe(500);
       compare(db);
+      // Rows from before the fault column are classified by their codes.
+      expect(db.prepare("SELECT error_code, fault, count(*) AS n FROM usage WHERE success = 0 GROUP BY 1, 2 ORDER BY 1").all()).toEqual([
+        { error_code: 'IMAGE_NOT_FOUND', fault: 'caller', n: expect.any(Number) },
+        { error_code: 'OLLAMA_ERROR', fault: 'model', n: expect.any(Number) },
+      ]);
       // Percentiles after the upgrade walk the new index and agree with a sort.
       const durations = (db.prepare("SELECT duration_ms FROM usage WHERE model = 'gemma3:4b' AND success = 1 ORDER BY duration_ms").pluck().all() as number[]);
       const totals = store.usage.totalsFor('gemma3:4b') as UsageTotals;
@@ -143,11 +150,12 @@ describe('migration 2', () => {
       for (let i = 0; i < 2000; i++) {
         const kind = rnd() < 0.1 ? 'warmup' : 'inference';
         const cache = kind === 'inference' && rnd() < 0.2;
+        // The first row of a model may be a caller's fault: whichever trigger fires first creates its totals.
         const row: UsageInsert = {
           ts: 1_700_000_000_000 + Math.floor(rnd() * 1e9), model: pick(models), photo_id: kind === 'warmup' ? null : `P${Math.floor(rnd() * 300)}`,
           duration_ms: rnd() * 8000, total_ms: null, load_ms: cache ? null : pick([null, 12, 900, 1000, 1001, 4000]),
           prompt_eval_ms: null, eval_ms: pick([null, 0, 800]), prompt_tokens: null, eval_tokens: pick([null, 0, 50]),
-          success: rnd() > 0.15, error_code: null, kind, cache_hit: cache, client_ms: rnd() < 0.1 ? rnd() * 9000 : null,
+          success: rnd() > 0.15, error_code: pick([null, 'OLLAMA_ERROR', 'IMAGE_UNREADABLE', 'OLLAMA_UNREACHABLE']), kind, cache_hit: cache, client_ms: rnd() < 0.1 ? rnd() * 9000 : null,
         };
         store.usage.insert(row);
         if (rnd() < 0.2) store.usage.fillClientMs(pick(models), `P${Math.floor(rnd() * 300)}`, 0, Math.round(rnd() * 9000));

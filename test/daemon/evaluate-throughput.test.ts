@@ -15,6 +15,11 @@ import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
 async function countingProxy(): Promise<{ url: string; target: string; active: number; max: number; reset(): void; close(): Promise<void> }> {
   const state = { target: '', active: 0, max: 0 };
   const server = http.createServer((req, res) => {
+    // The daemon syncs once before it listens, before the test has pointed the proxy at the emulator.
+    if (!state.target) {
+      res.writeHead(503).end();
+      return;
+    }
     const counted = req.url === '/api/chat';
     if (counted) state.max = Math.max(state.max, ++state.active);
     let done = false;

@@ -126,8 +126,37 @@ describe('token when listening beyond loopback', () => {
     }
   });
 
+  it('beyond loopback, accepts the token whatever Host names this computer, and answers 401 without it', async () => {
+    const open = await startTestDaemon({ env: { JUNMAI_HOST: '0.0.0.0' } });
+    try {
+      const token = readFileSync(join(open.dataDir, 'token'), 'utf8').trim();
+      const base = `http://127.0.0.1:${new URL(open.url).port}`;
+      for (const host of ['192.168.1.20:5100', 'studio-mac.local:5100', 'studio-mac', '[fe80::1]:5100', '127.0.0.1']) {
+        const ok = await http(base, 'GET', '/api/model/current', { headers: { host, authorization: `Bearer ${token}` } });
+        expect(ok.status, host).toBe(200);
+        const none = await http(base, 'GET', '/api/model/current', { headers: { host } });
+        expect(none.status, host).toBe(401);
+        expect(none.body.code, host).toBe('UNAUTHORIZED');
+      }
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('on loopback with a token, keeps the strict Host check as well', async () => {
+    const secret = 'a-long-enough-secret-token-0123456789';
+    const guarded = await startTestDaemon({ env: { JUNMAI_TOKEN: secret } });
+    try {
+      const r = await guarded.req('GET', '/api/health', { headers: { host: '192.168.1.20:5100', authorization: `Bearer ${secret}` } });
+      expect(r.status).toBe(403);
+      expect(r.body.code).toBe('FORBIDDEN_HOST');
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('requires JUNMAI_TOKEN whenever it is set', async () => {
-    const secret = 'a-long-enough-secret-token';
+    const secret = 'a-long-enough-secret-token-0123456789';
     const guarded = await startTestDaemon({ env: { JUNMAI_TOKEN: secret } });
     try {
       expect((await guarded.req('GET', '/api/health')).status).toBe(401);

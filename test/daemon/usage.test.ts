@@ -60,6 +60,17 @@ describe('POST /api/model/usage and GET /api/model/statistics', () => {
     expect((await t.req('GET', '/api/model/statistics?model=..%2Fx')).body.code).toBe('INVALID_MODEL_NAME');
   });
 
+  it('keeps the caller\'s faults out of the model\'s success rate, and shows them apart', async () => {
+    const ok = Array.from({ length: 10 }, () => ({ model: 'qwen2.5vl:7b', duration_ms: 1000, success: true }));
+    const theirs = ['IMAGE_NOT_FOUND', 'IMAGE_UNREADABLE', 'UNSUPPORTED_IMAGE', 'OLLAMA_UNREACHABLE', 'OLLAMA_TIMEOUT'].map((error_code) => ({ model: 'qwen2.5vl:7b', duration_ms: 5, success: false, error_code }));
+    const its = { model: 'qwen2.5vl:7b', duration_ms: 9000, success: false, error_code: 'MODEL_OUTPUT_INVALID' };
+    expect((await t.req('POST', '/api/model/usage', { body: [...ok, ...theirs, its] })).body.recorded).toBe(16);
+    const s = (await t.req('GET', '/api/model/statistics?model=qwen2.5vl:7b')).body.statistics['qwen2.5vl:7b'];
+    expect(s).toMatchObject({ count: 16, successes: 10, failures: 1, caller_faults: 5, success_rate: 0.9091, mean_ms: 1000, p95_ms: 1000 });
+    const listed = (await t.req('GET', '/api/model/list')).body.models.find((m: { name: string }) => m.name === 'qwen2.5vl:7b');
+    expect(listed.success_rate).toBe(0.9091);
+  });
+
   it('shows the usage figures in the model list', async () => {
     const list = (await t.req('GET', '/api/model/list')).body.models;
     expect(list.find((m: { name: string }) => m.name === 'llava:7b')).toMatchObject({ usage_count: 100, success_rate: 0.99, avg_inference_time: 50 });

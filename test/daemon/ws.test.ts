@@ -95,6 +95,35 @@ describe('/ws', () => {
     stale.close();
   });
 
+  it('answers a client of an earlier run with a fresh snapshot, by run id or by a since beyond this run', async () => {
+    t = await startTestDaemon({ installed: ['gemma3:4b'] });
+    await t.req('POST', '/api/model/sync', { body: {} });
+    await t.req('POST', '/api/model/switch', { body: { model: 'gemma3:4b' } });
+    const before = connect(t.url);
+    await before.opened;
+    const old = await before.waitFor((e) => e.type === 'snapshot');
+    before.close();
+    const oldRun = old.type === 'snapshot' ? old.data.run_id : '';
+    for (let i = 0; i < 50; i++) t.daemon.events.publish('model.installed', { model: `filler-${i}:1b` });
+    const lastOfOldRun = t.daemon.events.lastSeq;
+
+    await t.restart();
+    // The new run has sent fewer events than the client saw: a since beyond this run is a since lost.
+    const beyond = connect(t.url, `?since=${lastOfOldRun}`);
+    await beyond.opened;
+    const snap = await beyond.waitFor((e) => e.type === 'snapshot');
+    expect(snap.type === 'snapshot' && snap.data.current_model).toBe('gemma3:4b');
+    expect(snap.type === 'snapshot' && snap.data.run_id).not.toBe(oldRun);
+    beyond.close();
+
+    // A since the new run has also reached still came from the old numbering: the run id tells.
+    await t.req('POST', '/api/model/switch', { body: { model: 'gemma3:4b' } });
+    const byRun = connect(t.url, `?since=0&run=${oldRun}`);
+    await byRun.opened;
+    expect((await byRun.waitFor(() => true)).type).toBe('snapshot');
+    byRun.close();
+  });
+
   it('is behind the same Host and Origin checks as REST, and a plain GET gets the error shape', async () => {
     t = await startTestDaemon();
     const plain = await t.req('GET', '/ws');

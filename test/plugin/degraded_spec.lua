@@ -14,7 +14,7 @@ local LrProgressScope = sdk.import "LrProgressScope"
 local LrTasks = sdk.import "LrTasks"
 local LrView = sdk.import "LrView"
 
-local TOKEN = "junmai-spec-token-0123456789"
+local TOKEN = "junmai-spec-token-0123456789-abcdefghij"
 
 describe("with a daemon whose Ollama is down and that wants a token", function()
   local daemon, closedOllama

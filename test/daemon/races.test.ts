@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../daemon/store/db.js';
+import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
+
+let t: TestDaemon;
+const MODELS = ['gemma3:4b', 'qwen2.5vl:7b', 'llama3.2:1b'];
+
+beforeAll(async () => {
+  // Pulls finish almost at once, so a download started in a round can land in the middle of it.
+  t = await startTestDaemon({ installed: MODELS, emulator: { pullBytesPerSecond: 1e12 } });
+  await t.req('POST', '/api/model/sync', { body: {} });
+  await t.req('POST', '/api/model/switch', { body: { model: 'gemma3:4b' } });
+});
+afterAll(async () => t.close());
+
+/** A small deterministic generator, so a failing round can be replayed. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(s ^ (s >>> 15), s | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const db = () => (t.daemon.store as unknown as { db: Db }).db;
+const activeJobsPerModel = () =>
+  db().prepare("SELECT model, count(*) AS n FROM download_jobs WHERE status IN ('queued', 'downloading', 'verifying') GROUP BY model HAVING n > 1").all();
+
+function change(rnd: () => number): () => Promise<unknown> {
+  const model = MODELS[Math.floor(rnd() * MODELS.length)] as string;
+  const which = Math.floor(rnd() * 6);
+  switch (which) {
+    case 0:
+    case 1:
+      return () => t.req('POST', '/api/model/switch', { body: { model } });
+    case 2:
+      return () => t.req('DELETE', '/api/model/delete', { body: { model } });
+    case 3:
+      return () => t.req('POST', '/api/model/download', { body: { model, force: true } });
+    case 4:
+      return () => t.req('POST', '/api/model/sync', { body: {} });
+    default:
+      return () => t.req('POST', '/api/model/import', { body: { current_model: model, models: { [model]: { usage_count: 3 } } } });
+  }
+}
+
+async function settled(): Promise<void> {
+  for (let i = 0; i < 200 && t.daemon.downloads.list(50).some((j) => ['queued', 'downloading', 'verifying'].includes(j.status)); i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('state changes are serialised', () => {
+  it('switch, delete, download, import and sync raced 20 at a time for 30 rounds keep the invariants', async () => {
+    const rnd = random(2026);
+    const statuses = new Map<number, number>();
+    for (let round = 0; round < 30; round++) {
+      const tasks = Array.from({ length: 20 }, () => change(rnd));
+      const answers = (await Promise.all(tasks.map((task) => task()))) as { status: number }[];
+      for (const a of answers) statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
+      expect(activeJobsPerModel(), `round ${round}: two active jobs for one model`).toEqual([]);
+      await settled();
+      const current = t.daemon.manager.currentModel();
+      expect(current === null || t.emu.isInstalled(current), `round ${round}: the current model ${current} is not in Ollama`).toBe(true);
+      // Whatever was deleted, a model that is current is never one Ollama lacks; put the deleted ones back for the next round.
+      for (const m of MODELS) if (!t.emu.isInstalled(m)) t.emu.install(m);
+      await t.req('POST', '/api/model/sync', { body: {} });
+    }
+    // Every answer is a success or a refusal with a reason; none is a fault of the daemon.
+    expect([...statuses.keys()].every((s) => s < 500), JSON.stringify([...statuses])).toBe(true);
+    console.log(`[races] 30 rounds × 20 parallel state changes: ${JSON.stringify(Object.fromEntries(statuses))}`);
+  });
+});
