@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
+import { CompareService } from './compare/service.js';
 import { daemonUrl, type Config } from './config.js';
 import { DownloadService } from './downloads/jobs.js';
 import { EvaluationService } from './evaluation/evaluate.js';
@@ -24,6 +25,7 @@ export interface Daemon {
   events: EventBus;
   evaluation: EvaluationService;
   warmup: WarmupService;
+  compare: CompareService;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,11 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     currentModel: () => (manager as ModelManager).currentModel(),
     sync: () => (manager as ModelManager).sync(),
   });
+  const compare = new CompareService({
+    store, gateway, evaluation, events, clock, config: config.evaluation, warn,
+    sync: () => (manager as ModelManager).sync(),
+  });
+  compare.recoverInterrupted();
   const warmup = new WarmupService({ store, gateway, events, clock, config: config.evaluation, warn });
   warmup.start();
   const health = new Health(store, gateway, { concurrency: config.evaluation.concurrency, max_queue: config.evaluation.maxQueue });
@@ -74,6 +81,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     ws: { events, snapshot: () => ({ current_model: (manager as ModelManager).currentModel(), jobs: downloads.list(20), ollama: monitor.status }) },
     logger: o.logger ?? false,
     evaluation: { service: evaluation, maxImageBytes: config.evaluation.maxImageBytes },
+    compare,
   });
   log = (message) => app.log.warn(message);
   try {
@@ -89,11 +97,13 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   monitor.start();
   void manager.sync().catch((err: Error) => app.log.warn(`First sync with Ollama failed: ${err.message}`));
   return {
-    app, url: daemonUrl(config.host, port), store, manager, downloads, events, evaluation, warmup,
+    app, url: daemonUrl(config.host, port), store, manager, downloads, events, evaluation, warmup, compare,
     async close() {
       monitor.stop();
       // Downloads first, so WebSocket clients receive download.interrupted before their socket closes.
       downloads.interruptAll();
+      // Likewise comparisons, before their photos in flight are ended with the evaluations below.
+      compare.interruptAll();
       // Evaluations wait on Ollama, possibly for minutes: end them so app.close() below does not wait for them.
       warmup.close();
       evaluation.close();
@@ -103,6 +113,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
       // A request that was in flight may have queued a download after the first call.
       downloads.interruptAll();
       await warmup.settled();
+      await compare.settled();
       store.close();
     },
   };

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { CompareService } from '../compare/service.js';
 import { AppError } from '../errors.js';
 import type { HardwareProbe } from '../hardware/probe.js';
 import type { Health } from '../health.js';
@@ -13,6 +14,7 @@ import type { ModelManager } from '../models/manager.js';
 import { DAEMON_VERSION } from '../version.js';
 import { sendError } from './errors.js';
 import { checkContentType, checkHost, checkOrigin, checkToken, type GuardOptions } from './guards.js';
+import { compareRoutes } from './routes/compare.js';
 import { downloadRoutes } from './routes/downloads.js';
 import { evaluateRoutes } from './routes/evaluate.js';
 import { modelRoutes } from './routes/models.js';
@@ -30,6 +32,7 @@ export interface AppDeps {
   preflight: Omit<PreflightOptions, 'manager'>;
   logger?: boolean | object;
   evaluation?: { service: EvaluationService; maxImageBytes: number };
+  compare?: CompareService;
 }
 
 /** Builds the Fastify instance: guards, JSON parsing, error shape, routes. Only main.ts listens. */
@@ -76,6 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(downloadRoutes(deps.manager, deps.downloads, deps.preflight), { prefix: '/api/model' });
   await app.register(systemRoutes(deps.health, deps.hardware, () => ollamaDisk(deps.preflight.ollamaUrl, deps.preflight.ollamaModelsDir)), { prefix: '/api' });
   if (deps.evaluation) await app.register(evaluateRoutes(deps.evaluation.service, deps.evaluation.maxImageBytes), { prefix: '/api' });
+  if (deps.compare) await app.register(compareRoutes(deps.compare), { prefix: '/api' });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

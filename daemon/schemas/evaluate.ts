@@ -25,7 +25,7 @@ export const Evaluation = z.object({
 });
 export type Evaluation = z.infer<typeof Evaluation>;
 
-const imagePath = z
+export const imagePath = z
   .string()
   .min(1)
   .max(4096)

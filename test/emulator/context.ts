@@ -1,3 +1,4 @@
+import type { Eyes } from './eyes.js';
 import type { Reply } from './reply.js';
 import type { EmulatorState } from './state.js';
 import type { GenerateInput } from './types.js';
@@ -9,6 +10,7 @@ export interface Settings {
   loadLatencyMs: number;
   version: string;
   responder: ((input: GenerateInput) => string | undefined) | undefined;
+  eyes: Record<string, Eyes> | undefined;
 }
 
 export interface RouteContext {

@@ -1,5 +1,6 @@
 import { defaultAnswer, promptTokens, tokenize } from './answer.js';
 import { type RouteContext, requireBody } from './context.js';
+import { eyesAnswer } from './eyes.js';
 import { parseKeepAlive } from './keep-alive.js';
 import { modelSize } from './library.js';
 import { fullName, nameKey } from './names.js';
@@ -70,7 +71,7 @@ async function run(ctx: RouteContext, route: Route): Promise<void> {
     return reply.json(rejection.status, { error: rejection.error });
   }
 
-  const text = settings.responder?.(input) ?? defaultAnswer(input);
+  const text = settings.responder?.(input) ?? eyesAnswer(input, settings.eyes) ?? defaultAnswer(input);
   const pieces = tokenize(text);
   const promptCount = promptTokens(input);
   const latency = settings.generateLatencyMs;

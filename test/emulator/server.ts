@@ -24,6 +24,7 @@ export async function startOllamaEmulator(options: EmulatorOptions = {}): Promis
     loadLatencyMs: options.loadLatencyMs ?? 0,
     version: options.version ?? '0.12.6',
     responder: options.responder,
+    eyes: options.eyes,
   };
   const faults = new FaultBook();
   const requests: LoggedRequest[] = [];

@@ -1,4 +1,5 @@
 /** Shapes shared by the Ollama emulator's modules. Field names follow Ollama's wire format. */
+import type { Eyes } from './eyes.js';
 
 export interface ModelDetails {
   parent_model: string;
@@ -93,6 +94,8 @@ export interface EmulatorOptions {
   version?: string;
   /** Lets a test decide what the model says. */
   responder?: (input: GenerateInput) => string | undefined;
+  /** Models (by the name the client uses) whose ratings, flags and keywords follow what the image shows (eyes.ts). */
+  eyes?: Record<string, Eyes>;
 }
 
 export interface OllamaEmulator {
@@ -108,7 +111,7 @@ export interface OllamaEmulator {
   fault(route: FaultRoute, fault: Fault): void;
   clearFaults(): void;
   /** Change speed, latency or responder while running. */
-  configure(options: Pick<EmulatorOptions, 'pullBytesPerSecond' | 'generateLatencyMs' | 'loadLatencyMs' | 'responder' | 'version'>): void;
+  configure(options: Pick<EmulatorOptions, 'pullBytesPerSecond' | 'generateLatencyMs' | 'loadLatencyMs' | 'responder' | 'version' | 'eyes'>): void;
   stop(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
