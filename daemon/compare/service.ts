@@ -8,7 +8,7 @@ import type { EventBus } from '../events/bus.js';
 import { resolveModelName } from '../models/resolve.js';
 import { blindSentence, capabilitiesOf, knownBlind } from '../models/views.js';
 import type { OllamaGateway } from '../ollama/gateway.js';
-import type { CompareRequest, CompareResultsResponse, CompareRunView } from '../schemas/compare.js';
+import type { CompareOptions, CompareRequest, CompareResultsResponse, CompareRunView } from '../schemas/compare.js';
 import type { ComparePhotoRow, CompareRunRow, CompareStatus } from '../store/compare-repo.js';
 import type { Store } from '../store/store.js';
 import { outcomeOf } from './outcome.js';
@@ -133,7 +133,8 @@ export class CompareService {
     this.repo.setStatus(id, 'running', this.now());
     this.publish('compare.progress', id);
     try {
-      const run = this.row(id);
+      const options = this.row(id).options as CompareOptions;
+      const keepAlive = options.keep_alive ?? this.deps.config.keepAlive;
       const photos = this.repo.photos(id);
       for (const m of this.repo.models(id)) {
         if (m.status === 'done' || m.status === 'skipped') continue;
@@ -141,8 +142,8 @@ export class CompareService {
         const todo = photos.filter((p) => !finished.has(p.idx));
         this.repo.setModel(id, m.model, 'running');
         this.publish('compare.progress', id);
-        if (todo.length > 0 && (await this.load(id, m.model, controller.signal))) {
-          await this.evaluateAll(id, m.model, todo, run.options, controller.signal);
+        if (todo.length > 0 && (await this.load(id, m.model, keepAlive, controller.signal))) {
+          await this.evaluateAll(id, m.model, todo, options, controller.signal);
         }
         if (this.repo.models(id).find((x) => x.model === m.model)?.status === 'running') this.repo.setModel(id, m.model, 'done');
       }
@@ -163,13 +164,13 @@ export class CompareService {
    * first (Ollama's documented empty request with keep_alive 0): its load time is part of what is
    * compared, and a leftover from earlier use would hide it. False when the model cannot take part.
    */
-  private async load(id: string, model: string, signal: AbortSignal): Promise<boolean> {
+  private async load(id: string, model: string, keepAlive: string, signal: AbortSignal): Promise<boolean> {
     const opts = { signal, idleTimeoutMs: this.deps.config.idleTimeoutMs };
     let loadMs: number;
     try {
       if ((await this.deps.gateway.ps()).some((l) => l.name === model)) await this.deps.gateway.load(model, { ...opts, keepAlive: '0' });
       const started = performance.now();
-      const t = await this.deps.gateway.load(model, { ...opts, keepAlive: this.deps.config.keepAlive });
+      const t = await this.deps.gateway.load(model, { ...opts, keepAlive });
       // Ollama's load-only answer usually carries no durations; then the wall time is the load.
       loadMs = roundMs(t.loadNs !== undefined ? t.loadNs / 1e6 : performance.now() - started);
     } catch (err) {
@@ -186,7 +187,7 @@ export class CompareService {
   }
 
   /** The photos through one model, as many at a time as the evaluation service runs. */
-  private async evaluateAll(id: string, model: string, todo: ComparePhotoRow[], options: Record<string, unknown>, runSignal: AbortSignal): Promise<void> {
+  private async evaluateAll(id: string, model: string, todo: ComparePhotoRow[], options: CompareOptions, runSignal: AbortSignal): Promise<void> {
     const phase = new AbortController();
     const signal = AbortSignal.any([runSignal, phase.signal]);
     let stop: RunStopped | undefined;
@@ -214,7 +215,7 @@ export class CompareService {
   }
 
   /** Records one photo's answer or failure; returns an error that is not the photo's to carry, undefined otherwise. */
-  private async evaluateOne(id: string, model: string, photo: ComparePhotoRow, options: Record<string, unknown>, signal: AbortSignal): Promise<AppError | undefined> {
+  private async evaluateOne(id: string, model: string, photo: ComparePhotoRow, options: CompareOptions, signal: AbortSignal): Promise<AppError | undefined> {
     const image = photo.image_path !== null ? { image_path: photo.image_path } : { image_base64: photo.image_base64 ?? '' };
     try {
       const r = await this.deps.evaluation.evaluate({ ...image, photo_id: photo.photo_id, model, options: { ...options, cache: false } }, signal);
