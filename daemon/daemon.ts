@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
+import { Calibrations } from './compare/calibrations.js';
 import { CompareService } from './compare/service.js';
 import { daemonUrl, type Config } from './config.js';
 import { DownloadService } from './downloads/jobs.js';
@@ -59,8 +60,10 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   let log: ((message: string) => void) | undefined;
   const warn = (message: string) => log?.(message);
   const cache = store.evaluationCache(config.evaluation.cacheMaxRows, (err) => warn(`Evaluation cache: ${(err as Error).message}`));
+  const calibrations = new Calibrations({ store, clock });
   const evaluation = new EvaluationService({
     store, gateway, cache, clock, events, config: config.evaluation, warn,
+    calibrate: (model, digest, result) => calibrations.apply(model, digest, result),
     currentModel: () => (manager as ModelManager).currentModel(),
     sync: () => (manager as ModelManager).sync(),
   });
@@ -81,7 +84,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     ws: { events, snapshot: () => ({ current_model: (manager as ModelManager).currentModel(), jobs: downloads.list(20), ollama: monitor.status }) },
     logger: o.logger ?? false,
     evaluation: { service: evaluation, maxImageBytes: config.evaluation.maxImageBytes },
-    compare,
+    compare: { service: compare, calibrations },
   });
   log = (message) => app.log.warn(message);
   try {

@@ -221,7 +221,8 @@ export class CompareService {
       const r = await this.deps.evaluation.evaluate({ ...image, photo_id: photo.photo_id, model, options: { ...options, cache: false } }, signal);
       this.repo.addResult(id, {
         model, idx: photo.idx, success: true, fault: null, error_code: null,
-        rating: r.result.rating ?? null, flag: r.result.flag ?? null, keywords: r.result.keywords ?? null,
+        // The model's own stars: a comparison measures the model, and is what a calibration is fitted on.
+        rating: r.result.rating_raw ?? r.result.rating ?? null, flag: r.result.flag ?? null, keywords: r.result.keywords ?? null,
         duration_ms: roundMs(r.timings.daemon_ms - r.timings.queue_ms), load_ms: r.timings.load_ms,
       });
       // Ollama loaded the model again mid-run (something evicted it): that is a load the run caused.

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Calibrations } from '../compare/calibrations.js';
 import type { CompareService } from '../compare/service.js';
 import { AppError } from '../errors.js';
 import type { HardwareProbe } from '../hardware/probe.js';
@@ -32,7 +33,7 @@ export interface AppDeps {
   preflight: Omit<PreflightOptions, 'manager'>;
   logger?: boolean | object;
   evaluation?: { service: EvaluationService; maxImageBytes: number };
-  compare?: CompareService;
+  compare?: { service: CompareService; calibrations: Calibrations };
 }
 
 /** Builds the Fastify instance: guards, JSON parsing, error shape, routes. Only main.ts listens. */
@@ -79,7 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(downloadRoutes(deps.manager, deps.downloads, deps.preflight), { prefix: '/api/model' });
   await app.register(systemRoutes(deps.health, deps.hardware, () => ollamaDisk(deps.preflight.ollamaUrl, deps.preflight.ollamaModelsDir)), { prefix: '/api' });
   if (deps.evaluation) await app.register(evaluateRoutes(deps.evaluation.service, deps.evaluation.maxImageBytes), { prefix: '/api' });
-  if (deps.compare) await app.register(compareRoutes(deps.compare), { prefix: '/api' });
+  if (deps.compare) await app.register(compareRoutes(deps.compare.service, deps.compare.calibrations), { prefix: '/api' });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

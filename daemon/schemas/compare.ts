@@ -120,3 +120,26 @@ export const CompareResultsResponse = z.object({
   sample_note: z.string().nullable(),
 });
 export type CompareResultsResponse = z.infer<typeof CompareResultsResponse>;
+
+const FitView = z.object({ spearman: z.number().nullable(), mae: z.number() });
+
+export const CalibrationView = z.object({
+  model: z.string(),
+  /** Whether later evaluations with this model return the calibrated `rating` (and the model's own as `rating_raw`). */
+  applied: z.boolean(),
+  /** Photos with the photographer's stars and the model's it was fitted on. */
+  photos: z.number().int(),
+  /** Agreement on photos not used for fitting (cross-validated): the model's own stars, then the calibrated ones. */
+  before: FitView.nullable(),
+  after: FitView.nullable(),
+  /** The star given for each of the model's stars 1–5. */
+  star_map: z.array(z.int().min(1).max(5)).length(5).nullable(),
+  reason: z.string(),
+  run_id: z.string().nullable(),
+  created_at: z.string().nullable(),
+});
+export type CalibrationView = z.infer<typeof CalibrationView>;
+
+export const CalibrationsResponse = z.object({ success: z.literal(true), calibrations: z.array(CalibrationView) });
+export const CalibrationDeleteRequest = z.object({ model: ModelName });
+export const CalibrationDeleteResponse = z.object({ success: z.literal(true), model: z.string(), removed: z.boolean() });

@@ -338,5 +338,22 @@ export const MIGRATIONS: readonly string[] = [
     load_ms       REAL,
     PRIMARY KEY (run_id, model, idx)
   ) STRICT;
+
+  -- The photographer's taste per model, learnt from a finished comparison: the star to give for
+  -- each of the model's stars 1-5. Kept with the model's digest, as a re-pulled model is not the
+  -- one that was calibrated; applied to later evaluations only when cross-validation showed a gain.
+  CREATE TABLE calibrations (
+    model           TEXT PRIMARY KEY,
+    digest          TEXT,
+    run_id          TEXT NOT NULL,
+    star_map        TEXT NOT NULL,
+    photos          INTEGER NOT NULL,
+    before_spearman REAL,
+    before_mae      REAL NOT NULL,
+    after_spearman  REAL,
+    after_mae       REAL NOT NULL,
+    applied         INTEGER NOT NULL CHECK (applied IN (0, 1)),
+    created_at      TEXT NOT NULL
+  ) STRICT;
   `,
 ];

@@ -1,3 +1,4 @@
+import { CalibrationRepo } from './calibration-repo.js';
 import { CompareRepo } from './compare-repo.js';
 import { openDatabase, type Db } from './db.js';
 import { EvaluationCache } from './evaluation-cache.js';
@@ -13,6 +14,7 @@ export class Store {
   readonly usage: UsageRepo;
   readonly jobs: JobsRepo;
   readonly compare: CompareRepo;
+  readonly calibrations: CalibrationRepo;
 
   /** A sentence about the database file for /api/health, when something needs the photographer's attention. */
   readonly notice: string | undefined;
@@ -24,6 +26,7 @@ export class Store {
     this.usage = new UsageRepo(db);
     this.jobs = new JobsRepo(db);
     this.compare = new CompareRepo(db);
+    this.calibrations = new CalibrationRepo(db);
   }
 
   static open(dataDir: string): Store {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cohensKappa, type Flag } from '../../daemon/compare/agreement.js';
 import type { BusEvent } from '../../daemon/events/bus.js';
-import { CompareListResponse, CompareResultsResponse, CompareRunResponse, type CompareModelResult } from '../../daemon/schemas/compare.js';
+import { CalibrationsResponse, CompareListResponse, CompareResultsResponse, CompareRunResponse, type CompareModelResult } from '../../daemon/schemas/compare.js';
 import { ServerEvent } from '../../daemon/schemas/events.js';
 import { flagFor, perceivedQuality, perceivedSubjects } from '../emulator/index.js';
 import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
@@ -171,6 +171,36 @@ describe('a comparison of three models on photos the photographer rated', () => 
     expect(db.prepare('SELECT count(*) FROM compare_results WHERE run_id = ?').pluck().get(runId)).toBe(42);
   });
 
+  it('learns the photographer’s stars for a model that gives one too many, and applies it only where it helps', async () => {
+    const r = await t.req('POST', `/api/compare/${runId}/calibrate`, { body: {} });
+    expect(r.status).toBe(200);
+    const cal = CalibrationsResponse.parse(r.body).calibrations;
+    const of = (m: string) => cal.find((c) => c.model === m);
+    expect(of(GENEROUS)).toMatchObject({ applied: true, photos: 11 });
+    expect(of(GENEROUS)?.after?.mae).toBeLessThan(of(GENEROUS)?.before?.mae as number);
+    // Already the photographer's own stars: nothing to gain. A contrarian cannot be mapped onto them.
+    expect(of(FAITHFUL)).toMatchObject({ applied: false, photos: 12, before: { spearman: 1, mae: 0 }, star_map: [1, 2, 3, 4, 5] });
+    expect(of(CONTRARIAN)?.applied).toBe(false);
+
+    const photo = judgedPhoto();
+    const generous = await t.req('POST', '/api/evaluate', { body: { image_path: photo.image_path, model: GENEROUS } });
+    expect(generous.status).toBe(200);
+    const raw = Math.min(5, photo.rating + 1);
+    expect(generous.body.result.rating_raw).toBe(raw);
+    expect(generous.body.result.rating).toBe(of(GENEROUS)?.star_map?.[raw - 1]);
+    const faithful = await t.req('POST', '/api/evaluate', { body: { image_path: photo.image_path, model: FAITHFUL } });
+    expect(faithful.body.result.rating).toBe(photo.rating);
+    expect('rating_raw' in faithful.body.result).toBe(false);
+
+    expect((await t.req('GET', '/api/calibrations')).body.calibrations.map((c: { model: string; applied: boolean }) => [c.model, c.applied])).toEqual([
+      [FAITHFUL, false], [CONTRARIAN, false], [GENEROUS, true],
+    ]);
+    expect((await t.req('DELETE', '/api/calibrations', { body: { model: GENEROUS } })).body).toEqual({ success: true, model: GENEROUS, removed: true });
+    const after = await t.req('POST', '/api/evaluate', { body: { image_path: photo.image_path, model: GENEROUS } });
+    expect(after.body.result.rating).toBe(raw);
+    expect('rating_raw' in after.body.result).toBe(false);
+  });
+
   it('refuses what cannot be compared, with the reason', async () => {
     const photo = judgedPhoto();
     const post = (b: unknown) => t.req('POST', '/api/compare', { body: b });
@@ -242,6 +272,8 @@ describe('cancelling and restarting a comparison', () => {
     expect(db.prepare('SELECT count(*) FROM compare_photos WHERE run_id = ? AND image_base64 IS NOT NULL').pluck().get(id)).toBe(0);
     expect((await t.req('DELETE', `/api/compare/${id}`, { body: {} })).body.run.status).toBe('cancelled');
     expect((await t.req('POST', `/api/compare/${id}/resume`, { body: {} })).body.code).toBe('COMPARISON_NOT_RESUMABLE');
+    const cal = await t.req('POST', `/api/compare/${id}/calibrate`, { body: {} });
+    expect([cal.status, cal.body.code]).toEqual([409, 'COMPARISON_NOT_COMPLETED']);
   }, 30_000);
 
   it('a restart mid-run leaves it interrupted; resume evaluates only the photos without an answer', async () => {

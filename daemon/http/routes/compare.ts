@@ -1,6 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Calibrations } from '../../compare/calibrations.js';
 import type { CompareService } from '../../compare/service.js';
-import { CompareIdParams, CompareListQuery, CompareListResponse, CompareRequest, CompareResultsResponse, CompareRunResponse } from '../../schemas/compare.js';
+import {
+  CalibrationDeleteRequest, CalibrationDeleteResponse, CalibrationsResponse, CompareIdParams, CompareListQuery, CompareListResponse, CompareRequest,
+  CompareResultsResponse, CompareRunResponse,
+} from '../../schemas/compare.js';
 
 /**
  * A body may carry every photo inline (base64): room for a few hundred small renditions. Larger
@@ -9,7 +13,7 @@ import { CompareIdParams, CompareListQuery, CompareListResponse, CompareRequest,
 export const COMPARE_BODY_LIMIT_BYTES = 128 * 1024 * 1024;
 
 /** Comparison runs answer at once with the run; progress is read from it or pushed over /ws. */
-export function compareRoutes(service: CompareService): FastifyPluginAsyncZod {
+export function compareRoutes(service: CompareService, calibrations: Calibrations): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['compare'];
     app.post('/compare', { bodyLimit: COMPARE_BODY_LIMIT_BYTES, schema: { tags, body: CompareRequest, response: { 202: CompareRunResponse } } }, async (req, reply) =>
@@ -34,5 +38,20 @@ export function compareRoutes(service: CompareService): FastifyPluginAsyncZod {
     app.post('/compare/:id/resume', { schema: { tags, params: CompareIdParams, response: { 202: CompareRunResponse } } }, async (req, reply) =>
       reply.code(202).send({ success: true as const, run: service.resume(req.params.id) }),
     );
+
+    app.post('/compare/:id/calibrate', { schema: { tags, params: CompareIdParams, response: { 200: CalibrationsResponse } } }, async (req) => ({
+      success: true as const,
+      calibrations: calibrations.fit(req.params.id),
+    }));
+
+    app.get('/calibrations', { schema: { tags, response: { 200: CalibrationsResponse } } }, async () => ({
+      success: true as const,
+      calibrations: calibrations.list(),
+    }));
+
+    app.delete('/calibrations', { schema: { tags, body: CalibrationDeleteRequest, response: { 200: CalibrationDeleteResponse } } }, async (req) => ({
+      success: true as const,
+      ...calibrations.remove(req.body.model),
+    }));
   };
 }
