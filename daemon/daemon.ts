@@ -54,7 +54,11 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     concurrency: config.downloadConcurrency,
     stallMs: o.stallMs ?? config.stallMs,
   });
-  manager = new ModelManager({ store, gateway, hardware, clock, events, isDownloading: (m) => downloads.isDownloading(m) });
+  let compare: CompareService | undefined;
+  manager = new ModelManager({
+    store, gateway, hardware, clock, events, isDownloading: (m) => downloads.isDownloading(m),
+    agreement: (m) => compare?.latestAgreement(m),
+  });
   downloads.recoverInterrupted();
   // The log belongs to the app, which is built after the services that report to it.
   let log: ((message: string) => void) | undefined;
@@ -67,7 +71,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     currentModel: () => (manager as ModelManager).currentModel(),
     sync: () => (manager as ModelManager).sync(),
   });
-  const compare = new CompareService({
+  compare = new CompareService({
     store, gateway, evaluation, events, clock, config: config.evaluation, warn,
     sync: () => (manager as ModelManager).sync(),
   });

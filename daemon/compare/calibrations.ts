@@ -6,7 +6,7 @@ import type { Evaluation } from '../schemas/evaluate.js';
 import type { CalibrationRow } from '../store/calibration-repo.js';
 import type { Store } from '../store/store.js';
 import { applyStarMap, crossValidate, MAX_RHO_LOSS, MIN_CALIBRATION_PHOTOS, MIN_MAE_GAIN } from './calibration.js';
-import { BOOTSTRAP_SEED } from './report.js';
+import { BOOTSTRAP_SEED, ratedPairs } from './report.js';
 
 const round = (v: number | null) => (v === null ? null : Number(v.toFixed(3)));
 
@@ -24,16 +24,16 @@ export class Calibrations {
     if (run.status !== 'completed') {
       throw new AppError('COMPARISON_NOT_COMPLETED', `This comparison is ${run.status}; calibrate from a completed one (resume it first).`, { run_id: runId, status: run.status });
     }
-    const stars = new Map(this.deps.store.compare.photos(runId).map((p) => [p.idx, p.rating ?? 0]));
+    const photos = this.deps.store.compare.photos(runId);
     const results = this.deps.store.compare.results(runId);
     const now = this.deps.clock.now().toISOString();
     return this.deps.store.compare.models(runId).map((m) => {
-      const pairs = results.filter((r) => r.model === m.model && r.success && r.rating !== null && (stars.get(r.idx) ?? 0) > 0);
-      const cv = crossValidate(pairs.map((r) => r.rating as number), pairs.map((r) => stars.get(r.idx) as number), { seed: BOOTSTRAP_SEED });
+      const { stars, said } = ratedPairs(photos, results.filter((r) => r.model === m.model));
+      const cv = crossValidate(said, stars, { seed: BOOTSTRAP_SEED });
       if (!cv) {
         return {
-          model: m.model, applied: this.deps.store.calibrations.get(m.model)?.applied ?? false, photos: pairs.length, before: null, after: null, star_map: null,
-          reason: `Only ${pairs.length} photos have your stars and an answer from ${m.model}; a calibration needs at least ${MIN_CALIBRATION_PHOTOS}. Nothing was changed.`,
+          model: m.model, applied: this.deps.store.calibrations.get(m.model)?.applied ?? false, photos: stars.length, before: null, after: null, star_map: null,
+          reason: `Only ${stars.length} photos have your stars and an answer from ${m.model}; a calibration needs at least ${MIN_CALIBRATION_PHOTOS}. Nothing was changed.`,
           run_id: runId, created_at: null,
         };
       }

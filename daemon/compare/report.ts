@@ -21,14 +21,19 @@ type Measured = Omit<CompareModelResult, 'rank' | 'reasons'>;
 const round = (v: number | null, digits = 3) => (v === null ? null : Number(v.toFixed(digits)));
 const isFlag = (f: string | null): f is Flag => f !== null && (FLAGS as readonly string[]).includes(f);
 
+/** The photographer's stars and the model's for each photo that has both (0 stars is Lightroom's "unrated"). */
+export function ratedPairs(photos: readonly ComparePhotoRow[], results: readonly CompareResultRow[]): { stars: number[]; said: number[] } {
+  const starsOf = new Map(photos.map((p) => [p.idx, p.rating ?? 0]));
+  const rated = results.filter((r) => r.success && r.rating !== null && (starsOf.get(r.idx) ?? 0) > 0);
+  return { stars: rated.map((r) => starsOf.get(r.idx) as number), said: rated.map((r) => r.rating as number) };
+}
+
 /** Everything measured about one model in one run, from its rows alone. */
 export function measureModel(model: CompareModelRow, photos: readonly ComparePhotoRow[], results: readonly CompareResultRow[]): Measured {
   const byIdx = new Map(photos.map((p) => [p.idx, p]));
   const ok = results.filter((r) => r.success);
 
-  const rated = ok.filter((r) => r.rating !== null && (byIdx.get(r.idx)?.rating ?? 0) > 0);
-  const stars = rated.map((r) => byIdx.get(r.idx)?.rating as number);
-  const said = rated.map((r) => r.rating as number);
+  const { stars, said } = ratedPairs(photos, results);
   const rho = spearman(stars, said);
   const interval = rho === null ? null : bootstrapInterval(stars, said, spearman, { seed: BOOTSTRAP_SEED });
 
@@ -58,7 +63,7 @@ export function measureModel(model: CompareModelRow, photos: readonly ComparePho
       model: results.filter((r) => !r.success && r.fault !== 'caller').length,
       input: results.filter((r) => !r.success && r.fault === 'caller').length,
     },
-    rating: { photos: rated.length, spearman: round(rho), interval_90: interval && { low: round(interval.low) as number, high: round(interval.high) as number } },
+    rating: { photos: stars.length, spearman: round(rho), interval_90: interval && { low: round(interval.low) as number, high: round(interval.high) as number } },
     flags: { photos: flagged.length, pick: pr('pick'), reject: pr('reject'), kappa: round(cohensKappa(truthFlags, modelFlags)) },
     keywords: { photos: kw.length, recall: round(mean(kw.map((k) => k.recall))), jaccard: round(mean(kw.map((k) => k.jaccard))) },
     speed: {

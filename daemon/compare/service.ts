@@ -12,7 +12,8 @@ import type { CompareOptions, CompareRequest, CompareResultsResponse, CompareRun
 import type { ComparePhotoRow, CompareRunRow, CompareStatus } from '../store/compare-repo.js';
 import type { Store } from '../store/store.js';
 import { outcomeOf } from './outcome.js';
-import { COLD_LOAD_MS, measureModel, rank } from './report.js';
+import { COLD_LOAD_MS, measureModel, rank, ratedPairs } from './report.js';
+import { spearman } from './stats.js';
 
 export interface CompareDeps {
   store: Store;
@@ -79,6 +80,15 @@ export class CompareService {
     const results = this.repo.results(id);
     const measured = this.repo.models(id).map((m) => measureModel(m, photos, results.filter((r) => r.model === m.model)));
     return { run: this.view(run), ...rank(measured) };
+  }
+
+  /** How far the model agreed with the photographer's stars in the newest completed comparison it took part in. */
+  latestAgreement(model: string): { spearman: number; photos: number } | undefined {
+    const id = this.repo.latestCompletedWith(model);
+    if (id === undefined) return undefined;
+    const { stars, said } = ratedPairs(this.repo.photos(id), this.repo.results(id).filter((r) => r.model === model));
+    const rho = spearman(stars, said);
+    return rho === null ? undefined : { spearman: rho, photos: stars.length };
   }
 
   /** Stops a run; finished photos are kept. A run that has already ended is returned as it is. */

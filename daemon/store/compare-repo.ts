@@ -107,6 +107,10 @@ export class CompareRepo {
       results: db.prepare<[string], RawResult>(
         'SELECT model, idx, success, fault, error_code, rating, flag, keywords, duration_ms, load_ms FROM compare_results WHERE run_id = ? ORDER BY model, idx',
       ),
+      latestCompleted: db.prepare<[string], string>(
+        `SELECT r.id FROM compare_runs r JOIN compare_models m ON m.run_id = r.id
+         WHERE m.model = ? AND m.status = 'done' AND r.status = 'completed' ORDER BY r.finished_at DESC, r.rowid DESC LIMIT 1`,
+      ).pluck(),
       doneByModel: db.prepare<[string], { model: string; n: number }>('SELECT model, count(*) AS n FROM compare_results WHERE run_id = ? GROUP BY model'),
     };
   }
@@ -177,6 +181,11 @@ export class CompareRepo {
 
   results(id: string): CompareResultRow[] {
     return this.s.results.all(id).map((r) => ({ ...r, success: r.success === 1, keywords: parsed<string[]>(r.keywords) }));
+  }
+
+  /** The newest completed run in which the model went through every photo. */
+  latestCompletedWith(model: string): string | undefined {
+    return this.s.latestCompleted.get(model);
   }
 
   /** Photos each model has finished in the run, any outcome. */

@@ -182,7 +182,7 @@ describe('a comparison of three models on photos the photographer rated', () => 
     expect(of(FAITHFUL)).toMatchObject({ applied: false, photos: 12, before: { spearman: 1, mae: 0 }, star_map: [1, 2, 3, 4, 5] });
     expect(of(CONTRARIAN)?.applied).toBe(false);
 
-    const photo = judgedPhoto();
+    const photo = judgedPhoto() as ReturnType<typeof judgedPhoto> & { image_path: string };
     const generous = await t.req('POST', '/api/evaluate', { body: { image_path: photo.image_path, model: GENEROUS } });
     expect(generous.status).toBe(200);
     const raw = Math.min(5, photo.rating + 1);
@@ -199,6 +199,17 @@ describe('a comparison of three models on photos the photographer rated', () => 
     const after = await t.req('POST', '/api/evaluate', { body: { image_path: photo.image_path, model: GENEROUS } });
     expect(after.body.result.rating).toBe(raw);
     expect('rating_raw' in after.body.result).toBe(false);
+  });
+
+  it('recommends the model that agrees with the photographer, and says so', async () => {
+    // For speed, the catalog alone would choose a small model made for speed; the photographer's stars outweigh that.
+    const r = await t.req('POST', '/api/model/recommend', { body: { available_vram_gb: 24, priority: 'speed' } });
+    expect(r.status).toBe(200);
+    expect(r.body.recommended_model).toBe(FAITHFUL);
+    expect(r.body.reasons[0]).toBe('agrees best with your ratings: ρ 1.00 on 12 photos');
+    expect(r.body.alternatives[0].model).toBe(GENEROUS);
+    expect(r.body.alternatives[0].reasons[0]).toBe('agrees with your ratings: ρ 0.99 on 11 photos');
+    expect(r.body.alternatives.map((c: { model: string }) => c.model)).not.toContain(CONTRARIAN);
   });
 
   it('refuses what cannot be compared, with the reason', async () => {
