@@ -114,15 +114,15 @@ export class CompareService {
 
   /** At start-up: runs that were active when the daemon stopped are interrupted, and can be resumed. */
   recoverInterrupted(): number {
-    return this.repo.interruptActive(this.now(), INTERRUPTED_MESSAGE).length;
+    const ids = this.repo.activeIds();
+    for (const id of ids) this.repo.setStatus(id, 'interrupted', this.now(), { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE });
+    return ids.length;
   }
 
   /** The daemon is stopping: active runs become interrupted (and say so over /ws) before their photos are cut off. */
   interruptAll(): void {
     this.closed = true;
-    for (const run of this.repo.list(1000).filter((r) => r.status === 'queued' || r.status === 'running')) {
-      this.finish(run.id, 'interrupted', { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE });
-    }
+    for (const id of this.repo.activeIds()) this.finish(id, 'interrupted', { code: 'INTERRUPTED', message: INTERRUPTED_MESSAGE });
     for (const c of this.controllers.values()) c.abort(stopping());
   }
 

@@ -145,13 +145,9 @@ export class CompareRepo {
     })();
   }
 
-  /** At start-up nothing runs yet: every run still marked active was cut off. Returns their ids. */
-  interruptActive(now: Date, message: string): string[] {
-    return this.db.transaction(() => {
-      const ids = this.s.activeIds.all();
-      for (const id of ids) this.setStatus(id, 'interrupted', now, { code: 'INTERRUPTED', message });
-      return ids;
-    })();
+  /** Runs queued or running, oldest first. */
+  activeIds(): string[] {
+    return this.s.activeIds.all();
   }
 
   photos(id: string): ComparePhotoRow[] {

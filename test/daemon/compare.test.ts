@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cohensKappa, type Flag } from '../../daemon/compare/agreement.js';
+import { CompareService, type CompareDeps } from '../../daemon/compare/service.js';
+import { EventBus } from '../../daemon/events/bus.js';
 import type { BusEvent } from '../../daemon/events/bus.js';
 import { CalibrationsResponse, CompareListResponse, CompareResultsResponse, CompareRunResponse, type CompareModelResult } from '../../daemon/schemas/compare.js';
 import { ServerEvent } from '../../daemon/schemas/events.js';
+import { Store } from '../../daemon/store/store.js';
 import { flagFor, perceivedQuality, perceivedSubjects } from '../emulator/index.js';
 import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
 import { tinyJpeg } from '../support/images.js';
@@ -247,7 +250,7 @@ describe('cancelling and restarting a comparison', () => {
   let t: TestDaemon;
   let db: Database.Database;
   beforeAll(async () => {
-    t = await startTestDaemon({ installed: [FAITHFUL, CONTRARIAN], emulator: { eyes: EYES, generateLatencyMs: 120 } });
+    t = await startTestDaemon({ installed: [FAITHFUL, CONTRARIAN], emulator: { eyes: EYES, generateLatencyMs: 200 } });
     expect((await t.req('POST', '/api/model/sync', { body: {} })).status).toBe(200);
     db = new Database(join(t.dataDir, 'junmai.db'), { readonly: true, fileMustExist: true });
   });
@@ -262,7 +265,7 @@ describe('cancelling and restarting a comparison', () => {
     let id: string | undefined;
     const progressed = eventFor(t, 'compare.progress', () => id);
     const cancelled = eventFor(t, 'compare.cancelled', () => id);
-    const r = await t.req('POST', '/api/compare', { body: { models: [FAITHFUL], photos: Array.from({ length: 10 }, () => judgedPhoto(true)) } });
+    const r = await t.req('POST', '/api/compare', { body: { models: [FAITHFUL], photos: Array.from({ length: 20 }, () => judgedPhoto(true)) } });
     id = r.body.run.id as string;
     await progressed;
     while (resultRows(id) < 1) await new Promise((res) => setTimeout(res, 20));
@@ -276,9 +279,9 @@ describe('cancelling and restarting a comparison', () => {
     expect(chats(t).length).toBe(sent);
     const kept = resultRows(id);
     expect(kept).toBeGreaterThanOrEqual(1);
-    expect(kept).toBeLessThan(10);
+    expect(kept).toBeLessThan(20);
     const g = CompareResultsResponse.parse((await t.req('GET', `/api/compare/${id}`)).body);
-    expect(g.run).toMatchObject({ status: 'cancelled', progress: { done: kept, total: 10 } });
+    expect(g.run).toMatchObject({ status: 'cancelled', progress: { done: kept, total: 20 } });
     expect(g.results[0]?.photos_done).toBe(kept);
     expect(db.prepare('SELECT count(*) FROM compare_photos WHERE run_id = ? AND image_base64 IS NOT NULL').pluck().get(id)).toBe(0);
     expect((await t.req('DELETE', `/api/compare/${id}`, { body: {} })).body.run.status).toBe('cancelled');
@@ -332,4 +335,27 @@ describe('cancelling and restarting a comparison', () => {
     await completed;
     expect(resultRows(id)).toBe(6);
   }, 40_000);
+});
+
+describe('a daemon that died mid-run', () => {
+  it('finds the run interrupted at its next start, its finished photos kept', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'junmai-compare-crash-'));
+    const store = Store.open(dataDir);
+    try {
+      const photo = { idx: 0, photo_id: 'a', image_path: '/x/a.jpg', image_base64: null, rating: 3, pick: null, keywords: null };
+      store.compare.create({ id: 'run-1', status: 'running', options: {}, photo_count: 2, created_at: new Date(0).toISOString() }, [photo, { ...photo, idx: 1, photo_id: 'b' }], [FAITHFUL]);
+      store.compare.addResult('run-1', { model: FAITHFUL, idx: 0, success: true, fault: null, error_code: null, rating: 3, flag: 'none', keywords: [], duration_ms: 900, load_ms: 12 });
+      const service = new CompareService({
+        store, events: new EventBus(), clock: { now: () => new Date(1000) }, config: { concurrency: 1, keepAlive: '30m', idleTimeoutMs: 1000 },
+        gateway: {} as CompareDeps['gateway'], evaluation: {} as CompareDeps['evaluation'], sync: async () => undefined,
+      });
+      expect(service.recoverInterrupted()).toBe(1);
+      expect(store.compare.get('run-1')).toMatchObject({ status: 'interrupted', error_code: 'INTERRUPTED', finished_at: new Date(1000).toISOString() });
+      expect(service.results('run-1').run.progress).toEqual({ done: 1, total: 2 });
+      expect(service.recoverInterrupted()).toBe(0);
+    } finally {
+      store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
