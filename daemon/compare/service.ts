@@ -27,6 +27,7 @@ export interface CompareDeps {
   warn?: (message: string) => void;
 }
 
+const PROGRESS_EVERY_MS = 250;
 const INTERRUPTED_MESSAGE = 'Junmai stopped during this comparison. Resume it to evaluate the photos that were left; finished photos are kept.';
 
 /** A stop of the run with the error the run records; anything else thrown while a model runs is a bug. */
@@ -48,6 +49,7 @@ class RunStopped extends Error {
 export class CompareService {
   private chain: Promise<void> = Promise.resolve();
   private readonly controllers = new Map<string, AbortController>();
+  private readonly lastProgress = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly deps: CompareDeps) {}
@@ -165,6 +167,7 @@ export class CompareService {
       this.finish(id, 'failed', { code: error.code, message: `${error.message} Resume the comparison once this is fixed; finished photos are kept.` });
     } finally {
       this.controllers.delete(id);
+      this.lastProgress.delete(id);
     }
   }
 
@@ -247,8 +250,20 @@ export class CompareService {
         rating: null, flag: null, keywords: null, duration_ms: null, load_ms: null,
       });
     }
-    this.publish('compare.progress', id);
+    this.photoProgress(id);
     return undefined;
+  }
+
+  /**
+   * At most PROGRESS_EVERY_MS apart per run, like download progress: a run of 500 photos × 8
+   * models must not push every other event out of the replay buffer. The final state always
+   * follows as compare.completed (or failed, cancelled, interrupted).
+   */
+  private photoProgress(id: string): void {
+    const now = this.now().getTime();
+    if (now - (this.lastProgress.get(id) ?? -Infinity) < PROGRESS_EVERY_MS) return;
+    this.lastProgress.set(id, now);
+    this.publish('compare.progress', id);
   }
 
   private skip(id: string, model: string, error: AppError): void {

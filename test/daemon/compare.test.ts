@@ -359,3 +359,38 @@ describe('a daemon that died mid-run', () => {
     }
   });
 });
+
+describe('progress events', () => {
+  it('come at most 4 a second per run as photos finish, and the final state always follows', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'junmai-compare-progress-'));
+    const store = Store.open(dataDir);
+    try {
+      const events = new EventBus();
+      let nowMs = 0;
+      const evaluate = (async (req: { photo_id?: string }) => {
+        nowMs += 100; // every photo takes 100 ms on this clock: 10 photos, 1 s
+        return { success: true, photo_id: req.photo_id ?? null, model: FAITHFUL, result: { rating: 3, flag: 'none', keywords: [] }, cache_hit: false, attempts: 1, prompt_version: 1,
+          image: { format: 'jpeg', bytes: 1, sha256: 'x' }, timings: { daemon_ms: 100, queue_ms: 0, total_ms: 100, load_ms: 10, prompt_eval_ms: 50, eval_ms: 40, prompt_tokens: 1, eval_tokens: 1 } };
+      }) as unknown as CompareDeps['evaluation']['evaluate'];
+      const service = new CompareService({
+        store, events, clock: { now: () => new Date(nowMs) }, config: { concurrency: 1, keepAlive: '30m', idleTimeoutMs: 1000 },
+        gateway: { ps: async () => [], load: async () => ({ totalNs: undefined, loadNs: 5e8, promptEvalNs: undefined, evalNs: undefined, promptTokens: undefined, evalTokens: undefined }) },
+        evaluation: { evaluate }, sync: async () => undefined,
+      });
+      const seen: string[] = [];
+      events.subscribe((e) => seen.push(`${e.type}:${(e.data.run as { progress: { done: number } }).progress.done}`));
+      const photos = Array.from({ length: 10 }, (_, i) => ({ photo_id: `p${i}`, image_path: `/x/p${i}.jpg`, rating: 3 }));
+      store.compare.create({ id: 'r', status: 'queued', options: {}, photo_count: 10, created_at: new Date(0).toISOString() },
+        photos.map((p, idx) => ({ idx, photo_id: p.photo_id, image_path: p.image_path, image_base64: null, rating: 3, pick: null, keywords: null })), [FAITHFUL]);
+      // Queued as a resume would queue it: the bare store has no installed model for start() to accept.
+      store.compare.setStatus('r', 'interrupted', new Date(0));
+      service.resume('r');
+      await service.settled();
+      // Running, the model's turn, then photos 1, 4, 7 and 10 (250 ms apart on a 100 ms-per-photo clock), then the end.
+      expect(seen).toEqual(['compare.progress:0', 'compare.progress:0', 'compare.progress:1', 'compare.progress:4', 'compare.progress:7', 'compare.progress:10', 'compare.completed:10']);
+    } finally {
+      store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
