@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
+import { Calibrations } from './compare/calibrations.js';
+import { CompareService } from './compare/service.js';
 import { daemonUrl, type Config } from './config.js';
 import { DownloadService } from './downloads/jobs.js';
 import { EvaluationService } from './evaluation/evaluate.js';
@@ -25,6 +27,7 @@ export interface Daemon {
   evaluation: EvaluationService;
   warmup: WarmupService;
   health: Health;
+  compare: CompareService;
   close(): Promise<void>;
 }
 
@@ -60,9 +63,11 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     verifyBytesPerSecond: o.verifyBytesPerSecond,
     verifyPollMs: o.verifyPollMs,
   });
+  let compare: CompareService | undefined;
   manager = new ModelManager({
     store, gateway, hardware, clock, events, isDownloading: (m) => downloads.isDownloading(m),
     contextLength: config.contextLength, allowCloudModels: config.allowCloudModels,
+    agreement: (m) => compare?.latestAgreement(m),
   });
   downloads.recoverInterrupted();
   // The log belongs to the app, which is built after the services that report to it.
@@ -70,12 +75,19 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   const warn = (message: string) => log?.(message);
   const cache = store.evaluationCache(config.evaluation.cacheMaxRows, (err) => warn(`Evaluation cache: ${(err as Error).message}`));
   const monitor = new OllamaMonitor(gateway, events);
+  const calibrations = new Calibrations({ store, clock });
   const evaluation = new EvaluationService({
     store, gateway, cache, clock, events, config: config.evaluation, warn,
+    calibrate: (model, digest, result) => calibrations.apply(model, digest, result),
     currentModel: () => (manager as ModelManager).currentModel(),
     sync: () => (manager as ModelManager).sync(),
     ollamaVersion: () => monitor.status.version,
   });
+  compare = new CompareService({
+    store, gateway, evaluation, events, clock, config: config.evaluation, warn,
+    sync: () => (manager as ModelManager).sync(),
+  });
+  compare.recoverInterrupted();
   const warmup = new WarmupService({ store, gateway, events, clock, config: config.evaluation, warn });
   warmup.start();
   const health = new Health(store, gateway, { concurrency: config.evaluation.concurrency, max_queue: config.evaluation.maxQueue }, {
@@ -92,6 +104,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     requestTimeoutMs: o.requestTimeoutMs,
     maxConnections: config.maxConnections,
     evaluation: { service: evaluation, maxImageBytes: config.evaluation.maxImageBytes },
+    compare: { service: compare, calibrations },
   });
   log = (message) => app.log.warn(message);
   // The first answer must be right: /api/model/list right after start reflects what Ollama has.
@@ -109,11 +122,13 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   if (store.notice) app.log.warn(store.notice);
   monitor.start();
   return {
-    app, url: daemonUrl(config.host, port), store, manager, downloads, events, evaluation, warmup, health,
+    app, url: daemonUrl(config.host, port), store, manager, downloads, events, evaluation, warmup, health, compare,
     async close() {
       monitor.stop();
       // Downloads first, so WebSocket clients receive download.interrupted before their socket closes.
       downloads.interruptAll();
+      // Likewise comparisons, before their photos in flight are ended with the evaluations below.
+      compare.interruptAll();
       // Evaluations wait on Ollama, possibly for minutes: end them so app.close() below does not wait for them.
       warmup.close();
       evaluation.close();
@@ -123,6 +138,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
       // A request that was in flight may have queued a download after the first call.
       downloads.interruptAll();
       await warmup.settled();
+      await compare.settled();
       store.close();
     },
   };

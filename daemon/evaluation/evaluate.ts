@@ -32,6 +32,8 @@ export interface EvaluationDeps {
   sync: () => Promise<unknown>;
   /** Ollama's version as last seen (null when unknown), so a too-old Ollama is refused without asking it per photo. */
   ollamaVersion: () => string | null;
+  /** The photographer's calibration of the model's stars, when there is one (daemon/compare/calibrations.ts). */
+  calibrate?: (model: string, digest: string | null, result: Partial<Evaluation>) => EvaluateResponse['result'];
   /** Where failures that must not fail the photo (a usage row that could not be written) are reported. */
   warn?: (message: string) => void;
 }
@@ -95,7 +97,7 @@ export class EvaluationService {
       const spec = promptSpec(req);
       const key = row.digest && req.options?.cache !== false && this.deps.cache.enabled ? cacheKey(image.sha256, row.digest, spec) : undefined;
       const respond = (result: Partial<Evaluation>, attempts: number, cacheHit: boolean): EvaluateResponse => ({
-        success: true, photo_id: photoId, model, result, cache_hit: cacheHit, attempts, prompt_version: PROMPT_VERSION,
+        success: true, photo_id: photoId, model, result: this.deps.calibrate?.(model, row.digest, result) ?? result, cache_hit: cacheHit, attempts, prompt_version: PROMPT_VERSION,
         image: { format: image.format, bytes: image.size, sha256: image.sha256 },
         timings: { daemon_ms: roundMs(performance.now() - started), queue_ms: roundMs(queueMs), ...timings.toMs() },
       });

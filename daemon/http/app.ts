@@ -2,6 +2,8 @@ import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Calibrations } from '../compare/calibrations.js';
+import type { CompareService } from '../compare/service.js';
 import { AppError } from '../errors.js';
 import type { HardwareProbe } from '../hardware/probe.js';
 import type { Health } from '../health.js';
@@ -14,6 +16,7 @@ import { DAEMON_VERSION } from '../version.js';
 import { answerClientError, sendError } from './errors.js';
 import { commonErrors, OPENAPI_INFO, withoutUnusedSchemas } from './openapi.js';
 import { checkRequest, type GuardOptions } from './guards.js';
+import { compareRoutes } from './routes/compare.js';
 import { downloadRoutes } from './routes/downloads.js';
 import { evaluateRoutes } from './routes/evaluate.js';
 import { modelRoutes } from './routes/models.js';
@@ -35,6 +38,7 @@ export interface AppDeps {
   /** How long a client may take to send a whole request (408 REQUEST_TIMEOUT after). */
   requestTimeoutMs?: number;
   evaluation?: { service: EvaluationService; maxImageBytes: number };
+  compare?: { service: CompareService; calibrations: Calibrations };
 }
 
 /** Builds the Fastify instance: guards, JSON parsing, error shape, routes. Only main.ts listens. */
@@ -106,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(downloadRoutes(deps.manager, deps.downloads, deps.preflight), { prefix: '/api/model' });
   await app.register(systemRoutes(deps.health, deps.hardware, () => ollamaDisk(deps.preflight.ollamaUrl, deps.preflight.ollamaModelsDir)), { prefix: '/api' });
   if (deps.evaluation) await app.register(evaluateRoutes(deps.evaluation.service, deps.evaluation.maxImageBytes), { prefix: '/api' });
+  if (deps.compare) await app.register(compareRoutes(deps.compare.service, deps.compare.calibrations), { prefix: '/api' });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

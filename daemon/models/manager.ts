@@ -46,6 +46,8 @@ export interface ManagerDeps {
   contextLength: number;
   /** JUNMAI_ALLOW_CLOUD_MODELS: whether a model that runs on ollama.com may become the current one. */
   allowCloudModels: boolean;
+  /** The model's agreement with the photographer's stars in their newest comparison, for recommend. */
+  agreement?: (model: string) => { spearman: number; photos: number } | undefined;
 }
 
 /**
@@ -328,9 +330,10 @@ export class ModelManager {
         estimate: estimateToGb(est),
         gpu_memory_gb: available.gpu_memory_gb,
         history: { count: s.successes + s.failures, success_rate: s.success_rate, p50_ms: s.p50_ms },
+        agreement: this.deps.agreement?.(m.name),
       });
     }
-    const ranked = rank(contenders, req.priority).map(({ gpu_memory_gb: _g, history: _h, purpose: _p, parameter_count: _c, ...c }) => c);
+    const ranked = rank(contenders, req.priority).map(({ gpu_memory_gb: _g, history: _h, purpose: _p, parameter_count: _c, agreement: _a, ...c }) => c);
     const best = ranked[0] ?? null;
     const what = req.capability === 'any' ? 'model' : `${req.capability} model`;
     const message = best

@@ -12,6 +12,8 @@ export interface Contender {
   estimate: EstimateGb;
   gpu_memory_gb: number;
   history: { count: number; success_rate: number | null; p50_ms: number | null };
+  /** Spearman's ρ with the photographer's stars in their newest comparison (issue 15), when there is one. */
+  agreement?: { spearman: number; photos: number };
 }
 
 export interface Scored extends Contender {
@@ -21,6 +23,13 @@ export interface Scored extends Contender {
 
 /** Measured figures only count once there are enough photos to mean something. */
 export const MIN_HISTORY = 5;
+/** Below this many rated photos a comparison's ρ says little (as the comparison itself reports). */
+export const MIN_AGREEMENT_PHOTOS = 10;
+/**
+ * Points per unit of ρ. Agreement with the photographer outweighs the catalog's guesses: 0.3 of ρ
+ * (2.4) is worth more than being made for the priority and already installed together (2.25).
+ */
+export const AGREEMENT_WEIGHT = 8;
 
 /**
  * Scores one model for a priority. The terms are additive and each adds its own reason, so the
@@ -29,7 +38,8 @@ export const MIN_HISTORY = 5;
  * - purpose: the catalog's own judgement for the priority asked;
  * - fit: running partly on the CPU is several times slower, so it costs more than any other term;
  * - installed: no multi-gigabyte download, worth a step in size but not a step in purpose;
- * - history: a measured failure rate, and for speed a measured median time, override the guesses.
+ * - history: a measured failure rate, and for speed a measured median time, override the guesses;
+ * - agreement: how far the model agreed with the photographer's own stars, measured on their photos.
  */
 export function score(c: Contender, priority: Priority): Scored {
   const reasons: string[] = [];
@@ -66,11 +76,22 @@ export function score(c: Contender, priority: Priority): Scored {
       reasons.push(`median ${(h.p50_ms / 1000).toFixed(1)} s per photo`);
     }
   }
+  const a = c.agreement;
+  if (a && a.photos >= MIN_AGREEMENT_PHOTOS) {
+    s += AGREEMENT_WEIGHT * a.spearman;
+    reasons.unshift(`agrees with your ratings: ρ ${a.spearman.toFixed(2)} on ${a.photos} photos`);
+  }
   return { ...c, score: Number(s.toFixed(3)), reasons };
 }
 
 /** Best first; models that cannot run at all are left out, and GPU fits always beat offload. */
 export function rank(contenders: Contender[], priority: Priority): Scored[] {
   const runnable = contenders.filter((c) => c.fit !== 'does_not_fit');
-  return runnable.map((c) => score(c, priority)).sort((a, b) => b.score - a.score || a.model.localeCompare(b.model));
+  const scored = runnable.map((c) => score(c, priority)).sort((a, b) => b.score - a.score || a.model.localeCompare(b.model));
+  const measured = scored.filter((c) => c.agreement && c.agreement.photos >= MIN_AGREEMENT_PHOTOS);
+  const best = Math.max(...measured.map((c) => c.agreement?.spearman ?? -1));
+  for (const c of measured) {
+    if (measured.length > 1 && c.agreement?.spearman === best) c.reasons[0] = (c.reasons[0] as string).replace('agrees with', 'agrees best with');
+  }
+  return scored;
 }

@@ -26,7 +26,7 @@ export const Evaluation = z.object({
 });
 export type Evaluation = z.infer<typeof Evaluation>;
 
-const imagePath = z
+export const imagePath = z
   .string()
   .min(1)
   .max(4096)
@@ -99,8 +99,11 @@ export const EvaluateResponse = z.object({
   success: z.literal(true),
   photo_id: z.string().nullable(),
   model: z.string(),
-  /** Only the fields asked for. */
-  result: Evaluation.partial(),
+  /**
+   * Only the fields asked for. When the photographer's calibration for this model applies
+   * (POST /api/compare/<id>/calibrate), `rating` is the calibrated star and `rating_raw` the model's own.
+   */
+  result: Evaluation.partial().extend({ rating_raw: z.int().min(1).max(5).optional() }),
   cache_hit: z.boolean(),
   /** Model calls made: 1, or 2 when the first answer was not a valid evaluation; 0 on a cache hit. */
   attempts: z.number(),

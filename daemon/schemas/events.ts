@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobView } from './api.js';
+import { CompareRunView } from './compare.js';
 
 /**
  * What travels over /ws, one JSON object per message. Clients parse with these; `seq` orders the
@@ -27,6 +28,11 @@ export const ServerEvent = z.discriminatedUnion('type', [
   envelope('model.installed', z.object({ model: z.string() })),
   envelope('model.deleted', z.object({ model: z.string() })),
   envelope('usage.recorded', z.object({ count: z.number().int(), models: z.array(z.string()) })),
+  envelope('compare.progress', z.object({ run: CompareRunView })),
+  envelope('compare.completed', z.object({ run: CompareRunView })),
+  envelope('compare.failed', z.object({ run: CompareRunView })),
+  envelope('compare.cancelled', z.object({ run: CompareRunView })),
+  envelope('compare.interrupted', z.object({ run: CompareRunView })),
   envelope('ollama.status', z.object({ reachable: z.boolean(), url: z.string(), version: z.string().nullable() })),
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;

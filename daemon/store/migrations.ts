@@ -292,4 +292,84 @@ export const MIGRATIONS: readonly string[] = [
     ON CONFLICT (model) DO UPDATE SET caller_faults = caller_faults + 1;
   END;
   `,
+  `
+  -- Comparison runs (issue 15): every photo of a set the photographer has already judged, through
+  -- every chosen model, one model at a time. The photographer's judgement and each model's answer
+  -- are kept per photo, so a run cut off by a restart resumes where it stopped and its figures
+  -- are recomputed from rows rather than patched.
+  CREATE TABLE compare_runs (
+    id            TEXT PRIMARY KEY,
+    status        TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted')),
+    options       TEXT NOT NULL,     -- JSON: the evaluation options every photo is asked with
+    photo_count   INTEGER NOT NULL,
+    error_code    TEXT,
+    error_message TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    finished_at   TEXT
+  ) STRICT;
+  CREATE INDEX compare_runs_by_created ON compare_runs (created_at);
+
+  -- image_base64 is kept only while the run may still need it; it is cleared once the run ends.
+  CREATE TABLE compare_photos (
+    run_id        TEXT NOT NULL REFERENCES compare_runs (id) ON DELETE CASCADE,
+    idx           INTEGER NOT NULL,
+    photo_id      TEXT NOT NULL,
+    image_path    TEXT,
+    image_base64  TEXT,
+    rating        INTEGER CHECK (rating BETWEEN 0 AND 5),
+    pick          TEXT CHECK (pick IN ('pick', 'reject', 'none')),
+    keywords      TEXT,              -- JSON array, NULL when the photographer gave none
+    PRIMARY KEY (run_id, idx)
+  ) STRICT;
+
+  -- One row per model in run order; loads counts the times Ollama loaded it during the run.
+  CREATE TABLE compare_models (
+    run_id        TEXT NOT NULL REFERENCES compare_runs (id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    model         TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'skipped')),
+    loads         INTEGER NOT NULL DEFAULT 0,
+    load_ms       REAL,
+    size_bytes    INTEGER,
+    vram_bytes    INTEGER,
+    photos_ms     REAL NOT NULL DEFAULT 0,  -- wall time spent on photos, loads excluded, summed over resumes
+    error_code    TEXT,
+    error_message TEXT,
+    PRIMARY KEY (run_id, model)
+  ) STRICT;
+
+  -- One row per photo a model finished, whatever its outcome; a photo cut off by a stop has none.
+  CREATE TABLE compare_results (
+    run_id        TEXT NOT NULL REFERENCES compare_runs (id) ON DELETE CASCADE,
+    model         TEXT NOT NULL,
+    idx           INTEGER NOT NULL,
+    success       INTEGER NOT NULL CHECK (success IN (0, 1)),
+    fault         TEXT CHECK (fault IN ('model', 'caller')),
+    error_code    TEXT,
+    rating        INTEGER,
+    flag          TEXT,
+    keywords      TEXT,
+    duration_ms   REAL,
+    load_ms       REAL,
+    PRIMARY KEY (run_id, model, idx)
+  ) STRICT;
+
+  -- The photographer's taste per model, learnt from a finished comparison: the star to give for
+  -- each of the model's stars 1-5. Kept with the model's digest, as a re-pulled model is not the
+  -- one that was calibrated; applied to later evaluations only when cross-validation showed a gain.
+  CREATE TABLE calibrations (
+    model           TEXT PRIMARY KEY,
+    digest          TEXT,
+    run_id          TEXT NOT NULL,
+    star_map        TEXT NOT NULL,
+    photos          INTEGER NOT NULL,
+    before_spearman REAL,
+    before_mae      REAL NOT NULL,
+    after_spearman  REAL,
+    after_mae       REAL NOT NULL,
+    applied         INTEGER NOT NULL CHECK (applied IN (0, 1)),
+    created_at      TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

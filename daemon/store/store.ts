@@ -1,3 +1,5 @@
+import { CalibrationRepo } from './calibration-repo.js';
+import { CompareRepo } from './compare-repo.js';
 import { openDatabase, type Db } from './db.js';
 import { EvaluationCache } from './evaluation-cache.js';
 import { JobsRepo } from './jobs-repo.js';
@@ -11,6 +13,8 @@ export class Store {
   readonly settings: SettingsRepo;
   readonly usage: UsageRepo;
   readonly jobs: JobsRepo;
+  readonly compare: CompareRepo;
+  readonly calibrations: CalibrationRepo;
 
   /** A sentence about the database file for /api/health, when something needs the photographer's attention. */
   readonly notice: string | undefined;
@@ -21,6 +25,8 @@ export class Store {
     this.settings = new SettingsRepo(db);
     this.usage = new UsageRepo(db);
     this.jobs = new JobsRepo(db);
+    this.compare = new CompareRepo(db);
+    this.calibrations = new CalibrationRepo(db);
   }
 
   static open(dataDir: string): Store {

@@ -37,4 +37,20 @@ describe('recommendation scoring', () => {
     ], 'balanced');
     expect(ranked.map((c) => c.model)).toEqual(['gpu:1b', 'offload:1b']);
   });
+
+  it('weighs agreement with the photographer above the catalog, once ten rated photos back it', () => {
+    const made = contender({ model: 'made:4b', installed: true });
+    const agreeing = contender({ model: 'agree:4b', purpose: 'speed', agreement: { spearman: 0.5, photos: 12 } });
+    expect(rank([made, agreeing], 'balanced').map((c) => [c.model, c.reasons[0]])).toEqual([
+      ['agree:4b', 'agrees with your ratings: ρ 0.50 on 12 photos'],
+      ['made:4b', 'made for balanced'],
+    ]);
+    const few = contender({ model: 'few:4b', purpose: 'speed', agreement: { spearman: 0.9, photos: 9 } });
+    expect(score(few, 'balanced').score).toBe(score(contender({ model: 'few:4b', purpose: 'speed' }), 'balanced').score);
+    const worse = contender({ model: 'worse:4b', agreement: { spearman: 0.2, photos: 30 } });
+    expect(rank([worse, agreeing], 'balanced').map((c) => c.reasons[0])).toEqual([
+      'agrees best with your ratings: ρ 0.50 on 12 photos',
+      'agrees with your ratings: ρ 0.20 on 30 photos',
+    ]);
+  });
 });

@@ -1,3 +1,4 @@
+import type { Eyes } from './eyes.js';
 import type { Reply } from './reply.js';
 import type { EmulatorState } from './state.js';
 import type { GenerateInput } from './types.js';
@@ -17,6 +18,7 @@ export interface Settings {
   /** The GPU memory Ollama found at start, which picks its default context since 0.15.5. */
   vramBytes: number;
   responder: ((input: GenerateInput) => string | undefined) | undefined;
+  eyes: Record<string, Eyes> | undefined;
 }
 
 export interface RouteContext {

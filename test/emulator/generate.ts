@@ -1,6 +1,7 @@
 import { defaultAnswer, promptTokens, thinkingText, tokenize } from './answer.js';
 import { type RouteContext, requireBody } from './context.js';
 import { defaultNumCtx, schemaFormat, thinks } from './features.js';
+import { eyesAnswer } from './eyes.js';
 import { parseKeepAlive } from './keep-alive.js';
 import { modelSize } from './library.js';
 import { fullName, nameKey } from './names.js';
@@ -82,7 +83,7 @@ async function run(ctx: RouteContext, route: Route): Promise<void> {
     return reply.json(rejection.status, { error: rejection.error });
   }
 
-  const text = settings.responder?.(input) ?? defaultAnswer(input);
+  const text = settings.responder?.(input) ?? eyesAnswer(input, settings.eyes) ?? defaultAnswer(input);
   const numPredict = typeof input.options.num_predict === 'number' && input.options.num_predict > 0 ? Math.floor(input.options.num_predict) : Infinity;
   const all: Array<{ content?: string; thinking?: string }> = [
     ...(thinking ? tokenize(thinkingText()).map((t) => ({ thinking: t })) : []),

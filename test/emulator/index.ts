@@ -2,6 +2,7 @@
 export { startOllamaEmulator } from './server.js';
 export { DEFAULT_LIBRARY } from './library.js';
 export { sampleFromSchema } from './schema-sample.js';
+export { flagFor, perceivedQuality, perceivedSubjects, type Eyes } from './eyes.js';
 export type {
   EmulatedLayer,
   EmulatedModel,

@@ -29,6 +29,7 @@ export async function startOllamaEmulator(options: EmulatorOptions = {}): Promis
     version: options.version ?? '0.12.6',
     vramBytes: options.vramBytes ?? 8 * 1024 ** 3,
     responder: options.responder,
+    eyes: options.eyes,
   };
   const faults = new FaultBook();
   const requests: LoggedRequest[] = [];

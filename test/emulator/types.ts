@@ -1,4 +1,5 @@
 /** Shapes shared by the Ollama emulator's modules. Field names follow Ollama's wire format. */
+import type { Eyes } from './eyes.js';
 
 export interface ModelDetails {
   parent_model: string;
@@ -111,6 +112,8 @@ export interface EmulatorOptions {
   vramBytes?: number;
   /** Lets a test decide what the model says. */
   responder?: (input: GenerateInput) => string | undefined;
+  /** Models (by the name the client uses) whose ratings, flags and keywords follow what the image shows (eyes.ts). */
+  eyes?: Record<string, Eyes>;
 }
 
 export interface OllamaEmulator {
@@ -128,7 +131,7 @@ export interface OllamaEmulator {
   fault(route: FaultRoute, fault: Fault): void;
   clearFaults(): void;
   /** Change speed, latency or responder while running. */
-  configure(options: Pick<EmulatorOptions, 'pullBytesPerSecond' | 'pullTickMs' | 'verifyBytesPerSecond' | 'pullRequires' | 'generateLatencyMs' | 'loadLatencyMs' | 'responder' | 'version' | 'vramBytes'>): void;
+  configure(options: Pick<EmulatorOptions, 'pullBytesPerSecond' | 'pullTickMs' | 'verifyBytesPerSecond' | 'pullRequires' | 'generateLatencyMs' | 'loadLatencyMs' | 'responder' | 'version' | 'vramBytes' | 'eyes'>): void;
   stop(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
