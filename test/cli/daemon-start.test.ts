@@ -44,6 +44,11 @@ async function daemon(env: Record<string, string>): Promise<Started> {
   proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no start line within 30 s: ${out}${err}`)), 30_000);
+    // A refused configuration ends the process at once: say so then, with its words, not after 30 s.
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the daemon exited (${code}) before its start line: ${out}${err}`));
+    });
     proc.stdout.on('data', (c: Buffer) => {
       out += c.toString();
       if (out.includes('\n')) {
@@ -91,7 +96,7 @@ describe('the daemon at start', () => {
 
   it('says when Ollama does not answer and where the access token comes from', async () => {
     const dataDir = tempDir();
-    const d = await daemon({ JUNMAI_DATA_DIR: dataDir, OLLAMA_HOST: 'http://127.0.0.1:9', JUNMAI_TOKEN: 'a-token-of-twenty-chars' });
+    const d = await daemon({ JUNMAI_DATA_DIR: dataDir, OLLAMA_HOST: 'http://127.0.0.1:9', JUNMAI_TOKEN: 'a-token-of-at-least-thirty-two-characters' });
     expect(d.stdout).toBe(
       `Junmai ${DAEMON_VERSION} is listening on ${d.url} (pid ${d.pid}). Ollama at http://127.0.0.1:9 does not answer (start Ollama, or set OLLAMA_HOST). ` +
         `Data in ${dataDir}, log in ${join(dataDir, 'logs', 'junmai.1.log')}. Requests need the access token from JUNMAI_TOKEN.\n`,

@@ -38,7 +38,8 @@ describe('junmai pull', () => {
   it('says a model that is already installed and unchanged is up to date, not downloaded', async () => {
     t = await startTestDaemon({ installed: ['tiny-vision:1b'] });
     await t.req('POST', '/api/model/sync', { body: {} });
-    const r = await cli(['--url', t.url, 'pull', 'tiny-vision:1b']);
+    // Without --update the CLI answers "already installed" itself; --update asks the daemon to check.
+    const r = await cli(['--url', t.url, 'pull', 'tiny-vision:1b', '--update']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^tiny-vision:1b is installed; checking Ollama's library for a newer version\. \(job [0-9a-f-]{36}\)/);
     expect(r.stdout).toContain('✓ tiny-vision:1b is already up to date; nothing new was downloaded.');

@@ -7,6 +7,7 @@ import { DB_FILE_NAME } from '../../daemon/store/db.js';
 import { MIGRATIONS } from '../../daemon/store/migrations.js';
 import { Store } from '../../daemon/store/store.js';
 import type { UsageInsert, UsageTotals } from '../../daemon/store/usage-repo.js';
+import { seededRandom } from '../../daemon/compare/stats.js';
 
 interface Row {
   model: string;
@@ -94,16 +95,6 @@ afterEach(() => {
   dir = undefined;
 });
 
-/** A small deterministic generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('migration 2', () => {
   it('upgrades a version-1 file: old rows become photos, totals are rebuilt to match them', () => {
@@ -112,7 +103,7 @@ describe('migration 2', () => {
     v1.exec(MIGRATIONS[0] as string);
     v1.pragma('user_version = 1');
     const ins = v1.prepare('INSERT INTO usage (ts, model, photo_id, duration_ms, load_ms, eval_ms, eval_tokens, success, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const rnd = random(7);
+    const rnd = seededRandom(7);
     for (let i = 0; i < 500; i++) {
       const ok = rnd() > 0.1;
       ins.run(1_700_000_000_000 + i * 1000, ['gemma3:4b', 'llava:7b'][i % 2], `IMG_${i}`, 500 + rnd() * 5000, rnd() > 0.5 ? (rnd() > 0.8 ? 2500 : 15) : null, 1000, 40, ok ? 1 : 0, ok ? null : i % 3 === 0 ? 'IMAGE_NOT_FOUND' : 'OLLAMA_ERROR');
@@ -143,7 +134,7 @@ describe('migration 2', () => {
   it('keeps usage_totals equal to the rows through any mix of photos, cache hits, warm-ups and client_ms reports', () => {
     dir = mkdtempSync(join(tmpdir(), 'junmai-mig-'));
     const store = Store.open(dir);
-    const rnd = random(42);
+    const rnd = seededRandom(42);
     const models = ['gemma3:4b', 'qwen2.5vl:7b', 'moondream:1.8b'];
     const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)] as T;
     store.transaction(() => {

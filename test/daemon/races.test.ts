@@ -1,28 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../daemon/store/db.js';
 import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
+import { seededRandom } from '../../daemon/compare/stats.js';
 
 let t: TestDaemon;
 const MODELS = ['gemma3:4b', 'qwen2.5vl:7b', 'llama3.2:1b'];
 
 beforeAll(async () => {
-  // Pulls finish almost at once, so a download started in a round can land in the middle of it.
-  t = await startTestDaemon({ installed: MODELS, emulator: { pullBytesPerSecond: 1e12 } });
+  // Pulls (and Ollama's check of the files) finish almost at once, so a download started in a round can land in the middle of it.
+  t = await startTestDaemon({ installed: MODELS, emulator: { pullBytesPerSecond: 1e12, verifyBytesPerSecond: 1e12 } });
   await t.req('POST', '/api/model/sync', { body: {} });
   await t.req('POST', '/api/model/switch', { body: { model: 'gemma3:4b' } });
 });
 afterAll(async () => t.close());
 
-/** A small deterministic generator, so a failing round can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), s | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const db = () => (t.daemon.store as unknown as { db: Db }).db;
 const activeJobsPerModel = () =>
@@ -54,7 +45,7 @@ async function settled(): Promise<void> {
 
 describe('state changes are serialised', () => {
   it('switch, delete, download, import and sync raced 20 at a time for 30 rounds keep the invariants', async () => {
-    const rnd = random(2026);
+    const rnd = seededRandom(2026);
     const statuses = new Map<number, number>();
     for (let round = 0; round < 30; round++) {
       const tasks = Array.from({ length: 20 }, () => change(rnd));

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../daemon/store/db.js';
 import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
 import { tinyJpeg } from '../support/images.js';
+import { seededRandom } from '../../daemon/compare/stats.js';
 
 /**
  * Requests generated from the served OpenAPI document itself: every operation, with bodies,
@@ -52,17 +53,7 @@ let ops: Operation[];
 let imageDir: string;
 const tally = { requests: 0, valid: 0, invalid: 0, ok: 0, refused: 0, byOperation: new Map<string, number>() };
 
-/** mulberry32: small, seeded, good enough to spread cases; a failure names its request number. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(s ^ (s >>> 15), s | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = prng(SEED);
+const rnd = seededRandom(SEED);
 const chance = (p: number) => rnd() < p;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
 const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
@@ -97,7 +88,7 @@ function valid(schema: Schema, field = ''): unknown {
       return Array.from({ length: n }, () => valid(schema.items ?? {}, field));
     }
     case 'string':
-      if (field === 'model') return pick(MODELS);
+      if (field === 'model' || field === 'models') return pick(MODELS);
       if (field === 'image_base64') return tinyJpeg(int(0, 3)).toString('base64');
       if (field === 'image_path') return chance(0.7) ? join(imageDir, 'photo.jpg') : join(imageDir, 'missing.jpg');
       if (schema.format === 'date-time') return new Date(Date.now() - int(0, 1e9)).toISOString();
@@ -150,21 +141,31 @@ function invalid(schema: Schema, field = ''): unknown {
   }
 }
 
-/** Everything a request could change, as one string; jobs and usage rows by aggregates, which grow long. */
-function snapshot(): string {
-  const rows = ['models', 'settings', 'usage_totals'].map((name) => db().prepare(`SELECT * FROM ${name} ORDER BY 1`).all());
+/**
+ * Everything a request could change, as one string; jobs and usage rows by aggregates, which grow
+ * long. `synced` leaves out when Ollama's models were last read: a comparison reads them again
+ * before it refuses a model as not installed, which is a read, not a change.
+ */
+function snapshot(synced = true): string {
+  const rows = ['models', 'settings', 'usage_totals'].map((name) =>
+    (db().prepare(`SELECT * FROM ${name} ORDER BY 1`).all() as Record<string, unknown>[]).map(({ synced_at, ...row }) => (synced ? { ...row, synced_at } : row)),
+  );
   const jobs = db().prepare('SELECT count(*) AS n, max(updated_at) AS updated, group_concat(DISTINCT status) AS statuses FROM download_jobs').get();
-  return JSON.stringify([rows, jobs, db().prepare('SELECT count(*) AS n, max(id) AS last FROM usage').get()]);
+  const runs = db().prepare('SELECT count(*) AS n, max(updated_at) AS updated, group_concat(DISTINCT status) AS statuses FROM compare_runs').get();
+  const calibrations = db().prepare('SELECT * FROM calibrations ORDER BY 1').all();
+  return JSON.stringify([rows, jobs, runs, calibrations, db().prepare('SELECT count(*) AS n, max(id) AS last FROM usage').get()]);
 }
 const db = () => (t.daemon.store as unknown as { db: Db }).db;
 
-function jobIds(): string[] {
-  return (db().prepare('SELECT id FROM download_jobs ORDER BY rowid DESC LIMIT 20').pluck().all() as string[]);
+/** Ids that exist, for the operation's kind of id: download jobs or comparison runs. */
+function knownIds(path: string): string[] {
+  const table = path.startsWith('/api/compare') ? 'compare_runs' : 'download_jobs';
+  return (db().prepare(`SELECT id FROM ${table} ORDER BY rowid DESC LIMIT 20`).pluck().all() as string[]);
 }
 
-function pathValue(p: Parameter, good: boolean): string {
+function pathValue(path: string, p: Parameter, good: boolean): string {
   if (p.name === 'name') return good ? pick([encodeURIComponent(pick(MODELS)), pick(MODELS)]) : encodeURIComponent(pick([...ODD_STRINGS.filter(Boolean), text(1, 40)]));
-  const ids = jobIds();
+  const ids = knownIds(path);
   if (good && ids.length > 0 && chance(0.7)) return pick(ids);
   return encodeURIComponent(good ? text(1, 40) : pick(['a'.repeat(65), text(1, 80), '%', '..', ' ']));
 }
@@ -175,7 +176,7 @@ function queryValue(p: Parameter, good: boolean): string {
 }
 
 function buildRequest(op: Operation, good: boolean) {
-  let url = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => pathValue(op.parameters.find((p) => p.in === 'path' && p.name === name) as Parameter, good || chance(0.5)));
+  let url = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => pathValue(op.path, op.parameters.find((p) => p.in === 'path' && p.name === name) as Parameter, good || chance(0.5)));
   const query = new URLSearchParams();
   for (const p of op.parameters.filter((x) => x.in === 'query')) {
     if (p.required || chance(0.5)) query.append(p.name, queryValue(p, good || chance(0.5)));
@@ -208,6 +209,8 @@ beforeAll(async () => {
   t = await startTestDaemon({ installed: ['gemma3:4b', 'llama3.1:8b', 'qwen2.5vl:7b'] });
   // Pulls never progress, so a download a request starts changes nothing after its 202.
   t.emu.fault('pull', { kind: 'hang' });
+  // A comparison a request starts runs to its end before the next request (see settled below), so
+  // what it writes never lands inside another request's before-and-after and the seed decides it all.
   const doc = (await t.req('GET', '/docs/json')).body as { paths: Record<string, Record<string, { operationId: string; parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: Schema }> }; responses: Record<string, unknown> }>> };
   ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({
@@ -220,6 +223,12 @@ beforeAll(async () => {
     })),
   );
 });
+
+/** Warm-ups and comparison runs a request set going have finished. */
+async function settled(): Promise<void> {
+  await t.daemon.warmup.settled();
+  await t.daemon.compare.settled();
+}
 
 afterAll(async () => {
   const per = [...tally.byOperation.values()];
@@ -237,11 +246,12 @@ describe('hostile input generated from the OpenAPI document', () => {
       const op = ops[i % ops.length] as Operation;
       const good = chance(0.5);
       const req = buildRequest(op, good);
-      await t.daemon.warmup.settled();
-      const before = snapshot();
+      await settled();
+      const syncs = op.operationId === 'startComparison';
+      const before = snapshot(!syncs);
       const lastUsage = db().prepare('SELECT coalesce(max(id), 0) FROM usage').pluck().get() as number;
       const r = await t.daemon.app.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, ...(req.payload !== undefined ? { payload: req.payload } : {}) });
-      await t.daemon.warmup.settled();
+      await settled();
       const what = `#${i} ${req.method} ${req.url.slice(0, 200)} ${req.payload?.slice(0, 200) ?? ''} → ${r.statusCode} ${r.body.slice(0, 300)}`;
       tally.requests++;
       tally[good ? 'valid' : 'invalid']++;
@@ -258,7 +268,7 @@ describe('hostile input generated from the OpenAPI document', () => {
         if (op.operationId === 'evaluatePhoto') {
           // A refused photo is recorded so the photographer can see it, but never as the model's fault.
           expect(db().prepare("SELECT count(*) FROM usage WHERE id > ? AND (fault IS NULL OR fault != 'caller')").pluck().get(lastUsage), what).toBe(0);
-        } else expect(snapshot(), `${what}: a refused request changed the store`).toBe(before);
+        } else expect(snapshot(!syncs), `${what}: a refused request changed the store`).toBe(before);
       } else {
         tally.ok++;
         expect(body.success, what).toBe(true);

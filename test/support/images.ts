@@ -50,3 +50,32 @@ export function tinyPng(seed = 0): Buffer {
   const pixel = Buffer.from([0, seed & 0xff, (seed >> 8) & 0xff, (seed >> 16) & 0xff]);
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(pixel)), chunk('IEND', Buffer.alloc(0))]);
 }
+
+/**
+ * A baseline JPEG of exactly `size` bytes: tinyJpeg's picture behind APP15 segments of seeded filler, which decoders
+ * skip. Large enough to stand in for a full-size export where memory, not the picture, is under test.
+ */
+export function paddedJpeg(size: number, seed = 0): Buffer {
+  const picture = tinyJpeg(seed).subarray(2);
+  // Each segment is its marker (2), length (2) and up to 65,533 bytes of filler.
+  let room = size - 2 - picture.length;
+  if (room < 0 || (room > 0 && room < 4)) throw new Error(`a padded JPEG cannot be ${size} bytes`);
+  const parts: Buffer[] = [Buffer.from([0xff, 0xd8])];
+  let s = (seed * 2654435761 + 1) >>> 0;
+  while (room > 0) {
+    // Never leave a remainder too small to be a segment of its own.
+    let body = Math.min(65533, room - 4);
+    if (room - (body + 4) > 0 && room - (body + 4) < 4) body -= 4;
+    const segment = Buffer.allocUnsafe(body + 4);
+    segment.writeUInt16BE(0xffef, 0);
+    segment.writeUInt16BE(body + 2, 2);
+    for (let i = 4; i < segment.length; i++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      segment[i] = s >>> 24;
+    }
+    parts.push(segment);
+    room -= segment.length;
+  }
+  parts.push(picture);
+  return Buffer.concat(parts, size);
+}

@@ -29,10 +29,10 @@ function LrFileUtils.delete(path)
   return os.remove(path) ~= nil
 end
 
--- The files directly in a folder.
-function LrFileUtils.files(folder)
+-- An iterator over what `find` lists directly in a folder, as Lightroom's iterators go.
+local function entries(folder, findArgs)
   local list = {}
-  local p = io.popen("find " .. quote(folder) .. " -mindepth 1 -maxdepth 1 -type f 2>/dev/null")
+  local p = io.popen("find " .. quote(folder) .. " -mindepth 1 -maxdepth 1" .. findArgs .. " 2>/dev/null")
   for line in p:lines() do list[#list + 1] = line end
   p:close()
   local i = 0
@@ -42,17 +42,14 @@ function LrFileUtils.files(folder)
   end
 end
 
+-- The files directly in a folder.
+function LrFileUtils.files(folder)
+  return entries(folder, " -type f")
+end
+
 -- The files and folders directly in a folder.
 function LrFileUtils.directoryEntries(folder)
-  local list = {}
-  local p = io.popen("find " .. quote(folder) .. " -mindepth 1 -maxdepth 1 2>/dev/null")
-  for line in p:lines() do list[#list + 1] = line end
-  p:close()
-  local i = 0
-  return function()
-    i = i + 1
-    return list[i]
-  end
+  return entries(folder, "")
 end
 
 function LrFileUtils.readFile(path)
