@@ -193,7 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ollamaTimeoutMs: e.JUNMAI_OLLAMA_TIMEOUT_MS,
     bodyLimitBytes: e.JUNMAI_BODY_LIMIT_BYTES,
     ollamaModelsDir: e.OLLAMA_MODELS,
-    minFreeDiskBytes: Math.round(e.JUNMAI_MIN_FREE_DISK_GB * 1024 ** 3),
+    // Disk in GB of 10^9 bytes, as Ollama and disk makers count it (memory alone is in GiB).
+    minFreeDiskBytes: Math.round(e.JUNMAI_MIN_FREE_DISK_GB * 1e9),
     downloadConcurrency: e.JUNMAI_DOWNLOAD_CONCURRENCY,
     stallMs: e.JUNMAI_STALL_SECONDS * 1000,
     contextLength: e.JUNMAI_NUM_CTX,

@@ -9,7 +9,8 @@ export interface PreflightOptions {
   minFreeDiskBytes: number;
 }
 
-const gb = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
+/** Disk space in GB of 10^9 bytes, as `ollama list` and the download sizes show it. */
+const gb = (bytes: number) => (bytes / 1e9).toFixed(1);
 
 /**
  * Ollama checks neither disk space nor whether a model can run before it pulls gigabytes, so we

@@ -163,7 +163,9 @@ describe('download preflight', () => {
     const r = await t.req('POST', '/api/model/download', { body: { model: 'gemma3:12b' } });
     expect(r.status).toBe(507);
     expect(r.body).toMatchObject({ success: false, code: 'INSUFFICIENT_DISK' });
-    expect(r.body.error).toMatch(/GB free/);
+    // Disk in GB of 10^9 bytes like the download size (8,149,190,253 bytes is 8.1 GB; 7.6 in GiB).
+    expect(r.body.error).toMatch(/^gemma3:12b needs 8\.1 GB but the disk holding Ollama's models \(\/tmp\) has \d+\.\d GB free, and Junmai keeps 100000000\.0 GB free\./);
+    expect(r.body.details).toMatchObject({ needed_bytes: 8_149_190_253 });
     expect(t.daemon.store.jobs.list(10)).toEqual([]);
   });
 
