@@ -33,10 +33,14 @@ describe('PullProgress', () => {
     expect(p.bytesToHash).toBe(49_000);
   });
 
-  it('never lets a line that goes back lower a layer\'s completed bytes', () => {
+  it('never lets a line that goes back lower a layer\'s completed bytes, yet counts the bytes fetched again as progress', () => {
     const p = new PullProgress(null);
     p.update('sha256:weights', 10_000, 6_000, 0);
+    // A part reset mid-transfer: Ollama takes its bytes back (server/download.go downloadChunk) and fetches them again.
     expect(p.update('sha256:weights', 10_000, 5_000, 60)).toBe(false);
+    expect(p.completed).toBe(6_000);
+    expect(p.update('sha256:weights', 10_000, 5_500, 120)).toBe(true);
+    expect(p.update('sha256:weights', 10_000, 5_500, 180)).toBe(false);
     expect(p.completed).toBe(6_000);
   });
 });

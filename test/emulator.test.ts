@@ -135,8 +135,13 @@ describe('ollama emulator: pull', () => {
     expect((await client.pull({ model: 'tiny-vision:1b', stream: false })).status).toBe('success');
   });
 
+  // The old weights stay visible through a model in the library that is not installed and ships them.
+  const withOldWeights = [...DEFAULT_LIBRARY, { ...TINY, name: 'tiny-vision-copy:1b', aliases: [] }];
+  const oldWeightsOnDisk = () => emu.blobBytes('tiny-vision-copy:1b')[TINY_WEIGHTS.digest];
+
   it('re-pulls a model with a newer version in the registry: fetches only the new blob, then removes the old one', async () => {
-    const client = await start({ ...quick, pullBytesPerSecond: 8e6, installed: ['tiny-vision:1b'] });
+    const client = await start({ ...quick, pullBytesPerSecond: 8e6, installed: ['tiny-vision:1b'], library: withOldWeights });
+    expect(oldWeightsOnDisk()).toBe(TINY_WEIGHTS.size);
     const before = (await client.list()).models[0]!.digest;
     emu.publishUpdate('tiny-vision:1b');
     const lines = await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }));
@@ -148,7 +153,23 @@ describe('ollama emulator: pull', () => {
     }
     expect(lines.map((l) => l.status).slice(-4)).toEqual(['verifying sha256 digest', 'writing manifest', 'removing unused layers', 'success']);
     expect((await client.list()).models[0]!.digest).not.toBe(before);
-    expect(emu.blobBytes('tiny-vision:1b')[TINY_WEIGHTS.digest]).toBeUndefined();
+    expect(oldWeightsOnDisk()).toBe(0);
+  });
+
+  it('writes the new manifest but keeps the old blobs when the client of a streamed update leaves while Ollama verifies', async () => {
+    // The goroutine then blocks on "removing unused layers", which nobody reads (server/routes.go streamResponse).
+    const client = await start({ ...quick, pullBytesPerSecond: 8e6, verifyBytesPerSecond: 5e6, installed: ['tiny-vision:1b'], library: withOldWeights });
+    const before = (await client.list()).models[0]!.digest;
+    emu.publishUpdate('tiny-vision:1b');
+    const stream = await client.pull({ model: 'tiny-vision:1b', stream: true });
+    await expect(
+      (async () => {
+        for await (const line of stream) if (line.status === 'verifying sha256 digest') stream.abort();
+      })(),
+    ).rejects.toThrow(/abort/i);
+    await vi.waitFor(async () => expect((await client.list()).models[0]!.digest).not.toBe(before), { timeout: 3000, interval: 20 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(oldWeightsOnDisk()).toBe(TINY_WEIGHTS.size);
   });
 
   it('fails an unknown model the way the client reports it', async () => {

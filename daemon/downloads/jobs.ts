@@ -13,7 +13,7 @@ export interface DownloadOptions {
   gateway: OllamaGateway;
   clock: Clock;
   events: EventBus;
-  /** Confirms with Ollama that a pulled model is installed; resolves to the installed names. */
+  /** Confirms with Ollama that a pulled model is installed (true when Ollama lists it). */
   confirmInstalled: (model: string) => Promise<boolean>;
   concurrency?: number;
   /** No byte progress for this long fails the job with STALLED instead of waiting forever. */

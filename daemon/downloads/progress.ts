@@ -1,8 +1,11 @@
 interface Layer {
   total: number;
+  /** The most this layer has reported. */
   completed: number;
   /** `completed` on the layer's first line. */
   first: number;
+  /** `completed` on the layer's latest line. */
+  last: number;
 }
 
 /**
@@ -22,15 +25,18 @@ export class PullProgress {
 
   constructor(private readonly expectedTotal: number | null) {}
 
-  /** Records one line; true when it moved the summed completed bytes forward. */
+  /**
+   * Records one line; true when bytes arrived since the layer's previous line. A part that fails
+   * mid-transfer takes its bytes back from `completed` and fetches them again (download.go
+   * downloadChunk), so bytes arriving below the layer's best figure are progress too.
+   */
   update(digest: string | undefined, total: number | undefined, completed: number | undefined, at: number): boolean {
     if (!digest || !total) return false;
-    const before = this.completed;
     const prev = this.layers.get(digest);
     const done = Math.min(completed ?? 0, total);
-    this.layers.set(digest, { total, completed: Math.max(prev?.completed ?? 0, done), first: prev?.first ?? done });
+    this.layers.set(digest, { total, completed: Math.max(prev?.completed ?? 0, done), first: prev?.first ?? done, last: done });
     this.sample(at);
-    return this.completed > before;
+    return done > (prev?.last ?? 0);
   }
 
   /** Bytes of layers that were part-way on disk when this pull first saw them. */

@@ -1,4 +1,5 @@
 import { type RouteContext, requireBody } from './context.js';
+import { atLeast } from './features.js';
 import { nameKey, requestedName } from './names.js';
 import type { EmulatedLayer } from './types.js';
 import { isRecord, sleep } from './util.js';
@@ -39,7 +40,7 @@ export async function pull(ctx: RouteContext): Promise<void> {
   if (!model) return fail('pull model manifest: file does not exist');
   // The registry decides per manifest, whichever tag names it.
   const needs = [model.name, ...(model.aliases ?? [])].map((n) => ctx.settings.pullRequires[nameKey(n)]).find((v) => v !== undefined);
-  if (needs && olderThan(ctx.settings.version, needs)) return fail(NEWER_OLLAMA_ERROR);
+  if (needs && !atLeast(ctx.settings.version, needs)) return fail(NEWER_OLLAMA_ERROR);
 
   let toVerify = 0;
   for (const layer of model.layers) {
@@ -55,7 +56,14 @@ export async function pull(ctx: RouteContext): Promise<void> {
   await send({ status: 'writing manifest' });
   const previous = ctx.state.findInstalled(name);
   ctx.state.install(name);
-  if (ctx.state.pruneAfterPull(previous) && !(await send({ status: 'removing unused layers' }))) return;
+  const stale = ctx.state.unusedAfterPull(previous);
+  if (stale.length > 0) {
+    // Ollama announces the removal before it removes (server/images.go PullModel). A streamed pull
+    // whose client has left blocks on that line for good (routes.go streamResponse stops reading),
+    // so the old blobs stay; an unstreamed one reads every line (waitForStream) and prunes.
+    if (!(await send({ status: 'removing unused layers' })) && stream) return;
+    ctx.state.removeBlobs(stale);
+  }
   if (!(await send({ status: 'success' }))) return;
   if (stream) await ctx.reply.end();
   else await ctx.reply.json(200, { status: 'success' });
@@ -95,15 +103,4 @@ async function download(ctx: RouteContext, layer: EmulatedLayer, send: Send): Pr
     blobs.set(layer.digest, Math.max(blobs.get(layer.digest) ?? 0, have));
     if (!(await send(report(have)))) return undefined;
   }
-}
-
-/** Numeric comparison of dotted versions ("0.9.3" < "0.12.0"); a pre-release suffix is ignored. */
-function olderThan(version: string, minimum: string): boolean {
-  const parts = (v: string) => v.split('-')[0]!.split('.').map((p) => Number(p) || 0);
-  const [a, b] = [parts(version), parts(minimum)];
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d < 0;
-  }
-  return false;
 }

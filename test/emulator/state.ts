@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { modelSize } from './library.js';
 import { caseSensitiveRegistry, displayName, nameKey } from './names.js';
-import type { EmulatedModel } from './types.js';
+import type { EmulatedLayer, EmulatedModel } from './types.js';
 
 export interface InstalledModel {
   /** The tag it was pulled as, e.g. `gemma3:latest` even though the manifest is gemma3:4b's. */
@@ -71,13 +71,18 @@ export class EmulatorState {
     for (const n of [old.name, ...(old.aliases ?? [])]) this.library.set(nameKey(n), model);
   }
 
-  /** Blobs of the manifest `name` had before that no installed manifest uses any more: Ollama prunes them after a pull. */
-  pruneAfterPull(previous: InstalledModel | undefined): boolean {
-    if (!previous) return false;
+  /** Blobs of the manifest a name had before a pull that no installed manifest uses any more: what Ollama prunes after it. */
+  unusedAfterPull(previous: InstalledModel | undefined): EmulatedLayer[] {
+    return previous ? this.unused(previous.model.layers) : [];
+  }
+
+  removeBlobs(layers: EmulatedLayer[]): void {
+    for (const layer of layers) this.blobs.delete(layer.digest);
+  }
+
+  private unused(layers: EmulatedLayer[]): EmulatedLayer[] {
     const inUse = new Set([...this.installed.values()].flatMap((m) => m.model.layers.map((l) => l.digest)));
-    const stale = previous.model.layers.filter((l) => !inUse.has(l.digest));
-    for (const layer of stale) this.blobs.delete(layer.digest);
-    return stale.length > 0;
+    return layers.filter((l) => !inUse.has(l.digest));
   }
 
   /** Writes the manifest under the requested tag; every blob is complete from now on. */
@@ -99,9 +104,8 @@ export class EmulatorState {
     if (!entry) return false;
     this.installed.delete(key);
     this.loaded.delete(key);
-    const inUse = new Set([...this.installed.values()].flatMap((m) => m.model.layers.map((l) => l.digest)));
-    for (const layer of entry.model.layers) {
-      if (!inUse.has(layer.digest) && this.blobs.get(layer.digest) === layer.size) this.blobs.delete(layer.digest);
+    for (const layer of this.unused(entry.model.layers)) {
+      if (this.blobs.get(layer.digest) === layer.size) this.blobs.delete(layer.digest);
     }
     return true;
   }
