@@ -6,9 +6,7 @@ import type { Evaluation } from '../schemas/evaluate.js';
 import type { CalibrationRow } from '../store/calibration-repo.js';
 import type { Store } from '../store/store.js';
 import { applyStarMap, crossValidate, MAX_RHO_LOSS, MIN_CALIBRATION_PHOTOS, MIN_MAE_GAIN } from './calibration.js';
-import { BOOTSTRAP_SEED, ratedPairs } from './report.js';
-
-const round = (v: number | null) => (v === null ? null : Number(v.toFixed(3)));
+import { BOOTSTRAP_SEED, ratedPairs, round } from './report.js';
 
 /**
  * Fits, keeps and applies each model's calibration to the photographer's stars (issue 15 item 3).

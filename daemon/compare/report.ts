@@ -1,5 +1,6 @@
 import type { CompareModelResult } from '../schemas/compare.js';
 import type { ComparePhotoRow, CompareModelRow, CompareResultRow } from '../store/compare-repo.js';
+import { COLD_START_LOAD_MS } from '../store/usage-repo.js';
 import { cohensKappa, FLAGS, precisionRecall, type Flag } from './agreement.js';
 import { keywordAgreement } from './keywords.js';
 import { bootstrapInterval, nearestRank, spearman } from './stats.js';
@@ -8,8 +9,6 @@ import { bootstrapInterval, nearestRank, spearman } from './stats.js';
 export const BOOTSTRAP_SEED = 15;
 /** Below this many photos with stars, a ρ says little whatever its value. */
 export const MIN_RATED_PHOTOS = 10;
-/** A photo whose answer carried a load longer than this was a cold start (the usage statistics' rule). */
-export const COLD_LOAD_MS = 1000;
 
 /** How the agreement measures weigh in a model's score; a measure the photos cannot give is left out and the rest reweighed. */
 const WEIGHTS = { rating: 0.5, flags: 0.3, keywords: 0.2 } as const;
@@ -18,7 +17,8 @@ const TIE = 0.005;
 
 type Measured = Omit<CompareModelResult, 'rank' | 'reasons'>;
 
-const round = (v: number | null, digits = 3) => (v === null ? null : Number(v.toFixed(digits)));
+/** Figures are reported to 3 places: more would claim a precision tens of photos cannot give. */
+export const round = (v: number | null, digits = 3) => (v === null ? null : Number(v.toFixed(digits)));
 const isFlag = (f: string | null): f is Flag => f !== null && (FLAGS as readonly string[]).includes(f);
 
 /** The photographer's stars and the model's for each photo that has both (0 stars is Lightroom's "unrated"). */
@@ -51,7 +51,7 @@ export function measureModel(model: CompareModelRow, photos: readonly ComparePho
   });
   const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
 
-  const warm = ok.filter((r) => r.duration_ms !== null && (r.load_ms === null || r.load_ms <= COLD_LOAD_MS)).map((r) => (r.duration_ms as number) / 1000);
+  const warm = ok.filter((r) => r.duration_ms !== null && (r.load_ms === null || r.load_ms <= COLD_START_LOAD_MS)).map((r) => (r.duration_ms as number) / 1000);
   const p50 = nearestRank(warm, 50);
   const p95 = nearestRank(warm, 95);
   return {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import type { EvaluationConfig } from '../config.js';
 import { AppError, faultOf, isAppError } from '../errors.js';
 import { inferenceOptions, type EvaluationService } from '../evaluation/evaluate.js';
+import { decodeImageBase64 } from '../evaluation/image.js';
 import { roundMs } from '../evaluation/timings.js';
 import type { EventBus } from '../events/bus.js';
 import { resolveModelName } from '../models/resolve.js';
@@ -12,8 +14,9 @@ import type { KeepAlive } from '../ollama/keep-alive.js';
 import type { CompareOptions, CompareRequest, CompareResultsResponse, CompareRunView } from '../schemas/compare.js';
 import type { ComparePhotoRow, CompareRunRow, CompareStatus } from '../store/compare-repo.js';
 import type { Store } from '../store/store.js';
+import { COLD_START_LOAD_MS } from '../store/usage-repo.js';
 import { outcomeOf } from './outcome.js';
-import { COLD_LOAD_MS, measureModel, rank, ratedPairs } from './report.js';
+import { measureModel, rank, ratedPairs } from './report.js';
 import { spearman } from './stats.js';
 
 export interface CompareDeps {
@@ -22,13 +25,16 @@ export interface CompareDeps {
   evaluation: Pick<EvaluationService, 'evaluate'>;
   events: EventBus;
   clock: Clock;
-  config: Pick<EvaluationConfig, 'concurrency' | 'keepAlive' | 'idleTimeoutMs' | 'contextLength'>;
+  config: Pick<EvaluationConfig, 'concurrency' | 'keepAlive' | 'idleTimeoutMs' | 'contextLength' | 'maxImageBytes'>;
   /** Re-reads Ollama's models, so a model installed since the last sync is found before it is refused. */
   sync: () => Promise<unknown>;
   warn?: (message: string) => void;
 }
 
 const PROGRESS_EVERY_MS = 250;
+/** How long a comparison waits for Ollama to let go of a model it asked to unload: UNLOAD_POLLS × UNLOAD_POLL_MS. */
+const UNLOAD_POLLS = 100;
+const UNLOAD_POLL_MS = 100;
 const INTERRUPTED_MESSAGE = 'Junmai stopped during this comparison. Resume it to evaluate the photos that were left; finished photos are kept.';
 
 /** A stop of the run with the error the run records; anything else thrown while a model runs is a bug. */
@@ -61,6 +67,7 @@ export class CompareService {
 
   async start(req: CompareRequest): Promise<CompareRunView> {
     if (this.closed) throw stopping();
+    this.refuseOversized(req.photos);
     const models = await this.chooseModels(req.models);
     const id = randomUUID();
     const photos: ComparePhotoRow[] = req.photos.map((p, idx) => ({
@@ -181,9 +188,16 @@ export class CompareService {
   private async load(id: string, model: string, keepAlive: KeepAlive, signal: AbortSignal): Promise<boolean> {
     // The same runner the photos then use: a load with another num_ctx would be loaded again.
     const opts = { signal, idleTimeoutMs: this.deps.config.idleTimeoutMs, options: inferenceOptions(this.deps.config), think: false };
+    const inMemory = async () => (await this.deps.gateway.ps()).some((l) => l.name === model);
     let loadMs: number;
     try {
-      if ((await this.deps.gateway.ps()).some((l) => l.name === model)) await this.deps.gateway.load(model, { ...opts, keepAlive: 0 });
+      if (await inMemory()) {
+        await this.deps.gateway.load(model, { ...opts, keepAlive: 0 });
+        // Ollama answers the unload at once and stops the runner afterwards (server/sched.go,
+        // expireRunner): a load sent before it has gone reuses the dying runner, which is then
+        // unloaded under the first photo, so the load would be timed at nothing and counted twice.
+        for (let i = 0; i < UNLOAD_POLLS && (await inMemory()); i++) await sleep(UNLOAD_POLL_MS, undefined, { signal });
+      }
       const started = performance.now();
       const t = await this.deps.gateway.load(model, { ...opts, keepAlive });
       // Ollama's load-only answer usually carries no durations; then the wall time is the load.
@@ -241,7 +255,7 @@ export class CompareService {
         duration_ms: roundMs(r.timings.daemon_ms - r.timings.queue_ms), load_ms: r.timings.load_ms,
       });
       // Ollama loaded the model again mid-run (something evicted it): that is a load the run caused.
-      if (r.timings.load_ms !== null && r.timings.load_ms > COLD_LOAD_MS) this.repo.addLoad(id, model, { loads: 1 });
+      if (r.timings.load_ms !== null && r.timings.load_ms > COLD_START_LOAD_MS) this.repo.addLoad(id, model, { loads: 1 });
     } catch (err) {
       // Cut off by a cancel or a stop: no answer is recorded, so a resume evaluates it again.
       if (signal.aborted) return undefined;
@@ -275,6 +289,26 @@ export class CompareService {
   private finish(id: string, status: CompareStatus, error?: { code: string; message: string }): void {
     this.repo.setStatus(id, status, this.now(), error);
     this.publish(`compare.${status === 'completed' ? 'completed' : status}`, id);
+  }
+
+  /**
+   * An inline image over the size limit is refused before the run is stored: every model would
+   * fail on it, and its bytes would sit in SQLite until the run ends. Other faults of a photo are
+   * the photo's own failure, recorded as the run reaches it.
+   */
+  private refuseOversized(photos: CompareRequest['photos']): void {
+    const max = this.deps.config.maxImageBytes;
+    for (const p of photos) {
+      // Base64 holds 3 bytes in 4 characters, so shorter text cannot be too large; decoding settles the rest exactly.
+      if (p.image_base64 === undefined || Math.floor((p.image_base64.length * 3) / 4) <= max) continue;
+      try {
+        decodeImageBase64(p.image_base64, max);
+      } catch (err) {
+        if (isAppError(err) && err.code === 'IMAGE_TOO_LARGE') {
+          throw new AppError('IMAGE_TOO_LARGE', `Photo ${p.photo_id}: ${err.message}`, { ...err.details, photo_id: p.photo_id });
+        }
+      }
+    }
   }
 
   /** The models a run compares: those named (each installed and able to see), or every installed local vision model. */

@@ -80,6 +80,8 @@ describe('keywords', () => {
     expect(keywordAgreement(['Sunsets', 'Beach'], ['sunset', 'sea'])).toEqual({ recall: 0.5, jaccard: 1 / 3 });
     expect(keywordAgreement(['Dogs'], ['dog', 'DOGS'])).toEqual({ recall: 1, jaccard: 1 });
     expect(keywordAgreement([], ['dog'])).toBeUndefined();
+    // "-ies" plurals of words that end in "ie": the photographer's singular and the model's plural are one keyword.
+    expect(keywordAgreement(['Movie', 'Selfies', 'city', 'Ties'], ['movies', 'selfie', 'Cities', 'tie'])).toEqual({ recall: 1, jaccard: 1 });
   });
 });
 

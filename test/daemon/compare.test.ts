@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cohensKappa, type Flag } from '../../daemon/compare/agreement.js';
 import { CompareService, type CompareDeps } from '../../daemon/compare/service.js';
+import { AppError } from '../../daemon/errors.js';
 import { EventBus } from '../../daemon/events/bus.js';
 import type { BusEvent } from '../../daemon/events/bus.js';
 import { CalibrationsResponse, CompareListResponse, CompareResultsResponse, CompareRunResponse, type CompareModelResult } from '../../daemon/schemas/compare.js';
 import { ServerEvent } from '../../daemon/schemas/events.js';
 import { Store } from '../../daemon/store/store.js';
+import { eyesAnswer } from '../emulator/eyes.js';
 import { flagFor, perceivedQuality, perceivedSubjects } from '../emulator/index.js';
 import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
 import { tinyJpeg } from '../support/images.js';
@@ -226,6 +228,7 @@ describe('a comparison of three models on photos the photographer rated', () => 
     expect(twice.body.error).toContain('give each photo its own photo_id');
     const both = await post({ photos: [{ ...photo, image_base64: 'AAAA' }] });
     expect([both.status, both.body.code]).toEqual([400, 'INVALID_REQUEST']);
+    expect(both.body.error).toBe('photos[0]: send exactly one of image_path and image_base64 for each photo.');
     const stars = await post({ photos: [{ ...photo, rating: 6 }] });
     expect([stars.status, stars.body.code]).toEqual([400, 'INVALID_REQUEST']);
     const unknown = await t.req('GET', '/api/compare/nope');
@@ -346,7 +349,7 @@ describe('a daemon that died mid-run', () => {
       store.compare.create({ id: 'run-1', status: 'running', options: {}, photo_count: 2, created_at: new Date(0).toISOString() }, [photo, { ...photo, idx: 1, photo_id: 'b' }], [FAITHFUL]);
       store.compare.addResult('run-1', { model: FAITHFUL, idx: 0, success: true, fault: null, error_code: null, rating: 3, flag: 'none', keywords: [], duration_ms: 900, load_ms: 12 });
       const service = new CompareService({
-        store, events: new EventBus(), clock: { now: () => new Date(1000) }, config: { concurrency: 1, keepAlive: '30m', idleTimeoutMs: 1000, contextLength: 8192 },
+        store, events: new EventBus(), clock: { now: () => new Date(1000) }, config: { concurrency: 1, keepAlive: '30m', idleTimeoutMs: 1000, contextLength: 8192, maxImageBytes: 1 << 20 },
         gateway: {} as CompareDeps['gateway'], evaluation: {} as CompareDeps['evaluation'], sync: async () => undefined,
       });
       expect(service.recoverInterrupted()).toBe(1);
@@ -373,7 +376,7 @@ describe('progress events', () => {
           image: { format: 'jpeg', bytes: 1, sha256: 'x' }, timings: { daemon_ms: 100, queue_ms: 0, total_ms: 100, load_ms: 10, prompt_eval_ms: 50, eval_ms: 40, prompt_tokens: 1, eval_tokens: 1 } };
       }) as unknown as CompareDeps['evaluation']['evaluate'];
       const service = new CompareService({
-        store, events, clock: { now: () => new Date(nowMs) }, config: { concurrency: 1, keepAlive: '30m', idleTimeoutMs: 1000, contextLength: 8192 },
+        store, events, clock: { now: () => new Date(nowMs) }, config: { concurrency: 1, keepAlive: '30m', idleTimeoutMs: 1000, contextLength: 8192, maxImageBytes: 1 << 20 },
         gateway: { ps: async () => [], load: async () => ({ totalNs: undefined, loadNs: 5e8, promptEvalNs: undefined, evalNs: undefined, promptTokens: undefined, evalTokens: undefined }) },
         evaluation: { evaluate }, sync: async () => undefined,
       });
@@ -392,5 +395,82 @@ describe('progress events', () => {
       store.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a model already in memory', () => {
+  it('is loaded for the run only once Ollama has let go of it: its unload answers before the runner stops', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'junmai-compare-unload-'));
+    const store = Store.open(dataDir);
+    try {
+      const log: string[] = [];
+      // As Ollama does (server/sched.go, expireRunner): the unload answers at once, /api/ps lists the runner a little longer.
+      let listedFor = Infinity;
+      const gateway: CompareDeps['gateway'] = {
+        ps: async () => {
+          const listed = listedFor-- > 0;
+          log.push(`ps:${listed ? 'loaded' : 'gone'}`);
+          return listed ? [{ name: FAITHFUL, size: 1, sizeVram: 1, expiresAt: undefined }] : [];
+        },
+        load: async (_model, o) => {
+          log.push(o.keepAlive === 0 ? 'unload' : 'load');
+          if (o.keepAlive === 0) listedFor = 2;
+          return { totalNs: undefined, loadNs: undefined, promptEvalNs: undefined, evalNs: undefined, promptTokens: undefined, evalTokens: undefined };
+        },
+      };
+      const evaluate = (async () => ({
+        success: true, photo_id: 'p0', model: FAITHFUL, result: { rating: 3 }, cache_hit: false, attempts: 1, prompt_version: 1, image: { format: 'jpeg', bytes: 1, sha256: 'x' },
+        timings: { daemon_ms: 100, queue_ms: 0, total_ms: 100, load_ms: 10, prompt_eval_ms: 50, eval_ms: 40, prompt_tokens: 1, eval_tokens: 1 },
+      })) as unknown as CompareDeps['evaluation']['evaluate'];
+      const service = new CompareService({
+        store, events: new EventBus(), clock: { now: () => new Date(0) }, config: { concurrency: 1, keepAlive: '30m', idleTimeoutMs: 1000, contextLength: 8192, maxImageBytes: 1 << 20 },
+        gateway, evaluation: { evaluate }, sync: async () => undefined,
+      });
+      store.compare.create({ id: 'r', status: 'interrupted', options: {}, photo_count: 1, created_at: new Date(0).toISOString() },
+        [{ idx: 0, photo_id: 'p0', image_path: '/x/p0.jpg', image_base64: null, rating: 3, pick: null, keywords: null }], [FAITHFUL]);
+      service.resume('r');
+      await service.settled();
+      expect(log).toEqual(['ps:loaded', 'unload', 'ps:loaded', 'ps:loaded', 'ps:gone', 'load', 'ps:gone']);
+      expect(store.compare.models('r')[0]).toMatchObject({ status: 'done', loads: 1 });
+    } finally {
+      store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an inline image over the size limit', () => {
+  it('is refused before the run is stored, naming the photo; one just at the limit goes through', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'junmai-compare-size-'));
+    const store = Store.open(dataDir);
+    try {
+      const max = 3000;
+      const service = new CompareService({
+        store, events: new EventBus(), clock: { now: () => new Date(0) }, config: { concurrency: 1, keepAlive: '30m', idleTimeoutMs: 1000, contextLength: 8192, maxImageBytes: max },
+        gateway: {} as CompareDeps['gateway'], evaluation: {} as CompareDeps['evaluation'], sync: async () => undefined,
+      });
+      const jpeg = (bytes: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(bytes - 4, 7)]).toString('base64');
+      const refused = await service.start({ photos: [{ photo_id: 'small', image_base64: jpeg(100) }, { photo_id: 'huge', image_base64: jpeg(max + 1) }] }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(AppError);
+      expect(refused).toMatchObject({ code: 'IMAGE_TOO_LARGE', status: 413, details: { photo_id: 'huge', bytes: max + 1, max_bytes: max } });
+      expect((refused as AppError).message).toMatch(/^Photo huge: The image is 0\.0 MB; the limit is 0\.0 MB\./);
+      expect(store.compare.list(10)).toEqual([]);
+      // Exactly at the limit, in a data URL wrapped at 76 characters: longer text than 4/3 of the limit, yet not too large.
+      const wrapped = `data:image/jpeg;base64,${(jpeg(max).match(/.{1,76}/g) as string[]).join('\n')}`;
+      expect(wrapped.length * 3 / 4).toBeGreaterThan(max);
+      await expect(service.start({ photos: [{ photo_id: 'edge', image_base64: wrapped }] })).rejects.toMatchObject({ code: 'NO_VISION_MODELS' });
+    } finally {
+      store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the emulator’s eyes', () => {
+  it('keep to the schema as Ollama’s grammar does: no more keywords than maxItems', () => {
+    const image = tinyJpeg(7).toString('base64');
+    const format = { type: 'object', properties: { rating: { type: 'integer' }, keywords: { type: 'array', items: { type: 'string' }, maxItems: 1 } }, required: ['rating', 'keywords'] };
+    const answer = JSON.parse(eyesAnswer({ route: 'chat', model: FAITHFUL, prompt: '', messages: [], images: [image], format, options: {} }, EYES) as string);
+    expect(answer).toEqual({ rating: perceivedQuality(image), keywords: perceivedSubjects(image).slice(0, 1) });
   });
 });

@@ -47,6 +47,8 @@ export function eyesAnswer(input: GenerateInput, eyes: Record<string, Eyes> | un
   const props = isRecord(input.format.properties) ? input.format.properties : {};
   if ('rating' in props) answer.rating = rating;
   if ('flag' in props) answer.flag = flagFor(rating);
-  if ('keywords' in props) answer.keywords = subjects;
+  // Ollama's grammar holds the answer to the schema, so no more keywords than its maxItems.
+  const maxKeywords = isRecord(props.keywords) && typeof props.keywords.maxItems === 'number' ? props.keywords.maxItems : subjects.length;
+  if ('keywords' in props) answer.keywords = subjects.slice(0, maxKeywords);
   return JSON.stringify(answer, null, 2);
 }
