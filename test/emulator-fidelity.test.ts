@@ -32,6 +32,17 @@ describe('ollama emulator: keep_alive as Go parses it', () => {
     // Negative: loaded for as long as Ollama runs.
     expect(Date.parse(ps.models[0]?.expires_at ?? '')).toBeGreaterThan(Date.now() + 100 * 365 * 86_400_000);
   });
+
+  it('quotes as Go\'s time package does, and expires at once a number of seconds beyond int64 nanoseconds', async () => {
+    emu = await startOllamaEmulator({ installed: ['gemma3:4b'] });
+    expect(await chat({ model: 'gemma3:4b', keep_alive: '5 µ"s' })).toEqual({ status: 400, body: { error: 'time: unknown unit " \\xc2\\xb5\\"s" in duration "5 \\xc2\\xb5\\"s"' } });
+    const loaded = async () => ((await (await fetch(`${emu.url}/api/ps`)).json()) as { models: unknown[] }).models.length;
+    expect((await chat({ model: 'gemma3:4b', keep_alive: 9_223_372_036 })).status).toBe(200);
+    expect(await loaded()).toBe(1);
+    // time.Duration(1e10 * 1e9) is math.MinInt64 on x86-64: the model is loaded for the answer, then gone.
+    expect((await chat({ model: 'gemma3:4b', keep_alive: 1e10 })).status).toBe(200);
+    expect(await loaded()).toBe(0);
+  });
 });
 
 describe('ollama emulator: thinking models', () => {
@@ -72,6 +83,10 @@ describe('ollama emulator: version-dependent features', () => {
     expect(await chat({ model: 'gemma3:4b', format })).toEqual({
       status: 400, body: { error: 'json: cannot unmarshal object into Go struct field ChatRequest.format of type string' },
     });
+    expect(await chat({ model: 'gemma3:4b', format: ['json'] })).toEqual({
+      status: 400, body: { error: 'json: cannot unmarshal array into Go struct field ChatRequest.format of type string' },
+    });
+    expect((await chat({ model: 'gemma3:4b', format: 'json' })).status).toBe(200);
     expect((await post('/api/show', { model: 'gemma3:4b' })).body).not.toHaveProperty('capabilities');
     emu.configure({ version: '0.6.3' });
     expect((await chat({ model: 'gemma3:4b', format })).status).toBe(200);
@@ -99,5 +114,7 @@ describe('ollama emulator: default context', () => {
     expect(await contextAfterChat('qwen3-vl:8b', { num_ctx: 8192 })).toBe(8192);
     emu.configure({ version: '0.15.4' });
     expect(await contextAfterChat('gemma3:4b')).toBe(4096);
+    emu.configure({ version: '0.6.6' });
+    expect(await contextAfterChat('gemma3:4b')).toBe(2048);
   });
 });

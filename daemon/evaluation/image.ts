@@ -114,7 +114,7 @@ async function scanImageFile(path: string, maxBytes: number, keep: boolean): Pro
   }
 }
 
-export async function readImageFile(path: string, maxBytes: number): Promise<LoadedImage> {
+async function readImageFile(path: string, maxBytes: number): Promise<LoadedImage> {
   const { bytes, format, sha256 } = await scanImageFile(path, maxBytes, true);
   return { bytes: bytes as Buffer, format, sha256 };
 }

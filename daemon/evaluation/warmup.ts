@@ -6,6 +6,7 @@ import { isCloudModel } from '../models/cloud.js';
 import { resolveModelName } from '../models/resolve.js';
 import { knownBlind } from '../models/views.js';
 import type { OllamaGateway } from '../ollama/gateway.js';
+import { unloadsAtOnce } from '../ollama/keep-alive.js';
 import type { Store } from '../store/store.js';
 import { inferenceOptions } from './evaluate.js';
 import { roundMs } from './timings.js';
@@ -66,6 +67,8 @@ export class WarmupService {
     if (knownBlind({ name: r.name, entry: r.entry, row })) return;
     // A cloud model runs on ollama.com: there is nothing to load on this computer.
     if (isCloudModel(r.name, row)) return;
+    // With a zero keep-alive Ollama reads a load as "unload now": nothing would stay loaded for the photo.
+    if (unloadsAtOnce(this.deps.config.keepAlive)) return;
     const controller = new AbortController();
     this.controllers.add(controller);
     const started = performance.now();

@@ -1,7 +1,7 @@
 import { Ollama } from 'ollama';
 import { AppError } from '../errors.js';
 import type { KeepAlive } from './keep-alive.js';
-import { EVALUATION_MIN_OLLAMA } from './requirements.js';
+import { RECOMMENDED_MIN_OLLAMA } from './requirements.js';
 
 /**
  * The only door to Ollama. Everything else speaks in these plain shapes and in AppError codes, so
@@ -307,7 +307,7 @@ export class OllamaHttpGateway implements OllamaGateway {
     }
     // Before 0.5.0 `format` was a string (api/types.go), so Go refuses the JSON schema the daemon sends.
     if (/cannot unmarshal object into Go struct field \w+\.format/i.test(message)) {
-      return new AppError('OLLAMA_OUTDATED', `This Ollama is too old for structured answers: update Ollama to ${EVALUATION_MIN_OLLAMA} or newer from ollama.com/download.`, { ollama_message: message });
+      return new AppError('OLLAMA_OUTDATED', `This Ollama is too old for structured answers: update Ollama to ${RECOMMENDED_MIN_OLLAMA} or newer from ollama.com/download.`, { ollama_message: message });
     }
     if (/did not receive done or success/i.test(message)) {
       return new AppError('OLLAMA_ERROR', 'Ollama ended the download before it was complete. Try again; it continues where it stopped.', { ollama_message: message });

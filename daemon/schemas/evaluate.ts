@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { goDurationError } from '../ollama/keep-alive.js';
+import { goDurationError, MAX_KEEP_ALIVE_SECONDS } from '../ollama/keep-alive.js';
 import { ModelName } from './api.js';
 
 /**
@@ -50,7 +50,7 @@ export const EvaluateOptions = z.object({
    */
   keep_alive: z
     .union([
-      z.number().finite(),
+      z.number().finite().max(MAX_KEEP_ALIVE_SECONDS),
       z.string().superRefine((s, ctx) => {
         const error = goDurationError(s);
         if (error) ctx.addIssue({ code: 'custom', message: `${error}: use a duration such as "30m", or a number of seconds such as -1 (not in quotes)` });

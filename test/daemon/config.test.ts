@@ -60,6 +60,7 @@ describe('loadConfig', () => {
 describe('JUNMAI_EVAL_KEEP_ALIVE as Ollama reads OLLAMA_KEEP_ALIVE', () => {
   it.each([
     ['-1', -1],
+    ['9223372036', 9223372036],
     ['0', 0],
     ['3600', 3600],
     ['30m', '30m'],
@@ -76,6 +77,8 @@ describe('JUNMAI_EVAL_KEEP_ALIVE as Ollama reads OLLAMA_KEEP_ALIVE', () => {
     ['forever', 'time: invalid duration "forever"'],
     ['30 min', 'time: unknown unit " min" in duration "30 min"'],
     ['', 'time: invalid duration ""'],
+    // Sent as a number, Ollama would turn it into a negative duration and unload the model at once.
+    ['9223372037', 'at most 9223372036 seconds'],
   ])('refuses %j with Go\'s reason', (value, reason) => {
     expect(() => loadConfig({ JUNMAI_EVAL_KEEP_ALIVE: value })).toThrow(`JUNMAI_EVAL_KEEP_ALIVE must be a duration such as 30m or 1h30m, or whole seconds such as -1 (as long as Ollama runs) or 0 (${reason})`);
   });

@@ -77,6 +77,23 @@ describe('keep_alive in the forms Ollama accepts', () => {
     }
     expect(sent(d, '/api/chat')).toEqual([]);
   });
+
+  it('a number of seconds beyond what Go\'s Duration holds is refused: Ollama would unload the model at once', async () => {
+    const d = await daemon({ installed: ['gemma3:4b'] });
+    expect((await evaluate(d, { model: 'gemma3:4b', options: { keep_alive: 9_223_372_036 } })).status).toBe(200);
+    const r = await evaluate(d, { model: 'gemma3:4b', options: { keep_alive: 9_223_372_037 } });
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ success: false, code: 'INVALID_REQUEST' });
+    expect(sent(d, '/api/chat').map((b) => b.keep_alive)).toEqual([9_223_372_036]);
+  });
+
+  it.each(['0', '0s'])('with JUNMAI_EVAL_KEEP_ALIVE=%s a switch warms nothing up: Ollama reads that load as "unload"', async (keepAlive) => {
+    const d = await daemon({ installed: ['gemma3:4b'], env: { JUNMAI_EVAL_KEEP_ALIVE: keepAlive } });
+    expect((await d.req('POST', '/api/model/switch', { body: { model: 'gemma3:4b' } })).status).toBe(200);
+    await d.daemon.warmup.settled();
+    expect(sent(d, '/api/generate')).toEqual([]);
+    expect(usage(d)).toEqual([]);
+  });
 });
 
 describe('an explicit context length', () => {
@@ -196,6 +213,20 @@ describe("Ollama's version", () => {
       update_notice: 'Ollama 0.6.3 is out of date: update Ollama to 0.6.4 or newer from ollama.com/download, so Junmai can tell which models see images.',
     });
     expect((await evaluate(d, { model: 'gemma3:4b' })).status).toBe(200);
+  });
+
+  it('an Ollama replaced by one older than 0.5.0 since it was last seen refuses the schema, and that is OLLAMA_OUTDATED', async () => {
+    const d = await daemon({ installed: ['gemma3:4b'] });
+    // The daemon last saw 0.12.6; the Ollama answering now is older.
+    d.emu.configure({ version: '0.4.7' });
+    const r = await evaluate(d, { model: 'gemma3:4b' });
+    expect(r.status).toBe(502);
+    expect(r.body).toMatchObject({
+      success: false, code: 'OLLAMA_OUTDATED',
+      error: 'This Ollama is too old for structured answers: update Ollama to 0.6.4 or newer from ollama.com/download.',
+    });
+    expect(sent(d, '/api/chat')).toHaveLength(1);
+    expect(usage(d)).toEqual([{ model: 'gemma3:4b', kind: 'inference', success: 0, error_code: 'OLLAMA_OUTDATED' }]);
   });
 
   it('a recent or source-built Ollama is not outdated', async () => {

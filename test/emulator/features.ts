@@ -26,6 +26,8 @@ const GIB = 1024 ** 3;
 
 /** num_ctx when a request sends none. */
 export function defaultNumCtx(s: Settings): number {
+  // OLLAMA_CONTEXT_LENGTH's default: 2,048 until 0.6.7 (44b466eeb), 4,096 after.
+  if (!atLeast(s.version, '0.6.7')) return 2048;
   if (!atLeast(s.version, '0.15.5')) return 4096;
   if (s.vramBytes >= 47 * GIB) return 262_144;
   if (s.vramBytes >= 23 * GIB) return 32_768;

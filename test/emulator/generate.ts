@@ -35,10 +35,11 @@ async function run(ctx: RouteContext, route: Route): Promise<void> {
   }
   const keepAlive = parseKeepAlive(body.keep_alive);
   if (!keepAlive.ok) return reply.json(400, { error: keepAlive.error });
-  if (!schemaFormat(settings) && isRecord(body.format)) {
-    // Before 0.5.0 `format` was a Go string: a JSON schema fails to bind.
+  const formatKind = body.format === null || body.format === undefined || typeof body.format === 'string' ? undefined : jsonKind(body.format);
+  if (!schemaFormat(settings) && formatKind) {
+    // Before 0.5.0 `format` was a Go string: a JSON schema (or any other non-string) fails to bind.
     const request = route === 'chat' ? 'ChatRequest' : 'GenerateRequest';
-    return reply.json(400, { error: `json: cannot unmarshal object into Go struct field ${request}.format of type string` });
+    return reply.json(400, { error: `json: cannot unmarshal ${formatKind} into Go struct field ${request}.format of type string` });
   }
   const installed = state.findInstalled(requested);
   if (!installed) return reply.json(404, { error: `model '${requested}' not found` });
@@ -185,4 +186,12 @@ function runnerRejection(installed: InstalledModel, input: GenerateInput): { sta
     return { status: 500, error: `invalid format: ${JSON.stringify(JSON.stringify(format))}; expected "json" or a valid JSON Schema` };
   }
   return undefined;
+}
+
+/** encoding/json's name for a JSON value's kind in an UnmarshalTypeError. */
+function jsonKind(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'bool';
+  return 'object';
 }

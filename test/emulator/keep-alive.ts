@@ -17,6 +17,7 @@ const UNIT_MS: Record<string, number> = {
   h: 3_600_000,
 };
 
+/** ms: how long the runner stays after an answer; 0 is an unload request, negative an expiry already past. */
 export type KeepAlive = { ok: true; ms: number } | { ok: false; error: string };
 
 /** reflect.TypeOf's names for what encoding/json decodes into an `any`. */
@@ -28,7 +29,13 @@ function goTypeName(value: unknown): string {
 
 export function parseKeepAlive(value: unknown): KeepAlive {
   if (value === undefined || value === null) return { ok: true, ms: DEFAULT_KEEP_ALIVE_MS };
-  if (typeof value === 'number') return { ok: true, ms: value < 0 ? Infinity : value * 1000 };
+  if (typeof value === 'number') {
+    if (value < 0) return { ok: true, ms: Infinity };
+    // time.Duration(t * 1e9) keeps whole nanoseconds; beyond int64 it is math.MinInt64 on x86-64, a
+    // negative session that the scheduler expires as soon as the answer is out (server/sched.go).
+    const ns = value * 1e9;
+    return { ok: true, ms: ns >= 2 ** 63 ? -1 : Math.trunc(ns) / 1e6 };
+  }
   if (typeof value !== 'string') return { ok: false, error: `Unsupported type: '${goTypeName(value)}'` };
   const parsed = parseGoDuration(value);
   if (!parsed.ok) return parsed;
@@ -37,7 +44,7 @@ export function parseKeepAlive(value: unknown): KeepAlive {
 
 /** Go's time.ParseDuration with its three error messages. */
 function parseGoDuration(text: string): KeepAlive {
-  const quote = (s: string): string => JSON.stringify(s);
+  const quote = goQuote;
   const invalid = { ok: false as const, error: `time: invalid duration ${quote(text)}` };
   let rest = text;
   let sign = 1;
@@ -64,4 +71,18 @@ function parseGoDuration(text: string): KeepAlive {
     if (total * 1e6 > 2 ** 63 - 1) return invalid;
   }
   return { ok: true, ms: sign * total };
+}
+
+/** The time package's quote(): printable ASCII as it is (a backslash before " and \), any other byte as \xNN. */
+function goQuote(text: string): string {
+  let out = '"';
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code >= 0x80 || code < 0x20) {
+      for (const byte of Buffer.from(char, 'utf8')) out += `\\x${byte.toString(16).padStart(2, '0')}`;
+    } else {
+      out += char === '"' || char === '\\' ? `\\${char}` : char;
+    }
+  }
+  return `${out}"`;
 }
