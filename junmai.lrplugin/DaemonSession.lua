@@ -98,7 +98,7 @@ local function sdkDeps(deps)
     out.nodeDirs = DaemonLauncher.macNodeDirs(home, versions)
   end
   out.startTask = out.startTask or LrTasks.startAsyncTask
-  out.fileExists = out.fileExists or import("LrFileUtils").exists
+  out.fileExists = out.fileExists or LrFileUtils.exists
   return out
 end
 

@@ -139,12 +139,11 @@ function EvaluationExport.postProcess(functionContext, filterContext)
     })
   end)
   if not ok then
-    -- A fault in the plug-in (setting up the renders or during the run): every rendition still
-    -- gets an answer, and the photographer a sentence, never Lua's text.
-    local message = LOC "$$$/Junmai/Export/Unexpected=Junmai could not evaluate this photo because of a fault in the plug-in; the details are in Junmai.log."
+    -- A fault in the plug-in (setting up the renders or during the run): every rendition is
+    -- still settled with Lightroom, and the photographer gets a sentence, never Lua's text.
     source = source or EvaluationExport.source(filterContext, nil)
-    for _, item in ipairs(source.handed) do LrTasks.pcall(item.finish, false, message) end
-    Evaluator.drain(source, total - #source.handed, message)
+    for _, item in ipairs(source.handed) do LrTasks.pcall(item.finish) end
+    Evaluator.drain(source, total - #source.handed)
     SafeRun.report(err)
   end
 end

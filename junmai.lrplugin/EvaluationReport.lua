@@ -95,11 +95,16 @@ function EvaluationReport.summary(report)
   }
 end
 
+-- The collection where Evaluator puts the photos a run could not evaluate.
+function EvaluationReport.collectionName()
+  return LOC "$$$/Junmai/Collection/NotEvaluated=Junmai: not evaluated"
+end
+
 -- Where the photos not evaluated can be found again, when Junmai put them in its collection.
 local function withCollection(summary, report)
   if summary.kind ~= "message" or not report.collected or report.collected == 0 then return summary end
   summary.info = summary.info .. "\n" .. LOC("$$$/Junmai/Report/Collection=The photos not evaluated are in the collection ^U+201C^1^U+201D.",
-    LOC "$$$/Junmai/Collection/NotEvaluated=Junmai: not evaluated")
+    EvaluationReport.collectionName())
   return summary
 end
 

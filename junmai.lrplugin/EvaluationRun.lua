@@ -13,18 +13,18 @@ deps:
 source: next() -> item | nil (the main task calls it; it may wait), close() optional.
   An item: {name, photoId, photo, skip (true: nothing to evaluate, e.g. a video),
             prepare() -> image path | nil, sentence   (waits for the render),
-            finish(ok, sentence)                      (e.g. settle its render with Lightroom),
+            finish()                                  (e.g. settle its render with Lightroom),
             cleanup() optional                        (e.g. delete the temporary file)}
 opts: total (items the source gives), concurrency (N), request(path, item) -> body,
       batchSize (10), batchSeconds (2), usageBatch (25), pollSeconds (0.05),
       maxFailuresInARow (5), retryDelays ({1, 3} seconds between attempts).
 
 Rules:
-  * A photo is finished (ok) only once its evaluation is written; a failure is finished at once
-    with its sentence, counted and named in the report, and the rest go on.
+  * A photo is finished only once its evaluation is written; a failure is finished at once,
+    counted and named in the report, and the rest go on.
   * A fatal error (daemon or Ollama gone, no usable model: EvaluationRun.isFatal) stops the run:
     nothing more is sent; what is in flight is waited for (answers that arrive are written); the
-    photos not evaluated are finished as not done with the stop's sentence.
+    photos not evaluated are finished without being sent.
   * Cancel (progress:isCanceled()) stops the same way, with "cancelled".
   * A network hiccup on one photo (a kept-alive connection the daemon had closed, a refused or
     timed-out request) is retried after a pause (EvaluationRun.ATTEMPTS); a daemon that already
@@ -63,14 +63,6 @@ EvaluationRun.FATAL = {
 
 function EvaluationRun.isFatal(err)
   return type(err) == "table" and EvaluationRun.FATAL[err.code] == true
-end
-
-function EvaluationRun.cancelledMessage()
-  return LOC "$$$/Junmai/Run/Cancelled=The evaluation was cancelled before this photo."
-end
-
-function EvaluationRun.stoppedMessage(err)
-  return LOC("$$$/Junmai/Run/StoppedPhoto=Not evaluated: ^1", DaemonErrors.describe(err))
 end
 
 local function tooManyFailures(n, err)
@@ -122,8 +114,8 @@ function EvaluationRun.run(deps, source, opts)
     end
   end
 
-  local function finish(item, ok, message)
-    local done, err = pcall(item.finish, ok, message)
+  local function finish(item)
+    local done, err = pcall(item.finish)
     if not done and log then log:error("finishing " .. tostring(item.name) .. ": " .. tostring(err)) end
     if item.cleanup then pcall(item.cleanup) end
     finished = finished + 1
@@ -137,13 +129,13 @@ function EvaluationRun.run(deps, source, opts)
   local function fail(item, message, code)
     report.failed[#report.failed + 1] = { name = item.name, message = message, code = code }
     unevaluated(item)
-    finish(item, false, message)
+    finish(item)
   end
 
-  local function notEvaluated(item, message)
+  local function notEvaluated(item)
     report.notEvaluated = report.notEvaluated + 1
     unevaluated(item)
-    finish(item, false, message)
+    finish(item)
   end
 
   local function flushUsage(force)
@@ -184,7 +176,7 @@ function EvaluationRun.run(deps, source, opts)
         if any then report.keptPhotos = report.keptPhotos + 1 end
         addUsage(entry.item, entry.model, true)
         if entry.photo then report.evaluatedPhotos[#report.evaluatedPhotos + 1] = entry.photo end
-        finish(entry.item, true)
+        finish(entry.item)
       else
         addUsage(entry.item, entry.model, true)
         fail(entry.item, o and o.message or LOC "$$$/Junmai/Run/WriteFailed=The evaluation could not be saved to the catalog; the details are in Junmai.log.", "WRITE_FAILED")
@@ -205,7 +197,7 @@ function EvaluationRun.run(deps, source, opts)
         pending[#pending + 1] = { item = item, photo = item.photo, result = answer.result or {}, model = answer.model }
       elseif EvaluationRun.isFatal(err) then
         report.stopped = report.stopped or err
-        notEvaluated(item, EvaluationRun.stoppedMessage(report.stopped))
+        notEvaluated(item)
       else
         inARow = inARow + 1
         local details = type(err) == "table" and err.details or nil
@@ -261,10 +253,10 @@ function EvaluationRun.run(deps, source, opts)
       path, message = nil, nil
     end
     if canceled() then
-      notEvaluated(item, EvaluationRun.cancelledMessage())
+      notEvaluated(item)
     elseif item.skip then
       report.skipped = report.skipped + 1
-      finish(item, path ~= nil, path == nil and message or nil)
+      finish(item)
     elseif not path then
       fail(item, LOC("$$$/Junmai/Run/RenderFailed=Lightroom could not render this photo: ^1", tostring(message or LOC "$$$/Junmai/Run/NoReason=no reason given.")), "RENDER_FAILED")
     else
@@ -296,12 +288,11 @@ function EvaluationRun.run(deps, source, opts)
   flushWrites(true)
 
   if pulled < total then
-    local message = report.stopped and EvaluationRun.stoppedMessage(report.stopped) or EvaluationRun.cancelledMessage()
     while pulled < total do
       local ok, item = pcall(source.next)
       if not ok or not item then break end
       pulled = pulled + 1
-      notEvaluated(item, message)
+      notEvaluated(item)
     end
   end
   if source.close then pcall(source.close) end

@@ -65,24 +65,20 @@ function Evaluator.isVideo(photo)
   return photo:getRawMetadata("isVideo") == true
 end
 
--- Finishes every item of the source as not done, without evaluating (the daemon cannot be
--- reached). Returns how many, and their photos (videos left out).
-function Evaluator.drain(source, total, message)
+-- Finishes every item of the source without evaluating it (nothing to write, or the daemon
+-- cannot be reached). Returns how many, and their photos (videos left out).
+function Evaluator.drain(source, total)
   local n, photos = 0, {}
   while n < total do
     local item = source.next()
     if not item then break end
     n = n + 1
     if not item.skip then photos[#photos + 1] = item.photo end
-    LrTasks.pcall(item.finish, false, message)
+    LrTasks.pcall(item.finish)
     if item.cleanup then LrTasks.pcall(item.cleanup) end
   end
   if source.close then LrTasks.pcall(source.close) end
   return n, photos
-end
-
-function Evaluator.collectionName()
-  return LOC "$$$/Junmai/Collection/NotEvaluated=Junmai: not evaluated"
 end
 
 local function collectionNamed(catalog, name)
@@ -97,7 +93,7 @@ go in, the photos it evaluated come out. Made only when a photo needs it. Return
 were put in, or nil when the catalog refused (logged; the run's summary names the photos anyway).
 ]]
 function Evaluator.updateCollection(catalog, unevaluated, evaluated)
-  local name = Evaluator.collectionName()
+  local name = EvaluationReport.collectionName()
   local existing = collectionNamed(catalog, name)
   if #unevaluated == 0 and (not existing or #evaluated == 0) then return 0 end
   local ok, status = LrTasks.pcall(function()
@@ -122,7 +118,7 @@ function Evaluator.run(args)
 
   if #options.fields == 0 then
     local message = LOC "$$$/Junmai/Evaluate/NothingChosen=Nothing was chosen to write (rating, pick/reject, keywords, caption or title), so no photo was evaluated."
-    Evaluator.drain(args.source, args.total, message)
+    Evaluator.drain(args.source, args.total)
     dialogs.message(LOC "$$$/Junmai/Evaluate/NothingChosenTitle=Junmai had nothing to do.", message, "info")
     return { total = args.total, evaluated = 0, failed = {}, notEvaluated = args.total, nothingChosen = true }
   end
@@ -131,7 +127,7 @@ function Evaluator.run(args)
   if not health then
     local report = { total = args.total, evaluated = 0, failed = {}, skipped = 0, stopped = err, written = {} }
     local unevaluated
-    report.notEvaluated, unevaluated = Evaluator.drain(args.source, args.total, EvaluationRun.stoppedMessage(err))
+    report.notEvaluated, unevaluated = Evaluator.drain(args.source, args.total)
     report.collected = Evaluator.updateCollection(args.catalog, unevaluated, {})
     EvaluationReport.show(dialogs, report)
     return report

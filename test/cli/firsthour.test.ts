@@ -134,6 +134,39 @@ describe('pull, resume and cancel do what the messages say', () => {
   }, 60_000);
 });
 
+describe('a job id prefix that names no job or several', () => {
+  let t: TestDaemon;
+  const job = (id: string, model: string, status: 'cancelled' | 'failed') => ({
+    id, model, pull_name: null, status, completed_bytes: 0, total_bytes: null, resumed_bytes: 0, update_check: false, up_to_date: null,
+    error_code: status === 'failed' ? 'STALLED' : null, error_message: null,
+    created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z', finished_at: '2026-01-01T00:00:00.000Z',
+  });
+  beforeAll(async () => {
+    t = await startTestDaemon();
+    t.daemon.store.jobs.insert(job('abcd0000-0000-4000-8000-000000000001', 'gemma3:4b', 'cancelled'));
+    t.daemon.store.jobs.insert(job('abcd1111-0000-4000-8000-000000000002', 'llama3.2:1b', 'failed'));
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses a prefix of several ids with exit 2 and lists them; a longer prefix picks one', async () => {
+    const [many, resumeMany, one, none] = await Promise.all([
+      cli(['--url', t.url, 'cancel', 'abcd']),
+      cli(['--url', t.url, 'resume', 'ABCD']),
+      cli(['--url', t.url, 'cancel', 'ABCD1']),
+      cli(['--url', t.url, 'resume', 'abce', '--json']),
+    ]);
+    const sentence = '"ABCD" is the start of 2 downloads\' ids (abcd1111-0000-4000-8000-000000000002, abcd0000-0000-4000-8000-000000000001); give more of it.';
+    expect(many.code).toBe(2);
+    expect(many.stderr).toBe(`junmai: ${sentence.replace('ABCD', 'abcd')}\nRun \`junmai help\` for the commands and their options.\n`);
+    expect(resumeMany.code).toBe(2);
+    expect(resumeMany.stderr).toContain(sentence);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toBe('The download of llama3.2:1b had already ended: failed.\n');
+    expect(none.code).toBe(1);
+    expect(JSON.parse(none.stdout)).toEqual({ success: false, error: 'There is no download whose id starts with "abce". `junmai downloads` lists them.', code: 'JOB_NOT_FOUND' });
+  }, 60_000);
+});
+
 describe('names: info like rm, and short names', () => {
   let t: TestDaemon;
   beforeAll(async () => {
@@ -256,6 +289,15 @@ describe('junmai evaluate', () => {
     const lang = await cli(['--url', t.url, 'evaluate', good, '--language', 'x', '--no-cache']);
     expect(lang.code).toBe(1);
     expect(lang.stderr).toMatch(/ {2}options\.language must be at least 2 characters long\. \(INVALID_REQUEST\)\n/);
+  });
+
+  it('a folder is refused in the API\'s words, and an empty PHOTO before any request', async () => {
+    const [folder, empty] = await Promise.all([cli(['--url', t.url, 'evaluate', tmp]), cli(['--url', t.url, 'evaluate', ''])]);
+    expect(folder.code).toBe(1);
+    expect(folder.stdout).toBe('');
+    expect(folder.stderr).toBe(`${tmp}\n  That path is a folder: it is not a JPEG, PNG, TIFF or WebP image. Export the photo as JPEG and try again. (UNSUPPORTED_IMAGE)\n`);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe('junmai: PHOTO must not be empty: name a photo file.\nRun `junmai help` for the commands and their options.\n');
   });
 
   it('draws a progress bar over several photos in a terminal', async () => {

@@ -276,6 +276,12 @@ describe("starting a real daemon", function()
     dataDir, pidFile, logFile = base .. ".data", base .. ".pid", base .. ".log"
   end)
 
+  -- The daemon in the foreground, on this spec's port and data folder, with no Ollama to talk to.
+  local function daemonCommand()
+    return "env JUNMAI_PORT=" .. port .. " JUNMAI_HOST=127.0.0.1 JUNMAI_DATA_DIR=" .. shellQuote(dataDir) ..
+      " OLLAMA_HOST=http://127.0.0.1:" .. Daemon.freePort() .. " JUNMAI_LOG_LEVEL=warn node --import tsx daemon/main.ts"
+  end
+
   after_each(function()
     local f = io.open(pidFile, "r")
     if f then
@@ -290,8 +296,7 @@ describe("starting a real daemon", function()
 
   it("runs the configured command, polls /api/health, and answers once the daemon is up", function()
     -- What a login item does: start the daemon in the background and return at once.
-    local command = "cd " .. shellQuote(sdk.root) .. " && (JUNMAI_PORT=" .. port .. " JUNMAI_HOST=127.0.0.1 JUNMAI_DATA_DIR=" .. shellQuote(dataDir) ..
-      " OLLAMA_HOST=http://127.0.0.1:" .. Daemon.freePort() .. " JUNMAI_LOG_LEVEL=warn exec node --import tsx daemon/main.ts </dev/null >" ..
+    local command = "cd " .. shellQuote(sdk.root) .. " && (exec " .. daemonCommand() .. " </dev/null >" ..
       shellQuote(logFile) .. " 2>&1 & echo $! > " .. shellQuote(pidFile) .. ")"
     local prefs = LrPrefs.prefsForPlugin()
     prefs.daemonUrl = "http://127.0.0.1:" .. port
@@ -310,9 +315,8 @@ describe("starting a real daemon", function()
 
   it("starts a daemon whose command runs in the foreground without holding the caller", function()
     -- `npm start` as the photographer would type it: it returns only when the daemon stops.
-    local command = "echo $$ > " .. shellQuote(pidFile) .. " && cd " .. shellQuote(sdk.root) .. " && exec env JUNMAI_PORT=" .. port ..
-      " JUNMAI_HOST=127.0.0.1 JUNMAI_DATA_DIR=" .. shellQuote(dataDir) .. " OLLAMA_HOST=http://127.0.0.1:" .. Daemon.freePort() ..
-      " JUNMAI_LOG_LEVEL=warn node --import tsx daemon/main.ts >" .. shellQuote(logFile) .. " 2>&1"
+    local command = "echo $$ > " .. shellQuote(pidFile) .. " && cd " .. shellQuote(sdk.root) .. " && exec " .. daemonCommand() ..
+      " >" .. shellQuote(logFile) .. " 2>&1"
     local prefs = LrPrefs.prefsForPlugin()
     prefs.daemonUrl = "http://127.0.0.1:" .. port
     prefs.daemonStartCommand = command

@@ -49,7 +49,8 @@ local function fakeWriter(outcome)
   return w
 end
 
--- n items named p1..pn; renderSeconds per render; marks each finish in `log`.
+-- n items named p1..pn (their photo is the name); renderSeconds per render; the time of each
+-- finish in `log.finished`.
 local function fakeSource(n, opts)
   opts = opts or {}
   local log = { finished = {}, taken = 0, closed = false, cleaned = {} }
@@ -63,16 +64,17 @@ local function fakeSource(n, opts)
     i = i + 1
     log.taken = i
     local name = "p" .. i
-    local item = { name = name, photoId = tostring(100 + i), skip = opts.skip and opts.skip[i] or false }
+    local item = { name = name, photo = name, photoId = tostring(100 + i), skip = opts.skip and opts.skip[i] or false }
     function item.prepare()
       if opts.renderSeconds then LrTasks.sleep(opts.renderSeconds) end
       if opts.onPrepare then opts.onPrepare(i) end
       if opts.renderError and opts.renderError[i] then return nil, opts.renderError[i] end
       return "/tmp/" .. name .. ".jpg"
     end
-    function item.finish(ok, message)
+    function item.finish(...)
+      assert.are.equal(0, select("#", ...))
       assert.is_nil(log.finished[name], name .. " was finished twice")
-      log.finished[name] = { ok = ok, message = message, at = LrDate.currentTime() }
+      log.finished[name] = LrDate.currentTime()
     end
     function item.cleanup() log.cleaned[#log.cleaned + 1] = name end
     return item
@@ -110,7 +112,7 @@ describe("EvaluationRun", function()
     assert.are.equal(2, client.maxInFlight)
     assert.are.equal(2, report.maxInFlight)
     assert.are.equal(8, report.evaluated)
-    for i = 1, 8 do assert.is_true(source.log.finished["p" .. i].ok) end
+    for i = 1, 8 do assert.is_number(source.log.finished["p" .. i]) end
 
     local serialClient = fakeClient(0.15)
     started = LrDate.currentTime()
@@ -151,7 +153,7 @@ describe("EvaluationRun", function()
     assert.are.same({ "p1", "p2", "p3", "p4", "p5" }, writer.order)
   end)
 
-  it("finishes a photo as done only once its evaluation is written", function()
+  it("finishes a photo only once its evaluation is written", function()
     local writtenAt = {}
     local writer = fakeWriter(function(e)
       writtenAt[e.item.name] = LrDate.currentTime()
@@ -160,9 +162,7 @@ describe("EvaluationRun", function()
     local source = fakeSource(4)
     run(fakeClient(0.02), writer, source, { total = 4, concurrency = 2, request = request, batchSize = 2 })
     for i = 1, 4 do
-      local f = source.log.finished["p" .. i]
-      assert.is_true(f.ok)
-      assert.is_true(f.at >= writtenAt["p" .. i])
+      assert.is_true(source.log.finished["p" .. i] >= writtenAt["p" .. i])
     end
   end)
 
@@ -182,8 +182,9 @@ describe("EvaluationRun", function()
       { name = "p3", message = "Ollama failed on this photo: boom.", code = "OLLAMA_ERROR" },
       { name = "p5", message = "That file is not a JPEG, PNG, TIFF or WebP image.", code = "UNSUPPORTED_IMAGE" },
     }, report.failed)
-    assert.are.same({ ok = false, message = "Ollama failed on this photo: boom." }, { ok = source.log.finished.p3.ok, message = source.log.finished.p3.message })
-    assert.is_true(source.log.finished.p4.ok)
+    assert.are.same({ "p1", "p2", "p4", "p6" }, report.evaluatedPhotos)
+    assert.are.same({ "p3", "p5" }, report.unevaluatedPhotos)
+    for i = 1, 6 do assert.is_number(source.log.finished["p" .. i]) end
     assert.is_nil(report.stopped)
     -- Usage: the four successes and the failure the daemon recorded (it named the photo), not the one it refused before.
     local records = {}
@@ -218,12 +219,9 @@ describe("EvaluationRun", function()
     assert.are.equal(1, report.evaluated)
     assert.are.equal(4, report.notEvaluated)
     assert.are.same({}, report.failed)
-    assert.is_true(source.log.finished.p1.ok)
-    for i = 2, 5 do
-      local f = source.log.finished["p" .. i]
-      assert.is_false(f.ok)
-      assert.are.equal("Not evaluated: The Junmai daemon is not running at http://127.0.0.1:5100.", f.message)
-    end
+    assert.are.same({ "p1" }, report.evaluatedPhotos)
+    assert.are.same({ "p2", "p3", "p4", "p5" }, report.unevaluatedPhotos)
+    for i = 1, 5 do assert.is_number(source.log.finished["p" .. i]) end
     assert.are.equal(5, source.log.taken)
     assert.is_true(source.log.closed)
   end)
@@ -243,7 +241,7 @@ describe("EvaluationRun", function()
     assert.are.equal(7, #client.calls)
     -- The retry sends the same request.
     assert.are.same(client.calls[2], client.calls[3])
-    for i = 1, 4 do assert.is_true(source.log.finished["p" .. i].ok) end
+    for i = 1, 4 do assert.is_number(source.log.finished["p" .. i]) end
   end)
 
   it("tries a timed-out photo once more only, then stops with the timeout", function()
@@ -292,9 +290,8 @@ describe("EvaluationRun", function()
     assert.are.equal(3, #client.calls)
     assert.are.equal(3, report.evaluated)
     assert.are.equal(7, report.notEvaluated)
-    for i = 4, 10 do
-      assert.are.same({ false, "The evaluation was cancelled before this photo." }, { source.log.finished["p" .. i].ok, source.log.finished["p" .. i].message })
-    end
+    assert.are.same({ "p4", "p5", "p6", "p7", "p8", "p9", "p10" }, report.unevaluatedPhotos)
+    for i = 1, 10 do assert.is_number(source.log.finished["p" .. i]) end
     assert.are.equal("Evaluating 4 of 10: p4", progress.captions[#progress.captions])
   end)
 
@@ -306,13 +303,16 @@ describe("EvaluationRun", function()
     assert.are.same({ { name = "p2", message = "Lightroom could not render this photo: The source file is missing.", code = "RENDER_FAILED" } }, report.failed)
   end)
 
-  it("finishes a video as done after its render, without evaluating it", function()
+  it("finishes a video after its render, without evaluating it or listing it", function()
     local client = fakeClient(0)
     local source = fakeSource(3, { skip = { [2] = true } })
     local report = run(client, fakeWriter(), source, { total = 3, concurrency = 1, request = request })
     assert.are.equal(2, #client.calls)
     assert.are.equal(1, report.skipped)
-    assert.is_true(source.log.finished.p2.ok)
+    -- A video is in neither list, and is settled all the same.
+    assert.are.same({ "p1", "p3" }, report.evaluatedPhotos)
+    assert.are.same({}, report.unevaluatedPhotos)
+    assert.is_number(source.log.finished.p2)
   end)
 
   it("fails a photo whose evaluation could not be saved, and still reports the evaluation", function()

@@ -185,6 +185,18 @@ describe("the SDK shim", function()
     os.execute("rm -rf '" .. dir .. "'")
   end)
 
+  it("takes waitForRender and skipRender as methods only, as Lightroom does", function()
+    local Catalog = require "sdk.catalog"
+    local LrExportSession = sdk.import "LrExportSession"
+    local catalog = Catalog.new({ photos = { { fileName = "A.CR3" } } })
+    local session = LrExportSession({ photosToExport = catalog:getAllPhotos(), exportSettings = { LR_export_destinationPathPrefix = os.tmpname() } })
+    local _, rendition = session:renditions()()
+    assert.has_error(function() rendition.skipRender() end, "skipRender is a method: call it with a colon")
+    assert.has_error(function() rendition.waitForRender() end, "waitForRender is a method: call it with a colon")
+    rendition:skipRender()
+    assert.are.same({ false, "skipped" }, { rendition:waitForRender() })
+  end)
+
   it("takes only low-ASCII in LOC, and writes other characters as ^U+XXXX", function()
     assert.are.equal("Choose AI Model…", LOC "$$$/Junmai/X=Choose AI Model^U+2026")
     assert.are.equal("“a” — ★", LOC "$$$/Junmai/X=^U+201Ca^U+201D ^U+2014 ^U+2605")

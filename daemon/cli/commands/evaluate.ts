@@ -39,6 +39,8 @@ export const evaluate: Command = {
       ...(flag(ctx, 'no-cache') ? { cache: false } : {}),
     };
     const client = new Client({ url: ctx.client.url, token: ctx.client.token, timeoutMs: EVALUATE_TIMEOUT_MS });
+    // resolve('') is the working folder: an empty argument (an unset shell variable) names no photo.
+    if (ctx.args.some((p) => p.trim() === '')) throw new UsageError('PHOTO must not be empty: name a photo file.');
     // The daemon reads the file itself and takes only absolute paths.
     const paths = ctx.args.map((p) => resolve(p));
     const { createPhotoProgress } = await import('../progress.js');

@@ -62,12 +62,15 @@ function Session:_rendition(photo)
     return rendition.rendered[1], rendition.rendered[2]
   end
   rendition._render = render
-  function rendition.waitForRender()
+  -- Methods, as in Lightroom: `rendition.waitForRender()` without the colon raises there too.
+  function rendition.waitForRender(me)
+    assert(me == rendition, "waitForRender is a method: call it with a colon")
     if rendition.wasSkipped then return false, "skipped" end
     rendition.waited = true
     return render()
   end
-  function rendition.skipRender()
+  function rendition.skipRender(me)
+    assert(me == rendition, "skipRender is a method: call it with a colon")
     if not rendition.rendered then rendition.wasSkipped = true end
   end
   return rendition
@@ -102,7 +105,7 @@ function Session:countRenditions()
 end
 
 function Session:doExportOnCurrentTask()
-  for _, r in self:renditions() do r.waitForRender() end
+  for _, r in self:renditions() do r:waitForRender() end
 end
 
 setmetatable(LrExportSession, {
