@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG, DEFAULT_MODEL, LEGACY_ALIASES, findCatalogEntry } from '../daemon/catalog/catalog.js';
-import { DEFAULT_CONTEXT_LENGTH, estimateMemory } from '../daemon/catalog/estimate.js';
+import { estimateMemory } from '../daemon/catalog/estimate.js';
+import { estimateFor } from '../daemon/models/fit.js';
+import { minVramGb } from '../daemon/models/views.js';
 import { canonicalModelName } from '../daemon/ollama/names.js';
+import { emptyModelRow } from '../daemon/store/models-repo.js';
+
+/** The daemon's default JUNMAI_NUM_CTX (config.ts). */
+const NUM_CTX = 8192;
 
 const REQUIRED_MODELS = [
   'llama3.2:1b', 'llama3.2:3b', 'llama3.1:8b', 'mixtral:8x7b', 'llama3.1:70b',
@@ -30,18 +36,16 @@ describe('CATALOG', () => {
       const { total_bytes } = estimateMemory({
         size_bytes: entry.size_bytes,
         architecture: entry.architecture,
-        context_length: Math.min(DEFAULT_CONTEXT_LENGTH, entry.context_length),
+        context_length: Math.min(NUM_CTX, entry.context_length),
         num_parallel: 1,
       });
-      const expected = Math.ceil(total_bytes / (GIB / 10)) / 10;
-      expect(entry.min_vram_gb, entry.name).toBe(expected);
-      expect(entry.min_vram_gb * GIB, entry.name).toBeGreaterThanOrEqual(total_bytes);
-      expect(entry.min_vram_gb * GIB - total_bytes, entry.name).toBeLessThan(GIB / 10);
+      const gb = minVramGb({ name: entry.name, entry, row: undefined }, NUM_CTX)!;
+      expect(gb, entry.name).toBe(Math.ceil(total_bytes / (GIB / 10)) / 10);
+      expect(gb * GIB, entry.name).toBeGreaterThanOrEqual(total_bytes);
+      expect(gb * GIB - total_bytes, entry.name).toBeLessThan(GIB / 10);
+      // More memory than the download, for every model.
+      expect(gb * GIB, entry.name).toBeGreaterThan(entry.size_bytes);
     }
-  });
-
-  it('needs more memory than the download for every model', () => {
-    for (const entry of CATALOG) expect(entry.min_vram_gb * GIB, entry.name).toBeGreaterThan(entry.size_bytes);
   });
 
   it('keeps capabilities and vision facts consistent', () => {
@@ -94,7 +98,30 @@ describe('DEFAULT_MODEL', () => {
   it('is a catalog vision model that fits an 8 GB GPU', () => {
     const entry = findCatalogEntry(DEFAULT_MODEL);
     expect(entry?.capabilities).toContain('vision');
-    expect(entry?.min_vram_gb).toBeLessThanOrEqual(8);
+    expect(minVramGb({ name: DEFAULT_MODEL, entry, row: undefined }, NUM_CTX)).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('min_vram_gb', () => {
+  const GIB = 1024 ** 3;
+
+  it('is the fit estimate of the installed file, which may differ from the catalog figure', () => {
+    const entry = findCatalogEntry('gemma3:4b')!;
+    const row = { ...emptyModelRow(entry.name, 'catalog'), installed: true, size_bytes: entry.size_bytes + 2e9 };
+    const fit = estimateFor({ size_bytes: row.size_bytes, architecture: entry.architecture }, { context_length: NUM_CTX });
+    const gb = minVramGb({ name: entry.name, entry, row }, NUM_CTX)!;
+    expect(gb).toBe(Math.ceil(fit.total_bytes / (GIB / 10)) / 10);
+    expect(gb).toBeGreaterThan(minVramGb({ name: entry.name, entry, row: undefined }, NUM_CTX)!);
+  });
+
+  it('rounds a custom model up to the next 0.1 GB, never down and never a step too far', () => {
+    for (let size = 5e8; size < 3e10; size += 9_876_543) {
+      const row = { ...emptyModelRow('team/custom:1b', 'custom'), installed: true, size_bytes: size };
+      const total = estimateFor({ size_bytes: size, architecture: undefined }, { context_length: NUM_CTX }).total_bytes;
+      const gb = minVramGb({ name: row.name, entry: undefined, row }, NUM_CTX)!;
+      expect(gb * GIB, String(size)).toBeGreaterThanOrEqual(total);
+      expect(gb * GIB - total, String(size)).toBeLessThan(GIB / 10);
+    }
   });
 });
 

@@ -101,6 +101,17 @@ describe('ollama emulator: metadata routes', () => {
     expect((await client.list()).models.map((m) => m.name)).toEqual(['llama3.2:3b']);
     await expect(client.delete({ model: 'llama3.2:1b' })).rejects.toMatchObject({ status_code: 404, message: "model 'llama3.2:1b' not found" });
   });
+
+  it("refuses names outside Ollama's grammar with 400 (show, delete, pull), and takes any scheme, as types/model/name.go does", async () => {
+    const client = await start({ installed: ['llama3.2:1b', 'localhost:5000/team/tiny-vision:1b'] });
+    for (const bad of ['a/b/c/d', 'ns.dot/m', 'm:', '-m', 'host/name:space/m:t']) {
+      await expect(client.show({ model: bad }), bad).rejects.toMatchObject({ status_code: 400, message: 'invalid model name' });
+      await expect(client.delete({ model: bad }), bad).rejects.toMatchObject({ status_code: 400, message: `name ${JSON.stringify(bad)} is invalid` });
+      await expect(client.pull({ model: bad, stream: false }), bad).rejects.toMatchObject({ status_code: 400, message: 'invalid model name' });
+    }
+    expect((await client.show({ model: 'ftp!://LOCALHOST:5000/team/tiny-vision:1b' })).capabilities).toContain('vision');
+    expect((await client.show({ model: 'https:///library/llama3.2:1b' })).capabilities).toEqual(expect.arrayContaining(['completion']));
+  });
 });
 
 describe('ollama emulator: pull', () => {

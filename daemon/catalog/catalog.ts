@@ -1,29 +1,9 @@
-import { DEFAULT_CONTEXT_LENGTH, estimateMemory } from './estimate.js';
-import { CATALOG_SEEDS, type CatalogSeed } from './models.js';
+import { CATALOG_SEEDS } from './models.js';
 import type { CatalogEntry } from './types.js';
 
 export type { ArchitectureFacts, Capability, CatalogEntry, Purpose } from './types.js';
 
-/** Memory is counted as GPU makers and nvidia-smi count it: 1 GB of VRAM is 1024³ bytes. */
-const BYTES_PER_GB = 1024 ** 3;
-
-/**
- * What a photographer's GPU must hold for one photo at a time. Context is capped at the model's
- * own maximum because Ollama does the same (Moondream cannot use 4,096 tokens). Rounded up, never
- * down, so "fits" is never optimistic by rounding alone.
- */
-export function minVramGb(entry: Pick<CatalogEntry, 'size_bytes' | 'architecture' | 'context_length'>, contextLength = DEFAULT_CONTEXT_LENGTH): number {
-  const { total_bytes } = estimateMemory({
-    size_bytes: entry.size_bytes,
-    architecture: entry.architecture,
-    context_length: Math.min(contextLength, entry.context_length),
-    num_parallel: 1,
-  });
-  return Math.ceil(total_bytes / (BYTES_PER_GB / 10)) / 10;
-}
-
-function freeze(seed: CatalogSeed): CatalogEntry {
-  const entry: CatalogEntry = { ...seed, min_vram_gb: minVramGb(seed) };
+function freeze(entry: CatalogEntry): CatalogEntry {
   Object.freeze(entry.capabilities);
   Object.freeze(entry.architecture);
   return Object.freeze(entry);

@@ -1,8 +1,7 @@
 import type { ArchitectureFacts } from './types.js';
 
 export { architectureFromShow } from './show.js';
-export type { ShowResponseLike } from './show.js';
-export { visionGraphBytes, type VisionEncoder } from './vision.js';
+export { visionGraphBytes } from './vision.js';
 
 /**
  * Memory a model needs once Ollama has loaded it, after Ollama's own estimator: llm/memory.go
@@ -47,7 +46,7 @@ export interface MemoryEstimate {
 const BATCH_TOKENS = 512;
 
 /** Ollama reserves this much per CUDA/ROCm GPU before placing any layer (its "minimum memory"). */
-export const RUNTIME_OVERHEAD_BYTES = 457 * 1024 * 1024;
+const RUNTIME_OVERHEAD_BYTES = 457 * 1024 * 1024;
 
 /** Block-quantised caches store a 2-byte scale per 32 values: q8_0 = 34/32, q4_0 = 18/32 bytes per value. */
 const KV_BYTES_PER_ELEMENT: Readonly<Record<KvCacheType, number>> = { f16: 2, q8_0: 34 / 32, q4_0: 18 / 32 };
@@ -106,7 +105,7 @@ export function kvCacheBytes(
  * Ollama knows has its own fixed part; with flash attention the batch × context × heads scores are
  * never stored. Architectures GraphSize has no formula for get Ollama's fallback, GQA × cache / 6.
  */
-export function graphBytes(arch: ArchitectureFacts, totalTokens: number, flashAttention = false, kvBytes?: number): number {
+function graphBytes(arch: ArchitectureFacts, totalTokens: number, flashAttention = false, kvBytes?: number): number {
   const batch = Math.min(BATCH_TOKENS, totalTokens);
   const heads = arch.head_count ?? Math.max(1, Math.round(arch.embedding_length / arch.key_length));
   const vocab = arch.vocab_size ?? DEFAULT_VOCAB_SIZE;

@@ -1,18 +1,17 @@
 import type { ArchitectureFacts, CatalogEntry } from './types.js';
 import { visionGraphBytes } from './vision.js';
 
-/**
- * The curated library, minus min_vram_gb (catalog.ts derives it). Sizes, quantisations and
- * parameter_size are what Ollama's /api/tags reports for each library tag, checked against real
- * /api/tags output (e.g. attogram/ollama-bash-lib demos/ollama_list.md, July 2025: gemma3:4b,
+/*
+ * The curated library. Sizes, quantisations and parameter_size are what Ollama's /api/tags reports
+ * for each library tag, checked against real /api/tags output (e.g. attogram/ollama-bash-lib demos/ollama_list.md, July 2025: gemma3:4b,
  * qwen2.5vl:7b, llava:7b, minicpm-v:8b, llama3.2:1b, llama3.2:3b); architecture numbers are the GGUF
  * metadata Ollama shows for the same blob. Figures we could not confirm byte-for-byte say so.
  *
  * min_ollama_version is the first release that runs the tag, from Ollama's history: the release
  * that added the architecture's runner. It is not the daemon's own minimum (JSON-schema output
- * needs 0.5), which the version check enforces separately.
+ * needs 0.5), which the version check enforces separately. min_vram_gb is not here: it depends on
+ * JUNMAI_NUM_CTX and on the installed file (models/views.ts).
  */
-export type CatalogSeed = Omit<CatalogEntry, 'min_vram_gb'>;
 
 const llama = (blocks: number, heads: number, emb: number, keyLength = 128): ArchitectureFacts => ({
   architecture: 'llama', block_count: blocks, head_count: heads, head_count_kv: 8, key_length: keyLength,
@@ -31,7 +30,7 @@ const gemma3 = (blocks: number, heads: number, kvHeads: number, headDim: number,
 const clip = (imageSize: number, classEmbedding: boolean): number =>
   visionGraphBytes({ kind: 'clip', image_size: imageSize, patch_size: 14, embedding_length: 1152, head_count: 16, class_embedding: classEmbedding });
 
-const TEXT_ONLY: CatalogSeed[] = [
+const TEXT_ONLY: CatalogEntry[] = [
   {
     name: 'llama3.2:1b', display_name: 'Llama 3.2 1B', family: 'llama', parameter_count: 1.24e9, parameter_size: '1.2B',
     quantization: 'Q8_0', size_bytes: 1_321_098_329, purpose: 'speed', capabilities: ['completion', 'tools'], context_length: 131_072,
@@ -82,7 +81,7 @@ const TEXT_ONLY: CatalogSeed[] = [
   },
 ];
 
-const VISION: CatalogSeed[] = [
+const VISION: CatalogEntry[] = [
   {
     // Vision tensors live inside this GGUF (F16 SigLIP); 851 MB is the F16 mmproj of the same encoder for the 4B.
     name: 'gemma3:4b', display_name: 'Gemma 3 4B', family: 'gemma3', parameter_count: 4.3e9, parameter_size: '4.3B',
@@ -175,4 +174,4 @@ const VISION: CatalogSeed[] = [
   },
 ];
 
-export const CATALOG_SEEDS: readonly CatalogSeed[] = [...TEXT_ONLY, ...VISION];
+export const CATALOG_SEEDS: readonly CatalogEntry[] = [...TEXT_ONLY, ...VISION];

@@ -1,6 +1,6 @@
 /**
- * Shapes shared by the catalog and the memory estimator. They live apart from both so that
- * catalog.ts (which derives min_vram_gb from the estimator) and estimate.ts need no import cycle.
+ * Shapes shared by the catalog data (models.ts) and the memory estimator (estimate.ts, show.ts),
+ * kept apart from both so neither imports the other.
  */
 export type Purpose = 'speed' | 'balanced' | 'quality' | 'specialized';
 
@@ -55,6 +55,4 @@ export interface CatalogEntry {
   architecture: ArchitectureFacts;
   /** The oldest Ollama that can run this tag (it refuses to pull or load it before). */
   min_ollama_version: string;
-  /** Derived: estimateMemory at DEFAULT_CONTEXT_LENGTH (capped at context_length), one slot, rounded up to 0.1 GB. */
-  min_vram_gb: number;
 }

@@ -19,10 +19,10 @@ export interface VisionEncoder {
   class_embedding?: boolean;
 }
 
-export const QWEN_VL_DEFAULT_MAX_PIXELS = 28 * 28 * 1280;
+const QWEN_VL_DEFAULT_MAX_PIXELS = 28 * 28 * 1280;
 
 /** Patch tokens of a square image: (image_size / patch_size)². */
-export function patchTokens(imageSize: number, patchSize: number): number {
+function patchTokens(imageSize: number, patchSize: number): number {
   return Math.floor(imageSize / patchSize) ** 2;
 }
 

@@ -1,18 +1,17 @@
+import type { z } from 'zod';
 import type { ArchitectureFacts } from '../catalog/catalog.js';
 import { estimateMemory, type MemoryEstimate } from '../catalog/estimate.js';
 import type { HardwareInfo } from '../hardware/probe.js';
+import type { Available as AvailableSchema, MemoryEstimateGb } from '../schemas/api.js';
 
 export type Fit = 'fits_gpu' | 'fits_with_offload' | 'does_not_fit';
 
 const GB = 1024 ** 3;
 export const toGb = (bytes: number) => Number((bytes / GB).toFixed(2));
+/** Rounded up to 0.1 GB, never down, so "fits" is never optimistic by rounding alone. */
+export const ceilGb = (bytes: number) => Math.ceil(bytes / (GB / 10)) / 10;
 
-export interface Available {
-  gpu_memory_gb: number;
-  offload_memory_gb: number;
-  memory_source: string;
-  from: 'request' | 'hardware';
-}
+export type Available = z.infer<typeof AvailableSchema>;
 
 /** What the request says is free on the GPU, or what the hardware probe found. */
 export function availableMemory(hw: HardwareInfo, requestedVramGb: number | undefined): Available {
@@ -24,18 +23,8 @@ export function availableMemory(hw: HardwareInfo, requestedVramGb: number | unde
   };
 }
 
-export interface EstimateGb {
-  total_gb: number;
-  weights_gb: number;
-  kv_cache_gb: number;
-  graph_gb: number;
-  vision_graph_gb: number;
-  projector_gb: number;
-  layer_buffer_gb: number;
-  overhead_gb: number;
-  context_length: number;
-  num_parallel: number;
-}
+/** The estimate as routes show it (schemas/api.ts MemoryEstimateGb). */
+export type EstimateGb = z.infer<typeof MemoryEstimateGb>;
 
 export function estimateToGb(e: MemoryEstimate): EstimateGb {
   return {

@@ -1,8 +1,8 @@
-import { minVramGb as catalogMinVramGb, type ArchitectureFacts, type CatalogEntry } from '../catalog/catalog.js';
+import type { ArchitectureFacts, CatalogEntry } from '../catalog/catalog.js';
 import type { ModelView } from '../schemas/api.js';
 import type { ModelRow } from '../store/models-repo.js';
 import { isCloudModel } from './cloud.js';
-import { estimateFor, toGb, type Fit } from './fit.js';
+import { ceilGb, estimateFor, type Fit } from './fit.js';
 import type { ModelStats } from './statistics.js';
 
 /** One model as the API shows it: the catalog's description merged with what Ollama reported. */
@@ -51,13 +51,14 @@ export function sizeOf(m: KnownModel): number | null {
   return m.row?.installed && m.row.size_bytes ? m.row.size_bytes : (m.entry?.size_bytes ?? m.row?.size_bytes ?? null);
 }
 
-/** GPU memory for one photo at the daemon's context length (JUNMAI_NUM_CTX); null where nothing runs here. */
+/**
+ * GPU memory for one photo at the daemon's context length (JUNMAI_NUM_CTX), the same estimate the
+ * fit check makes for the same model; null where nothing runs here (a cloud model) or its size is unknown.
+ */
 export function minVramGb(m: KnownModel, contextLength: number): number | null {
-  if (isRemote(m)) return null;
-  if (m.entry) return catalogMinVramGb(m.entry, contextLength);
   const size = sizeOf(m);
   if (!size) return null;
-  return Math.ceil(toGb(estimateFor({ size_bytes: size, architecture: architectureOf(m) }, { context_length: effectiveContext(m, contextLength) }).total_bytes) * 10) / 10;
+  return ceilGb(estimateFor({ size_bytes: size, architecture: architectureOf(m) }, { context_length: effectiveContext(m, contextLength) }).total_bytes);
 }
 
 export function toView(m: KnownModel, currentModel: string | null, stats: ModelStats, contextLength: number, fit: Fit | null = null): ModelView {

@@ -7,9 +7,9 @@ import { AppError } from '../errors.js';
  * - namespace: a letter, digit or `_`, then letters, digits, `_ -`, 1–80 characters;
  * - model and tag: a letter, digit or `_`, then letters, digits, `_ - .`, 1–80 characters each.
  * A host needs a namespace (`localhost:5000/ns/model`); the tag is whatever follows the last `:`
- * after the last `/`. We accept exactly what Ollama accepts, with two guards that cost a
- * photographer nothing: surrounding spaces are trimmed, and a scheme must look like one
- * (`http`, `https`), where Ollama would take any text before `://`.
+ * after the last `/`. We accept exactly what Ollama accepts. Surrounding spaces are trimmed, as
+ * Ollama 0.17.6+ does (internal/modelref ParseRef). A scheme is whatever precedes the host's first
+ * `://`, unchecked, as in Ollama; a pull ignores it (PullHandler re-parses name.DisplayShortest()).
  */
 export const MAX_HOST_LENGTH = 350;
 export const MAX_PART_LENGTH = 80;
@@ -17,12 +17,10 @@ export const MAX_PART_LENGTH = 80;
 const HOST = /^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/;
 const NAMESPACE = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
 const PART = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]{0,15}$/;
 const DEFAULT_REGISTRY = 'registry.ollama.ai';
 const DEFAULT_NAMESPACE = 'library';
 
 export interface ParsedName {
-  scheme?: string;
   host?: string;
   namespace?: string;
   model: string;
@@ -58,15 +56,15 @@ export function parseModelName(input: unknown): ParsedName {
   const model = afterModel ? afterModel[1] : rest;
   let namespace: string | undefined;
   let host: string | undefined;
-  let scheme: string | undefined;
   if (afterModel) {
     const afterNamespace = cutLast(afterModel[0], '/');
     namespace = afterNamespace ? afterNamespace[1] : afterModel[0];
     if (afterNamespace) {
       host = afterNamespace[0];
       const schemed = host.indexOf('://');
-      if (schemed >= 0) [scheme, host] = [host.slice(0, schemed), host.slice(schemed + 3)];
-      if (host.includes('/')) throw invalid('it has too many "/" parts; the most is registry/namespace/model');
+      // Nothing after the scheme: Ollama's Merge fills in its own registry (name.go ParseName).
+      if (schemed >= 0) host = host.slice(schemed + 3) || undefined;
+      if (host?.includes('/')) throw invalid('it has too many "/" parts; the most is registry/namespace/model');
     }
   }
 
@@ -74,8 +72,7 @@ export function parseModelName(input: unknown): ParsedName {
   check(tag, PART, MAX_PART_LENGTH, 'part after ":"', 'letters, digits, ".", "-" and "_", such as "3b"');
   if (namespace !== undefined) check(namespace, NAMESPACE, MAX_PART_LENGTH, 'part before "/"', 'letters, digits, "-" and "_"');
   if (host !== undefined) check(host, HOST, MAX_HOST_LENGTH, 'registry part', 'letters, digits, ".", "-", "_" and ":" for a port');
-  if (scheme !== undefined && !SCHEME.test(scheme)) throw invalid('the part before "://" is not a scheme such as "https"');
-  return { ...(scheme ? { scheme } : {}), ...(host ? { host } : {}), ...(namespace ? { namespace } : {}), model, tag };
+  return { ...(host ? { host } : {}), ...(namespace ? { namespace } : {}), model, tag };
 }
 
 /**

@@ -64,7 +64,8 @@ describe("Ollama's name grammar", () => {
   // TestParseNameParts, name_test.go:15-141: how a name splits into host, namespace, model and tag.
   it.each([
     ['registry.ollama.ai/library/dolphin-mistral:7b-v2.6-dpo-laser-q6_K', { host: 'registry.ollama.ai', namespace: 'library', model: 'dolphin-mistral', tag: '7b-v2.6-dpo-laser-q6_K' }],
-    ['scheme://host:port/namespace/model:tag', { scheme: 'scheme', host: 'host:port', namespace: 'namespace', model: 'model', tag: 'tag' }],
+    // The scheme (ProtocolScheme) only says how to reach the registry; nothing here keeps it.
+    ['scheme://host:port/namespace/model:tag', { host: 'host:port', namespace: 'namespace', model: 'model', tag: 'tag' }],
     ['host:port/namespace/model:tag', { host: 'host:port', namespace: 'namespace', model: 'model', tag: 'tag' }],
     ['host:port/namespace/model', { host: 'host:port', namespace: 'namespace', model: 'model', tag: 'latest' }],
     ['namespace/model', { namespace: 'namespace', model: 'model', tag: 'latest' }],
@@ -130,12 +131,24 @@ describe('canonical names', () => {
     ['a/b/c/d', /too many/],
     ['name with space', /letters, digits/],
     ['ns.with.dot/model', /part before "\/"/],
-    ['ftp!://h/n/m', /scheme/],
+    ['/n/m', /registry part is empty/],
   ])('refuses %j', (input, message) => {
     const err = refusal(input);
     expect(err).toBeInstanceOf(AppError);
     expect(err?.code).toBe('INVALID_MODEL_NAME');
     expect(err?.message).toMatch(message);
+  });
+
+  // ParseNameBare (name.go:158-164) takes any text before the host's first "://" as the scheme and
+  // IsValid never looks at it; PullHandler pulls name.DisplayShortest(), so the scheme is dropped.
+  it.each([
+    ['ftp!://h/n/m', 'h/n/m:latest'],
+    ['://h/n/m:t', 'h/n/m:t'],
+    ['a/b://h/n/m', 'h/n/m:latest'],
+    ['https:///n/m', 'n/m:latest'],
+    ['https:///library/m:t', 'm:t'],
+  ])('accepts the scheme of %j as Ollama does and drops it: %j', (input, expected) => {
+    expect(canonicalModelName(input)).toBe(expected);
   });
 
   it('refuses non-strings', () => {

@@ -1,6 +1,6 @@
 import { type RouteContext, requireBody } from './context.js';
 import { modelSize } from './library.js';
-import { requestedName } from './names.js';
+import { isValidName, requestedName } from './names.js';
 import { listsCloudModels, showsCapabilities } from './features.js';
 import { memoryFootprint } from './state.js';
 import { isRecord } from './util.js';
@@ -34,6 +34,8 @@ export async function show(ctx: RouteContext): Promise<void> {
   if (!(await requireBody(ctx))) return;
   const name = requestedName(ctx.body);
   if (name === '') return ctx.reply.json(400, { error: 'model is required' });
+  // Ollama 0.17.6+ (server/routes.go writeModelRefParseError); older ones answered 500 "unqualified name: …".
+  if (!isValidName(name)) return ctx.reply.json(400, { error: 'invalid model name' });
   const installed = ctx.state.findInstalled(name);
   if (!installed) return ctx.reply.json(404, { error: `model '${name}' not found` });
   const m = installed.model;
@@ -92,7 +94,7 @@ function modelfile(name: string, m: EmulatedModel): string {
 export async function remove(ctx: RouteContext): Promise<void> {
   if (!(await requireBody(ctx))) return;
   const name = requestedName(ctx.body);
-  if (name === '') return ctx.reply.json(400, { error: `name "" is invalid` });
+  if (name === '' || !isValidName(name)) return ctx.reply.json(400, { error: `name ${JSON.stringify(name)} is invalid` });
   if (!ctx.state.uninstall(name)) return ctx.reply.json(404, { error: `model '${name}' not found` });
   await ctx.reply.empty(200);
 }

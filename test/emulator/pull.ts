@@ -1,6 +1,6 @@
 import { type RouteContext, requireBody } from './context.js';
 import { atLeast } from './features.js';
-import { nameKey, requestedName } from './names.js';
+import { isValidName, nameKey, requestedName } from './names.js';
 import type { EmulatedLayer } from './types.js';
 import { isRecord, sleep } from './util.js';
 
@@ -24,7 +24,8 @@ export const NEWER_OLLAMA_ERROR =
 export async function pull(ctx: RouteContext): Promise<void> {
   if (!(await requireBody(ctx))) return;
   const name = requestedName(ctx.body);
-  if (name === '') return ctx.reply.json(400, { error: 'invalid model name' });
+  // server/routes.go PullHandler: a name Ollama's grammar refuses is a 400 before anything is fetched.
+  if (!isValidName(name)) return ctx.reply.json(400, { error: 'invalid model name' });
   const stream = !(isRecord(ctx.body) && ctx.body.stream === false);
 
   if (stream) ctx.reply.startStream();
