@@ -393,9 +393,23 @@ describe('ollama emulator: generate and chat', () => {
 
     const answer = await client.chat({ model: 'llama3.2:1b', messages: [{ role: 'user', content: 'hi' }], keep_alive: 0 });
     expect(answer.message.content.length).toBeGreaterThan(0);
-    expect((await client.ps()).models).toEqual([]);
+    await vi.waitFor(async () => expect((await client.ps()).models).toEqual([]), { timeout: 2000, interval: 10 });
 
     await expect(client.generate({ model: 'llama3.2:3b', prompt: 'hi' })).rejects.toMatchObject({ status_code: 404, message: "model 'llama3.2:3b' not found" });
+  });
+});
+
+describe('ollama emulator: unloading as server/sched.go does', () => {
+  it('answers an unload at once, lists the runner a little longer, and a load in between reuses it and loses it all the same', async () => {
+    const client = await start({ installed: ['llama3.2:1b'], unloadLatencyMs: 300 });
+    await client.generate({ model: 'llama3.2:1b', prompt: '' });
+    expect(await client.generate({ model: 'llama3.2:1b', prompt: '', keep_alive: 0 })).toMatchObject({ done: true, done_reason: 'unload' });
+    expect((await client.ps()).models.map((m) => m.name)).toEqual(['llama3.2:1b']);
+    // Warm: the dying runner answers, so its load_duration is a warm one (under 0.1 s), not the cold ~0.4 s + size.
+    const reload = await client.generate({ model: 'llama3.2:1b', prompt: 'hi', keep_alive: '30m' });
+    expect(reload.load_duration).toBeLessThan(100e6);
+    await vi.waitFor(async () => expect((await client.ps()).models).toEqual([]), { timeout: 2000, interval: 20 });
+    expect(emu.isLoaded('llama3.2:1b')).toBe(false);
   });
 });
 

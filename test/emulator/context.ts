@@ -14,6 +14,7 @@ export interface Settings {
   pullRequires: Record<string, string>;
   generateLatencyMs: number;
   loadLatencyMs: number;
+  unloadLatencyMs: number;
   version: string;
   /** The GPU memory Ollama found at start, which picks its default context since 0.15.5. */
   vramBytes: number;

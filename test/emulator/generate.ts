@@ -51,7 +51,7 @@ async function run(ctx: RouteContext, route: Route): Promise<void> {
     route === 'generate' ? { response: text } : { message: { role: 'assistant', content: text } };
 
   if (empty && keepAlive.ms === 0) {
-    state.unload(installed.name);
+    state.unload(installed.name, settings.unloadLatencyMs);
     return reply.json(200, { model: requested, created_at: created_at(), ...shape(''), done: true, done_reason: 'unload' });
   }
   const caps = installed.model.capabilities;
@@ -70,7 +70,7 @@ async function run(ctx: RouteContext, route: Route): Promise<void> {
   const finish = (): void => {
     // A cloud model runs on ollama.com: no runner here, nothing in /api/ps.
     if (installed.model.remote) state.unload(installed.name);
-    else if (keepAlive.ms === 0) state.unload(installed.name);
+    else if (keepAlive.ms === 0) state.unload(installed.name, settings.unloadLatencyMs);
     else state.load(installed, state.findLoaded(installed.name)?.contextLength ?? defaultNumCtx(settings), Date.now() + keepAlive.ms);
   };
 

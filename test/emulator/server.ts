@@ -26,6 +26,7 @@ export async function startOllamaEmulator(options: EmulatorOptions = {}): Promis
     pullRequires: keyed(options.pullRequires),
     generateLatencyMs: options.generateLatencyMs ?? 0,
     loadLatencyMs: options.loadLatencyMs ?? 0,
+    unloadLatencyMs: options.unloadLatencyMs ?? 50,
     version: options.version ?? '0.12.6',
     vramBytes: options.vramBytes ?? 8 * 1024 ** 3,
     responder: options.responder,

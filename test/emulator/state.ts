@@ -15,6 +15,8 @@ export interface LoadedModel {
   model: EmulatedModel;
   contextLength: number;
   expiresAt: number;
+  /** Told to unload: a request in the meantime uses it, and it goes all the same (server/sched.go). */
+  unloading?: true;
 }
 
 /**
@@ -126,13 +128,20 @@ export class EmulatorState {
   }
 
   load(entry: InstalledModel, contextLength: number, expiresAt: number): LoadedModel {
+    const dying = this.loaded.get(nameKey(entry.name));
+    if (dying?.unloading && dying.contextLength === contextLength) return dying;
     const runner = { name: entry.name, model: entry.model, contextLength, expiresAt };
     this.loaded.set(nameKey(entry.name), runner);
     return runner;
   }
 
-  unload(name: string): void {
-    this.loaded.delete(nameKey(name));
+  /** Expires the runner: still listed (and used by requests already under way) for afterMs, then gone. */
+  unload(name: string, afterMs = 0): void {
+    const key = nameKey(name);
+    const runner = this.loaded.get(key);
+    if (!runner) return;
+    if (afterMs <= 0) this.loaded.delete(key);
+    else Object.assign(runner, { unloading: true, expiresAt: Math.min(runner.expiresAt, Date.now() + afterMs) });
   }
 
   unloadAll(): void {

@@ -107,6 +107,11 @@ export interface EmulatorOptions {
   generateLatencyMs?: number;
   /** Extra wall-clock time a cold load takes; default 0 (the reported load_duration is simulated anyway). */
   loadLatencyMs?: number;
+  /**
+   * How long a runner Ollama was told to let go of (keep_alive 0) is still listed by /api/ps; default 50 ms.
+   * Ollama answers the unload at once and stops the runner in the background (server/sched.go expireRunner).
+   */
+  unloadLatencyMs?: number;
   version?: string;
   /** Total GPU memory, which sets the default context when a request sends no num_ctx; default 8 GiB. */
   vramBytes?: number;
@@ -131,7 +136,7 @@ export interface OllamaEmulator {
   fault(route: FaultRoute, fault: Fault): void;
   clearFaults(): void;
   /** Change speed, latency or responder while running. */
-  configure(options: Pick<EmulatorOptions, 'pullBytesPerSecond' | 'pullTickMs' | 'verifyBytesPerSecond' | 'pullRequires' | 'generateLatencyMs' | 'loadLatencyMs' | 'responder' | 'version' | 'vramBytes' | 'eyes'>): void;
+  configure(options: Pick<EmulatorOptions, 'pullBytesPerSecond' | 'pullTickMs' | 'verifyBytesPerSecond' | 'pullRequires' | 'generateLatencyMs' | 'loadLatencyMs' | 'unloadLatencyMs' | 'responder' | 'version' | 'vramBytes' | 'eyes'>): void;
   stop(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
