@@ -107,6 +107,9 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     compare: { service: compare, calibrations },
   });
   log = (message) => app.log.warn(message);
+  // The list's fit column needs the hardware probe, which spawns nvidia-smi, lspci or PowerShell:
+  // started now, it runs while the first sync waits for Ollama, not in the first list.
+  void manager.availableHere();
   // The first answer must be right: /api/model/list right after start reflects what Ollama has.
   // Bounded by the Ollama timeout, after which the sync goes on and the daemon answers from its store.
   await firstSync(manager, config.ollamaTimeoutMs, (err) => app.log.warn(`First sync with Ollama failed: ${err.message}`));

@@ -27,7 +27,7 @@ export function resolveToken(config: Config): string | undefined {
     );
   }
   const token = randomBytes(32).toString('base64url');
+  // A new file gets this mode as it is created (a umask can only narrow it).
   writeFileSync(path, token + '\n', { mode: 0o600 });
-  privateFile(path);
   return token;
 }

@@ -1,6 +1,8 @@
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Calibrations } from '../compare/calibrations.js';
 import type { CompareService } from '../compare/service.js';
@@ -13,7 +15,7 @@ import type { PreflightOptions } from '../downloads/preflight.js';
 import type { EvaluationService } from '../evaluation/evaluate.js';
 import type { ModelManager } from '../models/manager.js';
 import { DAEMON_VERSION } from '../version.js';
-import { answerClientError, sendError } from './errors.js';
+import { answerClientError, answerOnSocket, sendError } from './errors.js';
 import { commonErrors, OPENAPI_INFO, withoutUnusedSchemas } from './openapi.js';
 import { checkRequest, type GuardOptions } from './guards.js';
 import { compareRoutes } from './routes/compare.js';
@@ -54,6 +56,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connectionTimeout: 0,
     keepAliveTimeout: 10_000,
     http: {
+      // Node arms the whole-request deadline only from the options the server is made with: set later
+      // (as Fastify's own requestTimeout is), it covers the headers but not the body, and a client that
+      // stops sending part-way through a body would hold its socket forever.
+      requestTimeout,
       // Node would answer a missing Host with an empty 400 before any guard; the guards answer it instead.
       requireHostHeader: false,
       // How often Node looks for requests over the timeout: a fraction of it, so a 408 comes close to on time.
@@ -74,6 +80,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   }).withTypeProvider<ZodTypeProvider>();
   if (deps.maxConnections !== undefined) app.server.maxConnections = deps.maxConnections;
+  // Node answers an Expect other than 100-continue with an empty 417 before any guard; the request is
+  // served as if it did not carry one, which HTTP allows, so it meets the guards and the error shape.
+  app.server.on('checkExpectation', (req, res) => app.server.emit('request', req, res));
+  // Node drops a CONNECT (a tunnel request) without a word; it is refused in the error shape instead.
+  // The guards refuse every CONNECT (checkTarget), after the Host and token checks.
+  app.server.on('connect', (req: IncomingMessage, socket: Socket) => {
+    try {
+      checkRequest(req, deps.guard);
+    } catch (refused) {
+      answerOnSocket(socket, refused);
+    }
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

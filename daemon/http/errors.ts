@@ -132,16 +132,20 @@ export function toAppError(err: unknown): AppError {
     const v = err as FastifyError & { validation: ValidationIssue[] };
     return new AppError('INVALID_REQUEST', validationSentence(v.validationContext, v.validation));
   }
-  const own = fastifyOwnError(e.code);
-  if (own) return own;
   switch (e.code) {
+    // Fastify's own refusals before any route runs, in the photographer's terms.
+    case 'FST_ERR_BAD_URL':
+      return new AppError('MALFORMED_REQUEST', 'This request was refused: its address has a "%" that is not followed by two hexadecimal digits. Encode the address with encodeURIComponent.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('URI_TOO_LONG', 'This request was refused: its address is too long.');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new AppError('MALFORMED_JSON', 'The request body is not valid JSON.');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('BODY_TOO_LARGE', 'The request body is too large.');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('MALFORMED_REQUEST', 'This request was refused: its body is not as long as its Content-Length says.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send this request with "Content-Type: application/json" and a JSON body.');
     case 'SQLITE_FULL':
       return new AppError('DISK_FULL', 'The disk holding Junmai\'s database is full, so nothing was saved. Free some space and try again.');
@@ -168,17 +172,6 @@ export function sendError(reply: FastifyReply, req: FastifyRequest, err: unknown
   return reply.code(appErr.status).type('application/json').send(errorBody(appErr));
 }
 
-/** Errors Fastify raises itself, before any route runs, in the photographer's terms. */
-function fastifyOwnError(code: string | undefined): AppError | undefined {
-  switch (code) {
-    case 'FST_ERR_BAD_URL':
-      return new AppError('MALFORMED_REQUEST', 'This request was refused: its address has a "%" that is not followed by two hexadecimal digits. Encode the address with encodeURIComponent.');
-    case 'FST_ERR_MAX_PARAM_LENGTH':
-      return new AppError('URI_TOO_LONG', 'This request was refused: its address is too long.');
-  }
-  return undefined;
-}
-
 /**
  * Node's HTTP parser refuses some requests before Fastify sees them (headers too large, a request
  * that cannot be parsed, one not received within the request timeout). They are answered here in
@@ -187,12 +180,19 @@ function fastifyOwnError(code: string | undefined): AppError | undefined {
  */
 export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const appErr =
+  answerOnSocket(
+    socket,
     err.code === 'HPE_HEADER_OVERFLOW'
       ? new AppError('HEADERS_TOO_LARGE', 'This request was refused: its address or headers are too large.')
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? new AppError('REQUEST_TIMEOUT', 'This request was not received in time, so the connection was closed. Send it again.')
-        : new AppError('MALFORMED_REQUEST', 'This request was refused: it is not a well-formed HTTP request.');
+        : new AppError('MALFORMED_REQUEST', 'This request was refused: it is not a well-formed HTTP request.'),
+  );
+}
+
+/** The error shape written straight onto a socket no Fastify reply owns, which is then closed. */
+export function answerOnSocket(socket: Socket, err: unknown): void {
+  const appErr = toAppError(err);
   const body = JSON.stringify(errorBody(appErr));
   if (socket.writable) {
     socket.write(

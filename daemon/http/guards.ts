@@ -16,7 +16,8 @@ export interface GuardOptions {
   token: string | undefined;
 }
 
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Methods that change something: they must carry a JSON body (and may answer 413, 415 or 507). */
+export const MUTATING: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** `host[:port]` → host, or undefined when the header is not a well-formed authority. */
 export function hostOf(header: string | undefined): string | undefined {
@@ -72,6 +73,7 @@ export function checkTarget(req: RequestFacts): void {
   for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]?.toLowerCase() === 'host') hosts++;
   if (hosts > 1) throw malformed('it has more than one Host header');
   if (hosts === 0 && req.httpVersion === '1.1') throw malformed('an HTTP/1.1 request must name its host in a Host header');
+  if (req.method === 'CONNECT') throw malformed('the Junmai daemon opens no tunnels (CONNECT)');
   const url = req.url ?? '/';
   if (url.startsWith('/') || url === '*') return;
   let target: string | undefined;

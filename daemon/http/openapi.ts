@@ -1,4 +1,5 @@
 import { ErrorBody } from '../schemas/api.js';
+import { MUTATING } from './guards.js';
 
 /**
  * What /docs/json says about errors. Every refusal has the one error shape; these helpers declare
@@ -8,8 +9,6 @@ import { ErrorBody } from '../schemas/api.js';
 export function errors(...statuses: number[]): Record<number, typeof ErrorBody> {
   return Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
 }
-
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * What any route may answer before its handler runs (guards, a malformed or slow request, an

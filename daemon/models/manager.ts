@@ -65,6 +65,8 @@ export class ModelManager {
   private readonly changes = new SerialQueue();
   /** Whether Ollama answered at the last sync or status check; null until either has happened. */
   private ollamaReachable: boolean | null = null;
+  /** The memory the last successful hardware probe found (availableHere). */
+  private here: Available | undefined;
 
   constructor(private readonly deps: ManagerDeps) {
     this.usageEvents = new UsageCoalescer(deps.events);
@@ -102,9 +104,15 @@ export class ModelManager {
     return toView(m, current, statsFor(m.name, totals, this.store.usage, m.row, false), this.deps.contextLength, fit);
   }
 
-  /** What this computer can give a model, for the list's fit column; undefined when the probe fails (fit is then null). */
-  async availableHere(): Promise<Available | undefined> {
-    return this.deps.hardware.probe().then((hw) => availableMemory(hw, undefined), () => undefined);
+  /**
+   * What this computer can give a model, for the list's fit column; undefined until a probe has
+   * succeeded (fit is then null). Once known, the last answer is given at once and the probe asked
+   * again behind it: when the probe's cache has expired it spawns nvidia-smi, lspci or PowerShell
+   * for up to seconds, which the hottest read must not wait for.
+   */
+  availableHere(): Promise<Available | undefined> {
+    const probed = this.deps.hardware.probe().then((hw) => (this.here = availableMemory(hw, undefined)), () => this.here);
+    return this.here ? Promise.resolve(this.here) : probed;
   }
 
   /** Resolves a client's name to a model we know, or answers MODEL_NOT_FOUND. */

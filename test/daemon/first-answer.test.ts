@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
+import { fixedHardware, startTestDaemon, type TestDaemon } from '../support/daemon.js';
 
 let t: TestDaemon | undefined;
 afterEach(async () => {
@@ -40,5 +40,29 @@ describe('the first answer is right', () => {
     await t.restart();
     expect((await t.req('GET', '/api/model/list')).body).toMatchObject({ ollama_reachable: false, installed_as_of: asOf });
     await t.emu.start();
+  });
+
+  it('the hardware probe behind the list\'s fit column starts with the daemon, not with the first list', async () => {
+    const hw = fixedHardware();
+    let probes = 0;
+    t = await startTestDaemon({ hardware: { probe: async () => (probes++, hw.info) } });
+    expect(probes).toBe(1);
+    const list = await t.req('GET', '/api/model/list');
+    expect(list.body.models.find((m: { name: string }) => m.name === 'gemma3:4b').fit).toBe('fits_gpu');
+  });
+
+  it('once the hardware is known, a list does not wait for the probe to run again', async () => {
+    const hw = fixedHardware();
+    let release: (() => void) | undefined;
+    let probes = 0;
+    // The first probe answers; the next hangs, as nvidia-smi or PowerShell can for seconds once the probe's cache expires.
+    const probe = () => (probes++ === 0 ? Promise.resolve(hw.info) : new Promise<typeof hw.info>((resolve) => (release = () => resolve(hw.info))));
+    t = await startTestDaemon({ hardware: { probe } });
+    const first = await t.req('GET', '/api/model/list');
+    expect(first.body.models.find((m: { name: string }) => m.name === 'gemma3:4b').fit).toBe('fits_gpu');
+    const again = await Promise.race([t.req('GET', '/api/model/info/gemma3:4b'), new Promise((r) => setTimeout(() => r('waited'), 2000))]);
+    release?.();
+    expect(again).not.toBe('waited');
+    expect((again as { body: { model: { fit: string } } }).body.model.fit).toBe('fits_gpu');
   });
 });

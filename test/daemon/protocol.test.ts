@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toAppError } from '../../daemon/http/errors.js';
 import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
 
 /** Sends bytes as they are on a fresh connection and returns the status and JSON body of the answer. */
@@ -54,6 +55,10 @@ describe("Fastify's and Node's own refusals have the error shape", () => {
     ['two Host headers', get('/api/health', 'Host: localhost\r\nHost: evil.example\r\n'), 400, 'MALFORMED_REQUEST'],
     ['an absolute-form target naming another host', get('http://evil.example/api/health', 'Host: localhost\r\n'), 400, 'MALFORMED_REQUEST'],
     ['no Host at all on HTTP/1.1', get('/api/health', ''), 403, 'FORBIDDEN_HOST'],
+    ['a chunked body whose chunk size is not hexadecimal', 'POST /api/model/sync HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+    ['a tunnel request (CONNECT)', 'CONNECT localhost:443 HTTP/1.1\r\nHost: localhost\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+    ['a tunnel request for a foreign Host: the Host is refused first', 'CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example\r\n\r\n', 403, 'FORBIDDEN_HOST'],
+    ['an expectation Node does not know, for a foreign Host', get('/api/health', 'Host: evil.example\r\nExpect: something\r\n'), 403, 'FORBIDDEN_HOST'],
     ['a foreign Host with a bad %-encoding: the Host is refused first', get('/api/model/info/%ZZ', 'Host: evil.example\r\n'), 403, 'FORBIDDEN_HOST'],
     ['a foreign Host with a parameter too long: the Host is refused first', get(`/api/model/downloads/${'a'.repeat(600)}`, 'Host: evil.example\r\n'), 403, 'FORBIDDEN_HOST'],
   ])('%s → %i %s', async (_what, request, status, code) => {
@@ -66,6 +71,18 @@ describe("Fastify's and Node's own refusals have the error shape", () => {
   it('an absolute-form target naming this computer is served', async () => {
     const r = await raw(t.url, get(`http://localhost:${new URL(t.url).port}/api/health`, 'Host: localhost\r\n'));
     expect(r.status).toBe(200);
+  });
+
+  it('an expectation Node does not know is served as if absent, not answered with an empty 417', async () => {
+    const r = await raw(t.url, get('/api/health', 'Host: localhost\r\nExpect: something\r\n'));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ success: true });
+  });
+
+  it('a body that stops part-way → 408 REQUEST_TIMEOUT, connection closed', async () => {
+    const r = await raw(t.url, 'POST /api/model/sync HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{}');
+    expect(r.status).toBe(408);
+    expect(r.body).toMatchObject({ success: false, code: 'REQUEST_TIMEOUT' });
   });
 
   it('a request not received within the request timeout → 408 REQUEST_TIMEOUT, connection closed', async () => {
@@ -89,5 +106,12 @@ describe('beyond loopback the token comes before every other refusal', () => {
     } finally {
       await open.close();
     }
+  });
+});
+
+describe("Fastify's body refusals in the photographer's terms", () => {
+  it('a body shorter or longer than its Content-Length is a malformed request, not a wrong content type', () => {
+    const e = toAppError(Object.assign(new Error('Request body size did not match Content-Length'), { code: 'FST_ERR_CTP_INVALID_CONTENT_LENGTH', statusCode: 400 }));
+    expect([e.status, e.code, e.message]).toEqual([400, 'MALFORMED_REQUEST', 'This request was refused: its body is not as long as its Content-Length says.']);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../daemon/store/db.js';
 import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
 import { seededRandom } from '../../daemon/compare/stats.js';
+import { SerialQueue } from '../../daemon/models/serial.js';
 
 let t: TestDaemon;
 const MODELS = ['gemma3:4b', 'qwen2.5vl:7b', 'llama3.2:1b'];
@@ -62,5 +63,37 @@ describe('state changes are serialised', () => {
     // Every answer is a success or a refusal with a reason; none is a fault of the daemon.
     expect([...statuses.keys()].every((s) => s < 500), JSON.stringify([...statuses])).toBe(true);
     console.log(`[races] 30 rounds × 20 parallel state changes: ${JSON.stringify(Object.fromEntries(statuses))}`);
+  });
+});
+
+describe('the state-change queue', () => {
+  it('runs tasks one at a time in order, and a task that throws or rejects does not stop the ones after it', async () => {
+    const q = new SerialQueue();
+    const log: string[] = [];
+    let running = 0;
+    const task = (name: string, fail?: 'throw' | 'reject') => async () => {
+      running++;
+      log.push(`${name}:${running}`);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      if (fail === 'reject') throw new Error(name);
+      return name;
+    };
+    const answers = await Promise.allSettled([
+      q.run(task('a')),
+      q.run(() => {
+        throw new Error('sync');
+      }),
+      q.run(task('b', 'reject')),
+      q.run(task('c')),
+    ]);
+    expect(answers.map((a) => (a.status === 'fulfilled' ? a.value : (a.reason as Error).message))).toEqual(['a', 'sync', 'b', 'c']);
+    expect(log).toEqual(['a:1', 'b:1', 'c:1']);
+  });
+
+  it('a refused switch leaves the queue free for the next change', async () => {
+    expect((await t.req('POST', '/api/model/switch', { body: { model: 'not-in-catalog:1b' } })).body.code).toBe('MODEL_NOT_FOUND');
+    expect((await t.req('POST', '/api/model/switch', { body: { model: 'llama3.2:1b' } })).body).toMatchObject({ success: true, current_model: 'llama3.2:1b' });
+    expect((await t.req('POST', '/api/model/sync', { body: {} })).status).toBe(200);
   });
 });
