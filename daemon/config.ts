@@ -23,13 +23,6 @@ export interface Config {
   downloadConcurrency: number;
   /** A download with no progress for this long fails with STALLED. */
   stallMs: number;
-  /**
-   * The context length (tokens) the daemon asks Ollama for in every evaluation and warm-up, and the
-   * one its memory estimates, min_vram_gb and recommendations assume.
-   */
-  contextLength: number;
-  /** Whether photos may go to models that run on ollama.com (`*-cloud`): off unless the photographer opts in. */
-  allowCloudModels: boolean;
   /** Open connections at most; further ones are closed at once (see README). */
   maxConnections: number;
   evaluation: EvaluationConfig;
@@ -44,8 +37,12 @@ export interface EvaluationConfig {
   maxImageBytes: number;
   /** How long Ollama keeps the model loaded after an evaluation or warm-up: seconds (negative: for good) or a Go duration. */
   keepAlive: KeepAlive;
-  /** options.num_ctx of every evaluation and warm-up: the same for both, or the first photo reloads the model. */
+  /**
+   * options.num_ctx of every evaluation and warm-up (the same for both, or the first photo reloads the model),
+   * and the context the memory estimates, min_vram_gb and recommendations assume.
+   */
   contextLength: number;
+  /** Whether photos may go to models that run on ollama.com (`*-cloud`): off unless the photographer opts in. */
   allowCloudModels: boolean;
   /** Longest silence from Ollama during an evaluation (the model load included) before 504 OLLAMA_TIMEOUT. */
   idleTimeoutMs: number;
@@ -197,8 +194,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     minFreeDiskBytes: Math.round(e.JUNMAI_MIN_FREE_DISK_GB * 1e9),
     downloadConcurrency: e.JUNMAI_DOWNLOAD_CONCURRENCY,
     stallMs: e.JUNMAI_STALL_SECONDS * 1000,
-    contextLength: e.JUNMAI_NUM_CTX,
-    allowCloudModels: e.JUNMAI_ALLOW_CLOUD_MODELS,
     maxConnections: e.JUNMAI_MAX_CONNECTIONS,
     evaluation: {
       concurrency: e.JUNMAI_EVAL_CONCURRENCY ?? e.OLLAMA_NUM_PARALLEL,

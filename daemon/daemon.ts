@@ -66,7 +66,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   let compare: CompareService | undefined;
   manager = new ModelManager({
     store, gateway, hardware, clock, events, isDownloading: (m) => downloads.isDownloading(m),
-    contextLength: config.contextLength, allowCloudModels: config.allowCloudModels,
+    contextLength: config.evaluation.contextLength, allowCloudModels: config.evaluation.allowCloudModels,
     agreement: (m) => compare?.latestAgreement(m),
   });
   downloads.recoverInterrupted();

@@ -100,7 +100,7 @@ export class ModelManager {
   /** A model as listed: its figures without percentiles, which the list does not show. */
   private view(m: KnownModel, current = this.currentModel(), totals = this.store.usage.totalsFor(m.name), here?: Available): ModelView {
     const size = sizeOf(m);
-    const fit = here && size !== null && !isRemote(m) ? fitOf(estimateFor({ size_bytes: size, architecture: architectureOf(m) }, this.estimateOptions(m, {})), here) : null;
+    const fit = here && size !== null ? fitOf(estimateFor({ size_bytes: size, architecture: architectureOf(m) }, this.estimateOptions(m, {})), here) : null;
     return toView(m, current, statsFor(m.name, totals, this.store.usage, m.row, false), this.deps.contextLength, fit);
   }
 

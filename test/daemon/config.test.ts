@@ -85,12 +85,12 @@ describe('JUNMAI_EVAL_KEEP_ALIVE as Ollama reads OLLAMA_KEEP_ALIVE', () => {
 
   it('defaults to 30m, a context of 8,192 tokens and no cloud models', () => {
     const c = loadConfig({});
-    expect([c.evaluation.keepAlive, c.contextLength, c.evaluation.contextLength, c.allowCloudModels, c.evaluation.allowCloudModels]).toEqual(['30m', 8192, 8192, false, false]);
+    expect([c.evaluation.keepAlive, c.evaluation.contextLength, c.evaluation.allowCloudModels]).toEqual(['30m', 8192, false]);
   });
 
   it('reads JUNMAI_NUM_CTX and JUNMAI_ALLOW_CLOUD_MODELS, and refuses what they cannot be', () => {
     const c = loadConfig({ JUNMAI_NUM_CTX: '4096', JUNMAI_ALLOW_CLOUD_MODELS: 'true' });
-    expect([c.contextLength, c.evaluation.contextLength, c.allowCloudModels, c.evaluation.allowCloudModels]).toEqual([4096, 4096, true, true]);
+    expect([c.evaluation.contextLength, c.evaluation.allowCloudModels]).toEqual([4096, true]);
     expect(() => loadConfig({ JUNMAI_NUM_CTX: '1024' })).toThrow('JUNMAI_NUM_CTX must be between 2048 and 262144');
     expect(() => loadConfig({ JUNMAI_ALLOW_CLOUD_MODELS: 'yes' })).toThrow('JUNMAI_ALLOW_CLOUD_MODELS must be true or false');
   });

@@ -22,7 +22,9 @@ const activeJobsPerModel = () =>
 
 function change(rnd: () => number): () => Promise<unknown> {
   const model = MODELS[Math.floor(rnd() * MODELS.length)] as string;
-  const which = Math.floor(rnd() * 6);
+  const which = Math.floor(rnd() * 8);
+  // The newest job of the model at the moment the request goes out (a made-up id when there is none: 404).
+  const job = () => t.daemon.downloads.list(50).find((j) => j.model === model)?.id ?? '00000000-0000-4000-8000-000000000000';
   switch (which) {
     case 0:
     case 1:
@@ -33,6 +35,10 @@ function change(rnd: () => number): () => Promise<unknown> {
       return () => t.req('POST', '/api/model/download', { body: { model, force: true } });
     case 4:
       return () => t.req('POST', '/api/model/sync', { body: {} });
+    case 5:
+      return () => t.req('POST', `/api/model/downloads/${job()}/resume`, { body: {} });
+    case 6:
+      return () => t.req('DELETE', `/api/model/downloads/${job()}`, { body: {} });
     default:
       return () => t.req('POST', '/api/model/import', { body: { current_model: model, models: { [model]: { usage_count: 3 } } } });
   }
@@ -45,7 +51,7 @@ async function settled(): Promise<void> {
 }
 
 describe('state changes are serialised', () => {
-  it('switch, delete, download, import and sync raced 20 at a time for 30 rounds keep the invariants', async () => {
+  it('switch, delete, download, resume, cancel, import and sync raced 20 at a time for 30 rounds keep the invariants', async () => {
     const rnd = seededRandom(2026);
     const statuses = new Map<number, number>();
     for (let round = 0; round < 30; round++) {

@@ -44,7 +44,8 @@ export function downloadRoutes(manager: ModelManager, downloads: DownloadService
     }));
 
     app.post('/downloads/:id/resume', { schema: { tags, operationId: 'resumeDownload', summary: 'Continue a stopped download where it stopped', params: JobParams, response: { 202: JobResponse, ...errors(404, 409, 414) } } }, async (req, reply) =>
-      reply.code(202).send({ success: true as const, job: downloads.resume(req.params.id) }),
+      // In turn with deletes, like a new download: a resumed pull must not slip between a delete's checks and the delete.
+      reply.code(202).send({ success: true as const, job: await manager.exclusive(async () => downloads.resume(req.params.id)) }),
     );
   };
 }
