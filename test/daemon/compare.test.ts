@@ -23,6 +23,21 @@ const BLIND = 'llama3.2:1b';
 const EYES = { [FAITHFUL]: {}, [CONTRARIAN]: { invert: true }, [GENEROUS]: { shift: 1 } };
 
 const dir = mkdtempSync(join(tmpdir(), 'junmai-compare-'));
+
+/** Settings for a CompareService built by hand around a bare store. */
+const SERVICE_CONFIG = { concurrency: 1, keepAlive: '30m', idleTimeoutMs: 1000, contextLength: 8192, maxImageBytes: 1 << 20 };
+
+/** A real SQLite store in a folder of its own, closed and removed afterwards. */
+async function withStore(body: (store: Store) => Promise<void>): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'junmai-compare-store-'));
+  const store = Store.open(dataDir);
+  try {
+    await body(store);
+  } finally {
+    store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
 let seed = 100;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -341,33 +356,26 @@ describe('cancelling and restarting a comparison', () => {
 });
 
 describe('a daemon that died mid-run', () => {
-  it('finds the run interrupted at its next start, its finished photos kept', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'junmai-compare-crash-'));
-    const store = Store.open(dataDir);
-    try {
+  it('finds the run interrupted at its next start, its finished photos kept', async () => {
+    await withStore(async (store) => {
       const photo = { idx: 0, photo_id: 'a', image_path: '/x/a.jpg', image_base64: null, rating: 3, pick: null, keywords: null };
       store.compare.create({ id: 'run-1', status: 'running', options: {}, photo_count: 2, created_at: new Date(0).toISOString() }, [photo, { ...photo, idx: 1, photo_id: 'b' }], [FAITHFUL]);
       store.compare.addResult('run-1', { model: FAITHFUL, idx: 0, success: true, fault: null, error_code: null, rating: 3, flag: 'none', keywords: [], duration_ms: 900, load_ms: 12 });
       const service = new CompareService({
-        store, events: new EventBus(), clock: { now: () => new Date(1000) }, config: { concurrency: 1, keepAlive: '30m', idleTimeoutMs: 1000, contextLength: 8192, maxImageBytes: 1 << 20 },
+        store, events: new EventBus(), clock: { now: () => new Date(1000) }, config: SERVICE_CONFIG,
         gateway: {} as CompareDeps['gateway'], evaluation: {} as CompareDeps['evaluation'], sync: async () => undefined,
       });
       expect(service.recoverInterrupted()).toBe(1);
       expect(store.compare.get('run-1')).toMatchObject({ status: 'interrupted', error_code: 'INTERRUPTED', finished_at: new Date(1000).toISOString() });
       expect(service.results('run-1').run.progress).toEqual({ done: 1, total: 2 });
       expect(service.recoverInterrupted()).toBe(0);
-    } finally {
-      store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('progress events', () => {
   it('come at most 4 a second per run as photos finish, and the final state always follows', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'junmai-compare-progress-'));
-    const store = Store.open(dataDir);
-    try {
+    await withStore(async (store) => {
       const events = new EventBus();
       let nowMs = 0;
       const evaluate = (async (req: { photo_id?: string }) => {
@@ -376,7 +384,7 @@ describe('progress events', () => {
           image: { format: 'jpeg', bytes: 1, sha256: 'x' }, timings: { daemon_ms: 100, queue_ms: 0, total_ms: 100, load_ms: 10, prompt_eval_ms: 50, eval_ms: 40, prompt_tokens: 1, eval_tokens: 1 } };
       }) as unknown as CompareDeps['evaluation']['evaluate'];
       const service = new CompareService({
-        store, events, clock: { now: () => new Date(nowMs) }, config: { concurrency: 1, keepAlive: '30m', idleTimeoutMs: 1000, contextLength: 8192, maxImageBytes: 1 << 20 },
+        store, events, clock: { now: () => new Date(nowMs) }, config: SERVICE_CONFIG,
         gateway: { ps: async () => [], load: async () => ({ totalNs: undefined, loadNs: 5e8, promptEvalNs: undefined, evalNs: undefined, promptTokens: undefined, evalTokens: undefined }) },
         evaluation: { evaluate }, sync: async () => undefined,
       });
@@ -391,18 +399,13 @@ describe('progress events', () => {
       await service.settled();
       // Running, the model's turn, then photos 1, 4, 7 and 10 (250 ms apart on a 100 ms-per-photo clock), then the end.
       expect(seen).toEqual(['compare.progress:0', 'compare.progress:0', 'compare.progress:1', 'compare.progress:4', 'compare.progress:7', 'compare.progress:10', 'compare.completed:10']);
-    } finally {
-      store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('a model already in memory', () => {
   it('is loaded for the run only once Ollama has let go of it: its unload answers before the runner stops', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'junmai-compare-unload-'));
-    const store = Store.open(dataDir);
-    try {
+    await withStore(async (store) => {
       const log: string[] = [];
       // As Ollama does (server/sched.go, expireRunner): the unload answers at once, /api/ps lists the runner a little longer.
       let listedFor = Infinity;
@@ -423,7 +426,7 @@ describe('a model already in memory', () => {
         timings: { daemon_ms: 100, queue_ms: 0, total_ms: 100, load_ms: 10, prompt_eval_ms: 50, eval_ms: 40, prompt_tokens: 1, eval_tokens: 1 },
       })) as unknown as CompareDeps['evaluation']['evaluate'];
       const service = new CompareService({
-        store, events: new EventBus(), clock: { now: () => new Date(0) }, config: { concurrency: 1, keepAlive: '30m', idleTimeoutMs: 1000, contextLength: 8192, maxImageBytes: 1 << 20 },
+        store, events: new EventBus(), clock: { now: () => new Date(0) }, config: SERVICE_CONFIG,
         gateway, evaluation: { evaluate }, sync: async () => undefined,
       });
       store.compare.create({ id: 'r', status: 'interrupted', options: {}, photo_count: 1, created_at: new Date(0).toISOString() },
@@ -432,21 +435,16 @@ describe('a model already in memory', () => {
       await service.settled();
       expect(log).toEqual(['ps:loaded', 'unload', 'ps:loaded', 'ps:loaded', 'ps:gone', 'load', 'ps:gone']);
       expect(store.compare.models('r')[0]).toMatchObject({ status: 'done', loads: 1 });
-    } finally {
-      store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('an inline image over the size limit', () => {
   it('is refused before the run is stored, naming the photo; one just at the limit goes through', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'junmai-compare-size-'));
-    const store = Store.open(dataDir);
-    try {
+    await withStore(async (store) => {
       const max = 3000;
       const service = new CompareService({
-        store, events: new EventBus(), clock: { now: () => new Date(0) }, config: { concurrency: 1, keepAlive: '30m', idleTimeoutMs: 1000, contextLength: 8192, maxImageBytes: max },
+        store, events: new EventBus(), clock: { now: () => new Date(0) }, config: { ...SERVICE_CONFIG, maxImageBytes: max },
         gateway: {} as CompareDeps['gateway'], evaluation: {} as CompareDeps['evaluation'], sync: async () => undefined,
       });
       const jpeg = (bytes: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(bytes - 4, 7)]).toString('base64');
@@ -459,10 +457,7 @@ describe('an inline image over the size limit', () => {
       const wrapped = `data:image/jpeg;base64,${(jpeg(max).match(/.{1,76}/g) as string[]).join('\n')}`;
       expect(wrapped.length * 3 / 4).toBeGreaterThan(max);
       await expect(service.start({ photos: [{ photo_id: 'edge', image_base64: wrapped }] })).rejects.toMatchObject({ code: 'NO_VISION_MODELS' });
-    } finally {
-      store.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
