@@ -182,6 +182,32 @@ function DaemonClient:evaluate(body)
   return self:post("/api/evaluate", body, DaemonClient.EVALUATE_TIMEOUT)
 end
 
+--[[
+Comparison runs (README "Which model should I use?"). body: {photos (Json.array of {photo_id,
+image_path, rating?, pick?, keywords?}), models?}. Answers 202 {run}; the run is read back with
+comparison(id), which also carries the results, summary and sample_note.
+]]
+function DaemonClient:startComparison(body)
+  return self:post("/api/compare", body)
+end
+
+function DaemonClient:comparison(id)
+  return self:get("/api/compare/" .. DaemonClient.encode(id))
+end
+
+function DaemonClient:cancelComparison(id)
+  return self:delete("/api/compare/" .. DaemonClient.encode(id), {})
+end
+
+function DaemonClient:resumeComparison(id)
+  return self:post("/api/compare/" .. DaemonClient.encode(id) .. "/resume", {})
+end
+
+-- Fits each model of a completed run to the photographer's stars: {calibrations}.
+function DaemonClient:calibrate(id)
+  return self:post("/api/compare/" .. DaemonClient.encode(id) .. "/calibrate", {})
+end
+
 -- records: a Json.array of {model, photo_id, client_ms, duration_ms, success[, error_code]}.
 function DaemonClient:recordUsage(records)
   return self:post("/api/model/usage", records)

@@ -15,6 +15,10 @@ local menuItems = {
     title = LOC "$$$/Junmai/Menu/EvaluateSelected=Evaluate Selected Photos with AI^U+2026",
     file = "EvaluateSelectedMenuItem.lua",
   },
+  {
+    title = LOC "$$$/Junmai/Menu/CompareModels=Compare AI Models on Selected Photos^U+2026",
+    file = "CompareModelsMenuItem.lua",
+  },
 }
 
 return {

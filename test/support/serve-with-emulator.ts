@@ -10,12 +10,13 @@
  *   {"malformedMarker": "junmai-malformed"}   the model answers unusable text for images whose bytes contain it
  *   {"latencyMs": 200}                         each generate/chat takes this long
  *   {"ollama": "stop" | "start"}               Ollama goes away (connections refused) or comes back
+ *   {"eyes": {"gemma3:4b": {}, "llava:7b": {"invert": true}}}   those models judge what the image shows (emulator/eyes.ts)
  *
  *   node --import tsx test/support/serve-with-emulator.ts [--installed gemma3:4b,llama3.1:8b] [--bytes-per-second N]
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import type { Fault, FaultRoute, GenerateInput } from '../emulator/index.js';
+import type { Eyes, Fault, FaultRoute, GenerateInput } from '../emulator/index.js';
 import { startTestDaemon } from './daemon.js';
 
 const { values } = parseArgs({
@@ -45,6 +46,7 @@ interface Command {
   malformedMarker?: string | null;
   latencyMs?: number;
   ollama?: 'stop' | 'start';
+  eyes?: Record<string, Eyes>;
 }
 
 async function apply(c: Command): Promise<void> {
@@ -52,6 +54,7 @@ async function apply(c: Command): Promise<void> {
   if (c.clearFaults) t.emu.clearFaults();
   if (c.malformedMarker !== undefined) marker = c.malformedMarker ?? undefined;
   if (c.latencyMs !== undefined) t.emu.configure({ generateLatencyMs: c.latencyMs });
+  if (c.eyes !== undefined) t.emu.configure({ eyes: c.eyes });
   if (c.ollama === 'stop') await t.emu.stop();
   if (c.ollama === 'start') await t.emu.start();
 }

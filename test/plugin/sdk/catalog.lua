@@ -6,6 +6,7 @@ task and refuses nesting). Every write is recorded, so specs can read exactly wh
   photo._calls      {op = "setRawMetadata" | "addKeyword" | "removeKeyword", key, value}
   catalog._created  keyword names made, in order ("Junmai AI/dog")
   catalog._collections  top-level collections made (createCollection), each with _photos
+  catalog._reads    how many withReadAccessDo gates were opened
 catalog._busy = true makes withWriteAccessDo answer "aborted" (another writer holds the catalog).
 
 Catalog.new{photos = {{fileName, rating, pickStatus, caption, title, isVideo, copyName, keywords = {"Parent/child"|"name"}, jpeg = comment, renderError}}, targets = {indexes}}
@@ -49,7 +50,20 @@ end
 local RAW_READ = { rating = true, pickStatus = true, keywords = true, isVideo = true, fileFormat = true, path = true }
 local FORMATTED_READ = { fileName = true, caption = true, title = true, copyName = true }
 
+--[[
+Since Lightroom 3.0 a photo's metadata can be read outside the catalog gates, but only from a
+task (SDK API reference, LrPhoto:getFormattedMetadata: "must be called from within a task
+started using LrTasks"). The plug-in's own reads are held to that; a spec may read anywhere.
+]]
+local function mustRead(what)
+  local caller = debug.getinfo(3, "S")
+  if caller and string.find(caller.source, "junmai.lrplugin/", 1, true) and not LrTasks().canYield() then
+    error("LrPhoto:" .. what .. " must be called from within a task (LrTasks.startAsyncTask)", 3)
+  end
+end
+
 function Photo:getRawMetadata(key)
+  mustRead("getRawMetadata")
   assert(RAW_READ[key], "LrPhoto:getRawMetadata: the shim does not know " .. tostring(key))
   if key == "keywords" then
     local out = {}
@@ -64,6 +78,7 @@ function Photo:getRawMetadata(key)
 end
 
 function Photo:getFormattedMetadata(key)
+  mustRead("getFormattedMetadata")
   assert(FORMATTED_READ[key], "LrPhoto:getFormattedMetadata: the shim does not know " .. tostring(key))
   local v = self._meta[key]
   if v == nil and key ~= "fileName" then return "" end
@@ -169,6 +184,13 @@ function Catalog:createKeyword(name, synonyms, includeOnExport, parent, returnEx
   table.insert(parent and parent._children or self._rootKeywords, kw)
   self._created[#self._created + 1] = kw:path()
   return kw
+end
+
+-- Reads in one gate: no write comes between them. Counted in catalog._reads.
+function Catalog:withReadAccessDo(fn)
+  assert(type(fn) == "function", "withReadAccessDo needs a function")
+  self._reads = self._reads + 1
+  return fn()
 end
 
 function Catalog:withWriteAccessDo(actionName, fn, timeoutParams)
@@ -280,7 +302,7 @@ end
 
 function Catalog.new(opts)
   opts = opts or {}
-  local catalog = setmetatable({ _photos = {}, _rootKeywords = {}, _writes = {}, _created = {}, _collections = {}, _writing = false }, Catalog)
+  local catalog = setmetatable({ _photos = {}, _rootKeywords = {}, _writes = {}, _created = {}, _collections = {}, _writing = false, _reads = 0 }, Catalog)
   for i, p in ipairs(opts.photos or {}) do
     local meta = {}
     for k, v in pairs(p) do meta[k] = v end
