@@ -122,6 +122,10 @@ function ComparisonReport.endMessage(watched)
   local err = watched.error or (type(run.error) == "table" and run.error) or nil
   local why = err and err.message or nil
   if watched.outcome == "cancelled_here" or watched.outcome == "cancelled" then
+    if not watched.run then
+      return LOC "$$$/Junmai/Compare/Cancelled=Comparison cancelled.",
+        LOC "$$$/Junmai/Compare/CancelledEarly=It was cancelled while Lightroom rendered the photos; nothing was sent to the daemon.", "info"
+    end
     return LOC "$$$/Junmai/Compare/Cancelled=Comparison cancelled.",
       LOC "$$$/Junmai/Compare/CancelledInfo=The photos the models had already looked at are kept in the daemon; nothing in your catalog was changed.", "info"
   end
