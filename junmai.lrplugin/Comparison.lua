@@ -30,8 +30,9 @@ Comparison.LONG_EDGE = 1024
 -- Fewer photos with stars than this cannot tell models apart (the daemon's sample note says so too).
 Comparison.MIN_RATED = 10
 Comparison.POLL_SECONDS = 1
--- Consecutive failed polls before giving up (the daemon may be restarting for a few seconds).
-Comparison.MAX_FAILURES = 5
+-- Consecutive failed polls before giving up. More patient than a download's watcher: giving up
+-- deletes the renders, and a run the daemon's restart interrupted can only go on while they exist.
+Comparison.MAX_FAILURES = 15
 -- Times an interrupted run (the daemon restarted) is resumed while the renders are still here.
 Comparison.MAX_RESUMES = 2
 

@@ -92,7 +92,8 @@ end
 
 --[[
 What calibration did for `model`, from POST /api/compare/<id>/calibrate's calibrations: whether it
-is applied, and the cross-validated figures before and after. Returns message, info.
+is applied, with the cross-validated figures before and after when it is, the daemon's reason when
+it is not. Returns message, info.
 ]]
 function ComparisonReport.calibrationVerdict(calibrations, model)
   local c
@@ -102,18 +103,14 @@ function ComparisonReport.calibrationVerdict(calibrations, model)
   if not c then
     return LOC("$$$/Junmai/Compare/NoCalibration=No calibration was made for ^1.", model), nil
   end
-  local before, after = c.before, c.after
-  local figures
-  if type(before) == "table" and type(after) == "table" and tonumber(before.mae) and tonumber(after.mae) then
-    figures = LOC("$$$/Junmai/Compare/CalFigures=On photos it was not fitted on, its stars were ^1 from yours on average before and ^2 after; ^U+03C1 ^3 before, ^4 after (^5 photos).",
-      number(before.mae), number(after.mae), number(before.spearman) or none(), number(after.spearman) or none(), tostring(c.photos or 0))
+  if not c.applied then
+    -- The daemon's reason names the figures and the gain it asks for.
+    return LOC("$$$/Junmai/Compare/CalNotApplied=Calibration does not help ^1, so its ratings stay its own.", model), c.reason
   end
-  if c.applied then
-    return LOC("$$$/Junmai/Compare/CalApplied=Calibration helps: ^1 now rates in your stars.", model), figures
-  end
-  local info = tostring(c.reason or "")
-  if figures then info = figures .. " " .. info end
-  return LOC("$$$/Junmai/Compare/CalNotApplied=Calibration does not help ^1, so its ratings stay its own.", model), info
+  local before, after = c.before or {}, c.after or {}
+  return LOC("$$$/Junmai/Compare/CalApplied=Calibration helps: ^1 now rates in your stars.", model),
+    LOC("$$$/Junmai/Compare/CalFigures=On photos it was not fitted on, its stars were ^1 from yours on average before and ^2 after; ^U+03C1 ^3 before, ^4 after (^5 photos).",
+      number(before.mae) or none(), number(after.mae) or none(), number(before.spearman) or none(), number(after.spearman) or none(), tostring(c.photos or 0))
 end
 
 -- What to say when the run did not complete. Returns message, info, style.

@@ -157,6 +157,8 @@ describe("Compare AI Models on Selected Photos with a running daemon", function(
     assert.are.equal("Rank", cells(rows[1])[1])
     assert.are.same({ "1", FAITHFUL, "1.00 (1.00 to 1.00) on 12" }, { cells(rows[2])[1], cells(rows[2])[2], cells(rows[2])[3] })
     assert.are.same({ "2", CONTRARIAN, "-1.00 (-1.00 to -1.00) on 12" }, { cells(rows[3])[1], cells(rows[3])[2], cells(rows[3])[3] })
+    -- Flags and flat keyword names went in as the photographer set them: the faithful model agrees on both.
+    assert.are.same({ "1.00", "100%" }, { cells(rows[2])[4], cells(rows[2])[5] })
     assert.are.same({ "1", "1" }, { cells(rows[2])[7], cells(rows[3])[7] })
     assert.matches(answer.summary, Ui.text(results.contents), 1, true)
     assert.are.equal("Use " .. FAITHFUL, results.actionVerb)
@@ -168,6 +170,26 @@ describe("Compare AI Models on Selected Photos with a running daemon", function(
     local told = LrDialogs._last("message")
     assert.are.equal("Now using " .. FAITHFUL .. ".", told.message)
     assert.matches("Calibration does not help " .. FAITHFUL .. ", so its ratings stay its own.", told.info, 1, true)
+  end)
+
+  it("calibrates the best model when its stars run one high, and says that it helped", function()
+    daemon.control({ eyes = { [FAITHFUL] = { shift = 1 }, [CONTRARIAN] = { invert = true } } })
+    finally(function() daemon.control({ eyes = { [FAITHFUL] = {}, [CONTRARIAN] = { invert = true } } }) end)
+    judgedCatalog()
+    LrDialogs._respond("ok")
+    LrDialogs._respond("ok")
+    assert.are.equal("switched", Ui.run(CompareModelsDialog.run, { timeout = 120 }))
+    local told = LrDialogs._last("message")
+    assert.are.equal("Now using " .. FAITHFUL .. ".", told.message)
+    assert.matches("Calibration helps: " .. FAITHFUL .. " now rates in your stars. On photos it was not fitted on, its stars were ", told.info, 1, true)
+    local kept = assert(Ui.call(function() return client:get("/api/calibrations") end))
+    local applied
+    for _, c in ipairs(kept.calibrations) do
+      if c.model == FAITHFUL then applied = c.applied end
+    end
+    assert.is_true(applied)
+    -- Later evaluations speak the photographer's scale; forget it for the scenarios after this one.
+    assert(Ui.call(function() return client:delete("/api/calibrations", { model = FAITHFUL }) end))
   end)
 
   it("stops the run in the daemon when its progress bar is cancelled, and deletes the renders", function()

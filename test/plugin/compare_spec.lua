@@ -272,7 +272,6 @@ describe("Compare AI Models: the results", function()
     local shown = LrDialogs._last("message")
     assert.are.equal("Now using gemma3:4b.", shown.message)
     assert.are.equal("Switched to gemma3:4b. Calibration does not help gemma3:4b, so its ratings stay its own. "
-      .. "On photos it was not fitted on, its stars were 0.00 from yours on average before and 0.00 after; \207\129 1.00 before, 1.00 after (12 photos). "
       .. "Not applied: it does not help enough.", shown.info)
   end)
 
