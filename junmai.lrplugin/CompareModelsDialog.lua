@@ -126,8 +126,8 @@ end
 function CompareModelsDialog.showResults(context, client, answer, notRendered)
   local notes = ComparisonReport.notes(answer)
   if #notRendered > 0 then
-    notes[#notes + 1] = LOC("$$$/Junmai/Compare/NotRendered=Lightroom could not render ^1, so it was left out: ^2",
-      photosText(#notRendered), table.concat(notRendered, ", "))
+    notes[#notes + 1] = LOC("$$$/Junmai/Compare/NotRendered=Left out because Lightroom could not render them: ^1.",
+      table.concat(notRendered, ", "))
   end
   local best = Comparison.best(answer)
   local props = LrBinding.makePropertyTable(context)

@@ -120,6 +120,28 @@ describe("Compare AI Models: reading the photographer's judgement", function()
   end)
 end)
 
+describe("Compare AI Models: what is selected", function()
+  before_each(function() sdk.reset() end)
+
+  it("asks for photos when only videos (or nothing) are selected, before reaching the daemon", function()
+    local LrApplication = sdk.import "LrApplication"
+    LrApplication._setCatalog(Catalog.new({ photos = { { isVideo = true } } }))
+    assert.are.equal("none", Ui.run(require("CompareModelsDialog").run))
+    assert.are.equal("No photos to compare on.", LrDialogs._last("message").message)
+    assert.are.equal(0, #sdk.import("LrHttp")._requests)
+  end)
+
+  it("refuses more photos than the daemon compares at once", function()
+    local LrApplication = sdk.import "LrApplication"
+    local many = {}
+    for i = 1, Comparison.MAX_PHOTOS + 1 do many[i] = {} end
+    LrApplication._setCatalog(Catalog.new({ photos = many }))
+    assert.are.equal("too_many", Ui.run(require("CompareModelsDialog").run))
+    assert.are.equal("Select at most 500 photos to compare on.", LrDialogs._last("message").message)
+    assert.are.equal(0, #sdk.import("LrHttp")._requests)
+  end)
+end)
+
 describe("Compare AI Models: the request", function()
   before_each(function() sdk.reset() end)
 
@@ -273,6 +295,25 @@ describe("Compare AI Models: the results", function()
     assert.are.equal("Now using gemma3:4b.", shown.message)
     assert.are.equal("Switched to gemma3:4b. Calibration does not help gemma3:4b, so its ratings stay its own. "
       .. "Not applied: it does not help enough.", shown.info)
+  end)
+
+  it("offers nothing to switch to when no model could be ranked, and names the photos that did not render", function()
+    local CompareModelsDialog = require "CompareModelsDialog"
+    local client = fakeClient({})
+    local shown
+    LrDialogs._respond(function(d)
+      shown = d
+      return "ok"
+    end)
+    local unranked = { run = answer.run, results = { skipped }, summary = "No model could be ranked." }
+    assert.are.equal("closed", Ui.call(function()
+      return require("sdk.LrFunctionContext").callWithContext("spec", function(context)
+        return CompareModelsDialog.showResults(context, client, unranked, { "A.NEF", "B.NEF" })
+      end)
+    end))
+    assert.are.same({ "OK", "< exclude >" }, { shown.actionVerb, shown.cancelVerb })
+    assert.matches("Left out because Lightroom could not render them: A.NEF, B.NEF.", Ui.text(shown.contents), 1, true)
+    assert.are.same({}, client.calls)
   end)
 
   it("does not switch to the model already in use, nor calibrate unless asked", function()
