@@ -35,5 +35,8 @@ return {
     },
   },
   LrShutdownApp = "Shutdown.lua",
+  -- The model's suggestions beside each photo, and the Metadata panel's tagset showing them.
+  LrMetadataProvider = "JunmaiMetadata.lua",
+  LrMetadataTagsetFactory = "JunmaiTagset.lua",
   VERSION = { major = 0, minor = 1, revision = 0, build = 1, display = "0.1.0" },
 }
