@@ -15,6 +15,18 @@ local menuItems = {
     title = LOC "$$$/Junmai/Menu/EvaluateSelected=Evaluate Selected Photos with AI^U+2026",
     file = "EvaluateSelectedMenuItem.lua",
   },
+  {
+    title = LOC "$$$/Junmai/Menu/Review=Review AI Suggestions^U+2026",
+    file = "ReviewMenuItem.lua",
+  },
+  {
+    title = LOC "$$$/Junmai/Menu/Discard=Discard AI Suggestions^U+2026",
+    file = "DiscardMenuItem.lua",
+  },
+  {
+    title = LOC "$$$/Junmai/Menu/Undo=Undo AI Run^U+2026",
+    file = "UndoRunMenuItem.lua",
+  },
 }
 
 return {

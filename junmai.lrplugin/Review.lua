@@ -51,14 +51,12 @@ local function suggestedValue(suggestion, field)
   return suggestion[field]
 end
 
-local function currentValue(photo, field, parent)
+local function currentValue(photo, field)
   if field == "flag" then return PhotoFields.read(photo, "pick") end
   if field == "keywords" then
     -- The names the photo has, to compare with the names suggested.
     local names = {}
-    for _, kw in ipairs(photo:getRawMetadata("keywords") or {}) do
-      if kw ~= parent then names[#names + 1] = kw:getName() end
-    end
+    for _, kw in ipairs(photo:getRawMetadata("keywords") or {}) do names[#names + 1] = kw:getName() end
     table.sort(names)
     return names
   end
