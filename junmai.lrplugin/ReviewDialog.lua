@@ -116,7 +116,7 @@ function ReviewDialog.review(context, opts)
   local props = LrBinding.makePropertyTable(context)
   Review.defaults(props, rows)
   local answer = LrDialogs.presentModalDialog({
-    title = LOC("$$$/Junmai/Review/Title=Review AI Suggestions: ^1", photos(#rows)),
+    title = LOC("$$$/Junmai/Review/DialogTitle=Review AI Suggestions: ^1", photos(#rows)),
     contents = ReviewDialog.contents(LrView.osFactory(), props, rows, more),
     actionVerb = LOC "$$$/Junmai/Review/Apply=Apply Checked",
   })

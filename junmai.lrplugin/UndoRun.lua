@@ -86,7 +86,7 @@ function UndoRun.undo(deps, id)
   if not answer then return nil, err end
   local catalog, pcall = deps.catalog, deps.pcall or pcall
   local batchSize = deps.batchSize or UndoRun.BATCH_SIZE
-  local actionName = LOC "$$$/Junmai/Undo/Action=Junmai: undo AI run"
+  local actionName = LOC "$$$/Junmai/Undo/WriteAction=Junmai: undo AI run"
   local order, groups = byPhoto(answer.changes)
   local report = { restored = 0, left = {}, unusedKeywords = {}, cancelled = false, busy = false }
   local outcomes = Json.array({})
