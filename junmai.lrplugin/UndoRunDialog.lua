@@ -121,10 +121,15 @@ function UndoRunDialog.run(context, opts)
   local report, undoErr, partial = UndoRun.undo({ catalog = LrApplication.activeCatalog(), client = client, progress = scope,
     pcall = LrTasks.pcall, log = Log, nameOf = Evaluator.photoName }, props.runId)
   scope:done()
-  if not report then
+  if not report and not partial then
     failed(undoErr)
-    if partial then Log:warn("undo of run " .. tostring(props.runId) .. " changed photos but was not recorded") end
     return "failed"
+  end
+  if not report then
+    -- The photos were put back, but the daemon did not take the outcomes: say both.
+    local message, info = UndoRunDialog.summary(partial)
+    LrDialogs.message(message, info .. "\n" .. LOC("$$$/Junmai/Undo/NotRecorded=The daemon did not record this undo (^1), so the run is still listed; undoing it again leaves what was restored as it is.", DaemonErrors.describe(undoErr)), "warning")
+    return "failed", partial
   end
   local message, info = UndoRunDialog.summary(report)
   LrDialogs.message(message, info, (#report.left > 0 or report.busy or report.cancelled) and "warning" or "info")

@@ -213,6 +213,19 @@ describe("Undo AI Run", function()
       assert.are.equal("No AI run to undo.", LrDialogs._last("message").message)
     end)
 
+    it("says what it restored when the daemon then refuses to record the undo", function()
+      local id = applied()
+      local undoRun = runs.undoRun
+      runs.undoRun = function(self) self.down = true return undoRun(self) end
+      LrDialogs._respond("ok")
+      assert.are.equal("failed", Ui.run(function(ctx) return UndoRunDialog.run(ctx, { client = runs, connect = connected }) end))
+      assert.are.equal(2, p[1]:getRawMetadata("rating"))
+      local message = LrDialogs._last("message")
+      assert.are.equal("Restored 7 changes; left 0.", message.message)
+      assert.matches("The daemon did not record this undo (The Junmai daemon is not running.", message.info, 1, true)
+      assert.are.equal("open", runs.runs[id].status)
+    end)
+
     it("says why when the daemon cannot be reached", function()
       runs.down = true
       assert.are.equal("failed", Ui.run(function(ctx) return UndoRunDialog.run(ctx, { client = runs, connect = connected }) end))
