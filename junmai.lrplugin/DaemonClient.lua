@@ -213,4 +213,28 @@ function DaemonClient:recordUsage(records)
   return self:post("/api/model/usage", records)
 end
 
+-- AI runs: what a run wrote, per photo and field, so it can be undone. body: {kind, model, source?}.
+function DaemonClient:createRun(body)
+  return self:post("/api/runs", body)
+end
+
+-- changes: a Json.array of at most 1000 {photo_id, field, before, after, keywords_added?, keywords_created?}.
+function DaemonClient:addRunChanges(id, changes)
+  return self:post("/api/runs/" .. DaemonClient.encode(id) .. "/changes", { changes = changes })
+end
+
+function DaemonClient:listRuns(limit)
+  return self:get("/api/runs" .. DaemonClient.query({ limit = limit }))
+end
+
+-- Answers {run, changes}.
+function DaemonClient:getRun(id)
+  return self:get("/api/runs/" .. DaemonClient.encode(id))
+end
+
+-- outcomes: a Json.array of {photo_id, field, outcome = "restored"|"left", reason?}.
+function DaemonClient:undoRun(id, outcomes)
+  return self:post("/api/runs/" .. DaemonClient.encode(id) .. "/undo", { outcomes = outcomes })
+end
+
 return DaemonClient

@@ -78,7 +78,7 @@ function EvaluateSelected.run(context)
     functionContext = context,
     title = LOC "$$$/Junmai/Export/Progress=Junmai AI Evaluation",
     source = EvaluateSelected.source(photos, images), total = #photos, options = options,
-    catalog = catalog, skipped = videos,
+    catalog = catalog, skipped = videos, runSource = "selected",
   })
   removeImages()
   return "done"

@@ -120,7 +120,7 @@ end
 
 function EvaluationExport.postProcess(functionContext, filterContext)
   local props = filterContext.propertyTable or {}
-  local options = EvaluationOptions.read(props)
+  local options = EvaluationOptions.read(props, true)
   if #options.fields == 0 then return passThrough(filterContext) end
   local renditions = filterContext.renditionsToSatisfy or {}
   local total = #renditions
@@ -135,7 +135,7 @@ function EvaluationExport.postProcess(functionContext, filterContext)
       functionContext = functionContext,
       title = LOC "$$$/Junmai/Export/Progress=Junmai AI Evaluation",
       source = source, total = total, options = options,
-      catalog = LrApplication.activeCatalog(),
+      catalog = LrApplication.activeCatalog(), runSource = "export",
     })
   end)
   if not ok then

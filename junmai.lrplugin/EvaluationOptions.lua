@@ -41,26 +41,48 @@ EvaluationOptions.DEFAULTS = {
   junmai_overwrite = false,
   junmai_longEdge = EvaluationOptions.DEFAULT_LONG_EDGE,
   junmai_useCache = true,
+  -- Evaluate Selected keeps the answers as suggestions to review; an export writes them
+  -- (EXPORT_DEFAULTS), as it always did, unless its section says otherwise.
+  junmai_suggestOnly = true,
+  -- How the model's keywords meet the catalog's own (the daemon's keyword_policy).
+  junmai_keywordPolicy = "prefer",
 }
+
+EvaluationOptions.EXPORT_DEFAULTS = { junmai_suggestOnly = false }
+
+EvaluationOptions.KEYWORD_POLICIES = { "prefer", "only", "free" }
 
 local KEYS = {
   "junmai_writeRating", "junmai_writeFlag", "junmai_writeKeywords", "junmai_writeCaption", "junmai_writeTitle",
-  "junmai_overwrite", "junmai_longEdge", "junmai_useCache",
+  "junmai_overwrite", "junmai_longEdge", "junmai_useCache", "junmai_suggestOnly", "junmai_keywordPolicy",
 }
 EvaluationOptions.KEYS = KEYS
+
+local function exportDefault(key)
+  local v = EvaluationOptions.EXPORT_DEFAULTS[key]
+  if v == nil then v = EvaluationOptions.DEFAULTS[key] end
+  return v
+end
 
 -- exportPresetFields for the export filter: these travel with export presets.
 function EvaluationOptions.presetFields()
   local out = {}
-  for _, key in ipairs(KEYS) do out[#out + 1] = { key = key, default = EvaluationOptions.DEFAULTS[key] } end
+  for _, key in ipairs(KEYS) do out[#out + 1] = { key = key, default = exportDefault(key) } end
   return out
 end
 
--- Fills keys that are missing (a fresh prefs table, an old preset) with the defaults.
+-- Fills keys that are missing in an export's settings (an old preset) with the export's defaults.
 function EvaluationOptions.applyDefaults(t)
   for _, key in ipairs(KEYS) do
-    if t[key] == nil then t[key] = EvaluationOptions.DEFAULTS[key] end
+    if t[key] == nil then t[key] = exportDefault(key) end
   end
+end
+
+function EvaluationOptions.keywordPolicy(value)
+  for _, p in ipairs(EvaluationOptions.KEYWORD_POLICIES) do
+    if p == value then return p end
+  end
+  return EvaluationOptions.DEFAULTS.junmai_keywordPolicy
 end
 
 function EvaluationOptions.clampLongEdge(value)
@@ -72,26 +94,32 @@ function EvaluationOptions.clampLongEdge(value)
   return n
 end
 
-local function flag(t, key)
+local function flag(t, key, forExport)
   local v = t[key]
-  if v == nil then return EvaluationOptions.DEFAULTS[key] end
+  if v == nil then
+    if forExport then return exportDefault(key) end
+    return EvaluationOptions.DEFAULTS[key]
+  end
   return v == true
 end
 
 --[[
-The choices in force: {write = {rating, flag, keywords, caption, title = booleans}, fields = the
-daemon's names of those switched on, overwrite, longEdge, useCache}.
+The choices in force (forExport: a key missing takes the export's default, as for an export
+preset saved before the key existed): {write = {rating, flag, keywords, caption, title = booleans}, fields = the
+daemon's names of those switched on, overwrite, longEdge, useCache, suggestOnly, keywordPolicy}.
 ]]
-function EvaluationOptions.read(t)
+function EvaluationOptions.read(t, forExport)
   t = t or {}
   local out = { write = {}, fields = {} }
   for _, f in ipairs(EvaluationOptions.FIELDS) do
-    out.write[f.field] = flag(t, f.key)
+    out.write[f.field] = flag(t, f.key, forExport)
     if out.write[f.field] then out.fields[#out.fields + 1] = f.field end
   end
-  out.overwrite = flag(t, "junmai_overwrite")
-  out.useCache = flag(t, "junmai_useCache")
+  out.overwrite = flag(t, "junmai_overwrite", forExport)
+  out.useCache = flag(t, "junmai_useCache", forExport)
   out.longEdge = EvaluationOptions.clampLongEdge(t.junmai_longEdge)
+  out.suggestOnly = flag(t, "junmai_suggestOnly", forExport)
+  out.keywordPolicy = EvaluationOptions.keywordPolicy(t.junmai_keywordPolicy)
   return out
 end
 
@@ -105,15 +133,26 @@ function EvaluationOptions.copy(from, to)
   return to
 end
 
--- The body of POST /api/evaluate for one image.
-function EvaluationOptions.requestBody(options, imagePath, photoId)
+--[[
+The body of POST /api/evaluate for one image. vocabulary: the catalog's keywords
+(Vocabulary.read's entries), sent with the keyword policy when keywords are asked for; the
+policy "free" needs no vocabulary.
+]]
+function EvaluationOptions.requestBody(options, imagePath, photoId, vocabulary)
   local body = {
     image_path = imagePath,
     photo_id = photoId,
     fields = Json.array({}),
   }
   for _, f in ipairs(options.fields) do body.fields[#body.fields + 1] = f end
+  -- A suggestion shows the model's reasons beside it.
+  if options.suggestOnly then body.fields[#body.fields + 1] = "reasons" end
   if not options.useCache then body.options = { cache = false } end
+  if options.write.keywords then
+    body.options = body.options or {}
+    body.options.keyword_policy = options.keywordPolicy
+    if options.keywordPolicy ~= "free" and vocabulary then body.vocabulary = vocabulary end
+  end
   return body
 end
 
@@ -175,6 +214,9 @@ function EvaluationOptions.synopsis(t)
   local names = {}
   for _, f in ipairs(o.fields) do names[#names + 1] = EvaluationOptions.fieldLabel(f) end
   local what = table.concat(names, ", ")
+  if o.suggestOnly then
+    return LOC("$$$/Junmai/Options/SynopsisSuggest=Suggests ^1 for review", what)
+  end
   if o.overwrite then
     return LOC("$$$/Junmai/Options/SynopsisReplace=Writes ^1, replacing values already set", what)
   end

@@ -20,6 +20,9 @@ end
 
 -- "Ratings on 12, flags on 3, keywords on 12" — what was written.
 function EvaluationReport.writtenText(report)
+  if (report.suggested or 0) > 0 then
+    return LOC("$$$/Junmai/Report/Suggested=Suggestions kept on ^1, nothing else changed. To see and apply them: Library ^U+203A Plug-in Extras ^U+203A Review AI Suggestions^U+2026", photos(report.suggested))
+  end
   local parts = {}
   local w = report.written or {}
   local labels = {
@@ -37,6 +40,9 @@ function EvaluationReport.writtenText(report)
   local text = LOC("$$$/Junmai/Report/Written=Written: ^1.", table.concat(parts, ", "))
   if (report.keptPhotos or 0) > 0 then
     text = text .. " " .. LOC("$$$/Junmai/Report/Kept=Values already set were kept on ^1.", photos(report.keptPhotos))
+  end
+  if (report.unrecorded or 0) > 0 then
+    text = text .. " " .. LOC("$$$/Junmai/Report/Unrecorded=^1 changes could not be recorded in the daemon, so Undo AI Run^U+2026 cannot take them back; Junmai.log says why.", tostring(report.unrecorded))
   end
   return text
 end

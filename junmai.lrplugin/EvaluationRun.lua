@@ -75,7 +75,7 @@ end
 local function newReport(total)
   return {
     total = total, evaluated = 0, failed = {}, skipped = 0, notEvaluated = 0, cancelled = false, stopped = nil,
-    written = { rating = 0, flag = 0, keywords = 0, caption = 0, title = 0 }, keptPhotos = 0, cacheHits = 0,
+    written = { rating = 0, flag = 0, keywords = 0, caption = 0, title = 0 }, keptPhotos = 0, suggested = 0, cacheHits = 0,
     model = nil, usageReported = 0, usageErrors = 0, maxInFlight = 0, retries = 0,
     evaluatedPhotos = {}, unevaluatedPhotos = {},
   }
@@ -174,6 +174,7 @@ function EvaluationRun.run(deps, source, opts)
         for field in pairs(o.written or {}) do report.written[field] = (report.written[field] or 0) + 1 end
         for _ in pairs(o.kept or {}) do any = true end
         if any then report.keptPhotos = report.keptPhotos + 1 end
+        if o.suggested then report.suggested = report.suggested + 1 end
         addUsage(entry.item, entry.model, true)
         if entry.photo then report.evaluatedPhotos[#report.evaluatedPhotos + 1] = entry.photo end
         finish(entry.item)

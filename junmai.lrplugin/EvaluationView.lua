@@ -18,6 +18,14 @@ function EvaluationView.longEdgeItems()
   return items
 end
 
+function EvaluationView.keywordPolicyItems()
+  return {
+    { value = "prefer", title = LOC "$$$/Junmai/View/PolicyPrefer=Prefer my keywords" },
+    { value = "only", title = LOC "$$$/Junmai/View/PolicyOnly=Only my keywords" },
+    { value = "free", title = LOC "$$$/Junmai/View/PolicyFree=Any keywords" },
+  }
+end
+
 -- Keeps props.junmai_synopsis (the section's one-line summary) up to date.
 function EvaluationView.watchSynopsis(props)
   local function update() props.junmai_synopsis = EvaluationOptions.synopsis(props) end
@@ -39,6 +47,7 @@ function EvaluationView.controls(f, props)
     return f:static_text { title = text, width_in_chars = EvaluationView.NOTE_CHARS, height_in_lines = lines, size = "small" }
   end
   local longEdges = EvaluationView.longEdgeItems()
+  local policies = EvaluationView.keywordPolicyItems()
   props.junmai_longEdge = DialogParts.nearestItem(longEdges, props.junmai_longEdge)
   return f:column {
     bind_to_object = props,
@@ -48,9 +57,16 @@ function EvaluationView.controls(f, props)
       f:column {
         f:checkbox { title = LOC "$$$/Junmai/View/Rating=Rating (stars)", value = bind "junmai_writeRating" },
         f:checkbox { title = LOC "$$$/Junmai/View/Flag=Pick / reject flag", value = bind "junmai_writeFlag" },
-        f:checkbox { title = LOC "$$$/Junmai/View/Keywords=Keywords (under ^U+201CJunmai AI^U+201D)", value = bind "junmai_writeKeywords" },
+        f:checkbox { title = LOC "$$$/Junmai/View/Keywords=Keywords (new ones under ^U+201CJunmai AI^U+201D)", value = bind "junmai_writeKeywords" },
         f:checkbox { title = LOC "$$$/Junmai/View/Caption=Caption", value = bind "junmai_writeCaption" },
         f:checkbox { title = LOC "$$$/Junmai/View/Title=Title", value = bind "junmai_writeTitle" },
+      },
+    },
+    f:row {
+      label(""),
+      f:column {
+        f:checkbox { title = LOC "$$$/Junmai/View/SuggestOnly=Only suggest: keep the answers for review", value = bind "junmai_suggestOnly" },
+        note(LOC "$$$/Junmai/View/SuggestOnlyNote=Nothing of the photo changes until you accept it in Review AI Suggestions^U+2026", 2),
       },
     },
     f:row {
@@ -72,6 +88,13 @@ function EvaluationView.controls(f, props)
       f:column {
         f:checkbox { title = LOC "$$$/Junmai/View/Cache=Use cached results", value = bind "junmai_useCache" },
         note(LOC "$$$/Junmai/View/CacheNote=A photo already evaluated the same way is not sent to the model again.", 2),
+      },
+    },
+    f:row {
+      label(LOC "$$$/Junmai/View/KeywordPolicy=Keywords:"),
+      f:column {
+        f:popup_menu { value = bind "junmai_keywordPolicy", items = policies },
+        note(LOC "$$$/Junmai/View/KeywordPolicyNote=Your catalog's keywords are sent with each photo, so the model uses your words.", 2),
       },
     },
   }

@@ -4,8 +4,13 @@ need be), decide how many photos to keep in flight, run EvaluationRun with Light
 tasks and a progress bar, and tell the photographer how it went. Call from an async task.
 
 args: functionContext, title (of the progress bar), source and total (see EvaluationRun),
-      options (EvaluationOptions.read), catalog, skipped (photos left out beforehand);
-      for specs also client, connect, dialogs.
+      options (EvaluationOptions.read), catalog, skipped (photos left out beforehand),
+      runSource ("export" | "selected": where the run came from, as its record says);
+      for specs also client, connect, dialogs, now (os.time-style seconds).
+
+"Suggest only" keeps the answers in the plug-in's fields (SuggestionWriter); otherwise they are
+written to the photos (MetadataWriter) and the writes recorded as a run (RunRecorder). The
+catalog's keywords are read once per run, before the first photo (Vocabulary).
 Returns EvaluationRun's report.
 ]]
 local LrDate = import "LrDate"
@@ -21,7 +26,11 @@ local DaemonSession = require "DaemonSession"
 local EvaluationOptions = require "EvaluationOptions"
 local EvaluationReport = require "EvaluationReport"
 local EvaluationRun = require "EvaluationRun"
+local KeywordWriter = require "KeywordWriter"
 local MetadataWriter = require "MetadataWriter"
+local RunRecorder = require "RunRecorder"
+local SuggestionWriter = require "SuggestionWriter"
+local Vocabulary = require "Vocabulary"
 local Settings = require "Settings"
 local Log = require "Log"
 
@@ -135,7 +144,20 @@ function Evaluator.run(args)
 
   local scope = LrProgressScope({ title = args.title, functionContext = args.functionContext })
   scope:setCancelable(true)
-  local writer = MetadataWriter.new({ catalog = args.catalog, options = options, pcall = LrTasks.pcall, log = Log })
+  local vocabulary
+  if options.write.keywords and options.keywordPolicy ~= "free" then
+    vocabulary = Vocabulary.read(args.catalog, KeywordWriter.parentName())
+  end
+  local writer, recorder
+  if options.suggestOnly then
+    local run, when = SuggestionWriter.runStamp(args.now or os.time())
+    writer = SuggestionWriter.new({ catalog = args.catalog, options = options, pcall = LrTasks.pcall, log = Log, run = run, when = when })
+  else
+    recorder = RunRecorder.new({ client = client, kind = "evaluate", source = args.runSource, log = Log })
+    writer = MetadataWriter.new({ catalog = args.catalog, options = options, pcall = LrTasks.pcall, log = Log,
+      vocabulary = vocabulary, recorder = recorder })
+  end
+  local entries = vocabulary and vocabulary.entries or nil
   local concurrency = Evaluator.concurrency(settings, health, WIN_ENV and "win" or nil)
   Log:info(string.format("evaluation of %d photos, %d in flight, fields %s", args.total, concurrency, table.concat(options.fields, ",")))
   local ok, report = LrTasks.pcall(EvaluationRun.run, {
@@ -143,12 +165,13 @@ function Evaluator.run(args)
     startTask = LrTasks.startAsyncTask, pcall = LrTasks.pcall, progress = scope, log = Log,
   }, args.source, {
     total = args.total, concurrency = concurrency,
-    request = function(path, item) return EvaluationOptions.requestBody(options, path, item.photoId) end,
+    request = function(path, item) return EvaluationOptions.requestBody(options, path, item.photoId, entries) end,
   })
   scope:done()
   if not ok then error(report, 0) end
   -- Photos left out before the run (videos in a selection) count as skipped too.
   report.skipped = (report.skipped or 0) + (args.skipped or 0)
+  report.unrecorded = recorder and recorder.failed or 0
   for _, f in ipairs(report.failed) do Log:warn("not evaluated: " .. tostring(f.name) .. ": " .. tostring(f.message)) end
   if report.stopped then Log:warn("evaluation stopped: " .. tostring(report.stopped.message)) end
   report.collected = Evaluator.updateCollection(args.catalog, report.unevaluatedPhotos, report.evaluatedPhotos)

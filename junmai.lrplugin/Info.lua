@@ -19,6 +19,18 @@ local menuItems = {
     title = LOC "$$$/Junmai/Menu/CompareModels=Compare AI Models on Selected Photos^U+2026",
     file = "CompareModelsMenuItem.lua",
   },
+  {
+    title = LOC "$$$/Junmai/Menu/Review=Review AI Suggestions^U+2026",
+    file = "ReviewMenuItem.lua",
+  },
+  {
+    title = LOC "$$$/Junmai/Menu/Discard=Discard AI Suggestions^U+2026",
+    file = "DiscardMenuItem.lua",
+  },
+  {
+    title = LOC "$$$/Junmai/Menu/Undo=Undo AI Run^U+2026",
+    file = "UndoRunMenuItem.lua",
+  },
 }
 
 return {
@@ -39,5 +51,8 @@ return {
     },
   },
   LrShutdownApp = "Shutdown.lua",
+  -- The model's suggestions beside each photo, and the Metadata panel's tagset showing them.
+  LrMetadataProvider = "JunmaiMetadata.lua",
+  LrMetadataTagsetFactory = "JunmaiTagset.lua",
   VERSION = { major = 0, minor = 1, revision = 0, build = 1, display = "0.1.0" },
 }

@@ -1,6 +1,9 @@
 --[[
-Writes evaluations into the catalog: rating, pick/reject flag, keywords (under the parent keyword
-"Junmai AI", so they never mix with the photographer's own), caption and title.
+Writes evaluations into the catalog: rating, pick/reject flag, keywords, caption and title.
+Keywords the catalog already has are reused where they are (KeywordWriter, with the run's
+Vocabulary); new ones go under the parent keyword "Junmai AI", so they never mix with the
+photographer's own. Every write is recorded, per photo and field, before and after, in the
+daemon (RunRecorder), so "Undo AI Run…" can take it back.
 
 "Replace values already set" off (the default) means: a rating, flag, caption or title the photo
 already has stays; keywords are added only to a photo that has none under "Junmai AI" yet.
@@ -10,6 +13,9 @@ outside "Junmai AI" are never touched.
 
 plan() decides (pure); the writer applies decisions in batches, one withWriteAccessDo per batch.
 ]]
+local KeywordWriter = require "KeywordWriter"
+local PhotoFields = require "PhotoFields"
+
 local MetadataWriter = {}
 
 MetadataWriter.PICK_STATUS = { pick = 1, reject = -1, none = 0 }
@@ -17,9 +23,7 @@ MetadataWriter.MAX_KEYWORD_LENGTH = 40
 -- Seconds to wait for the catalog when another write (a plug-in, a sync) holds it.
 MetadataWriter.WRITE_TIMEOUT = 30
 
-function MetadataWriter.parentKeywordName()
-  return LOC "$$$/Junmai/Keyword/Parent=Junmai AI"
-end
+MetadataWriter.parentKeywordName = KeywordWriter.parentName
 
 local function trim(s)
   return (string.gsub(s, "^%s*(.-)%s*$", "%1"))
@@ -174,66 +178,58 @@ Writer.__index = Writer
 
 --[[
 opts: catalog, options (EvaluationOptions.read), pcall (LrTasks.pcall), log (optional),
-      timeout (seconds to wait for the catalog).
+      timeout (seconds to wait for the catalog), vocabulary (Vocabulary.read, optional),
+      recorder (RunRecorder, optional: where the writes are recorded).
 ]]
 function MetadataWriter.new(opts)
+  local actionName = LOC "$$$/Junmai/Write/Action=Junmai AI Evaluation"
+  local timeout = opts.timeout or MetadataWriter.WRITE_TIMEOUT
   return setmetatable({
     catalog = opts.catalog,
     options = opts.options,
     pcall = opts.pcall or pcall,
     log = opts.log,
+    recorder = opts.recorder,
     -- The undo entry of each catalog write.
-    actionName = LOC "$$$/Junmai/Write/Action=Junmai AI Evaluation",
-    timeout = opts.timeout or MetadataWriter.WRITE_TIMEOUT,
-    keywords = {},
+    actionName = actionName,
+    timeout = timeout,
+    keywords = KeywordWriter.new({ catalog = opts.catalog, vocabulary = opts.vocabulary, actionName = actionName, timeout = timeout }),
   }, Writer)
 end
 
-local function busy(seconds)
+function MetadataWriter.busyMessage(seconds)
   return LOC("$$$/Junmai/Write/Busy=Lightroom's catalog stayed busy for ^1 s (another plug-in or a sync was writing), so the evaluation was not saved. Try this photo again.", tostring(seconds))
 end
 
--- Makes (or finds) "Junmai AI" once per run, in a write of its own before the first keyword.
-function Writer:parent()
-  if self.parentKeyword then return self.parentKeyword end
-  local catalog = self.catalog
-  local made
-  local status = catalog:withWriteAccessDo(self.actionName, function()
-    made = catalog:createKeyword(MetadataWriter.parentKeywordName(), {}, false, nil, true)
-  end, { timeout = self.timeout })
-  if status == "aborted" then return nil, busy(self.timeout) end
-  self.parentKeyword = made
-  return made
-end
+local SCALARS = { { "rating", "rating" }, { "pickStatus", "pick" }, { "caption", "caption" }, { "title", "title" } }
 
--- Inside a write: the child keyword `name` of "Junmai AI", made when missing.
-function Writer:keyword(name)
-  local key = string.lower(name)
-  local kw = self.keywords[key]
-  if kw then return kw end
-  kw = self.catalog:createKeyword(name, {}, true, self.parentKeyword, true)
-  self.keywords[key] = kw
-  return kw
-end
-
+-- Applies the changes; returns the runs API's record of each field written.
 function Writer:apply(photo, changes)
-  if changes.rating then photo:setRawMetadata("rating", changes.rating) end
-  if changes.pickStatus then photo:setRawMetadata("pickStatus", changes.pickStatus) end
-  if changes.caption then photo:setRawMetadata("caption", changes.caption) end
-  if changes.title then photo:setRawMetadata("title", changes.title) end
-  if changes.removeKeywords then
-    local drop = {}
-    for _, n in ipairs(changes.removeKeywords) do drop[string.lower(n)] = true end
-    for _, kw in ipairs(aiKeywordsOf(photo, self.parentKeyword)) do
-      if drop[string.lower(kw:getName())] then photo:removeKeyword(kw) end
+  local records = {}
+  local id = tostring(photo.localIdentifier)
+  for _, s in ipairs(SCALARS) do
+    local value = changes[s[1]]
+    if value ~= nil then
+      local before = PhotoFields.read(photo, s[2])
+      PhotoFields.write(photo, s[2], value)
+      records[#records + 1] = { photo_id = id, field = s[2], before = before, after = PhotoFields.read(photo, s[2]) }
     end
   end
-  if changes.addKeywords then
-    for _, n in ipairs(changes.addKeywords) do
-      local kw = self:keyword(n)
-      if kw then photo:addKeyword(kw) end
+  if changes.removeKeywords or changes.addKeywords then
+    local before = PhotoFields.keywordPaths(photo)
+    if changes.removeKeywords then
+      local drop = {}
+      for _, n in ipairs(changes.removeKeywords) do drop[string.lower(n)] = true end
+      for _, kw in ipairs(aiKeywordsOf(photo, self.keywords.parentKeyword)) do
+        if drop[string.lower(kw:getName())] then photo:removeKeyword(kw) end
+      end
     end
+    local added, created = {}, {}
+    if changes.addKeywords then added, created = self.keywords:add(photo, changes.addKeywords) end
+    records[#records + 1] = { photo_id = id, field = "keywords", before = before, after = PhotoFields.keywordPaths(photo),
+      keywords_added = added, keywords_created = created }
   end
+  return records
 end
 
 local function written(changes)
@@ -247,37 +243,48 @@ local function written(changes)
 end
 
 --[[
-Writes a batch: entries {photo, result}. Returns one outcome per entry, in order:
+Writes a batch: entries {photo, result, model}. Returns one outcome per entry, in order:
 {ok = true, written = {field = true}, kept = {field = true}} or {ok = false, message}.
-Must be called from an async task (Lightroom's rule for catalog writes).
+Must be called from an async task (Lightroom's rule for catalog writes). The batch's writes are
+recorded once its catalog write is done: no HTTP request waits inside a write.
 ]]
 function Writer:write(entries)
   local outcomes = {}
-  if self.options.write.keywords and not self.parentKeyword then
-    local ok, parentOrErr, message = self.pcall(function() return self:parent() end)
+  if self.options.write.keywords and not self.keywords.parentKeyword then
+    local ok, parentOrErr, status = self.pcall(function() return self.keywords:prepare() end)
     if not ok or not parentOrErr then
-      local why = ok and message or LOC "$$$/Junmai/Write/ParentFailed=Junmai could not make its keyword ^U+201CJunmai AI^U+201D, so the evaluation was not saved."
+      local why = (ok and status == "aborted") and MetadataWriter.busyMessage(self.timeout)
+        or LOC "$$$/Junmai/Write/ParentFailed=Junmai could not make its keyword ^U+201CJunmai AI^U+201D, so the evaluation was not saved."
       if not ok and self.log then self.log:error("parent keyword: " .. tostring(parentOrErr)) end
       for i = 1, #entries do outcomes[i] = { ok = false, message = why } end
       return outcomes
     end
   end
   local catalog = self.catalog
+  local records = {}
   local status = catalog:withWriteAccessDo(self.actionName, function()
     for i, entry in ipairs(entries) do
       local ok, err = self.pcall(function()
-        local changes, kept = MetadataWriter.plan(MetadataWriter.readCurrent(entry.photo, self.parentKeyword), entry.result, self.options)
-        self:apply(entry.photo, changes)
+        local changes, kept = MetadataWriter.plan(MetadataWriter.readCurrent(entry.photo, self.keywords.parentKeyword), entry.result, self.options)
+        records[i] = self:apply(entry.photo, changes)
         outcomes[i] = { ok = true, written = written(changes), kept = kept }
       end)
       if not ok then
+        records[i] = nil
         if self.log then self.log:error("writing metadata: " .. tostring(err)) end
         outcomes[i] = { ok = false, message = LOC "$$$/Junmai/Write/Failed=Lightroom refused to save the evaluation to this photo; the details are in Junmai.log." }
       end
     end
   end, { timeout = self.timeout })
   if status == "aborted" then
-    for i = 1, #entries do outcomes[i] = { ok = false, message = busy(self.timeout) } end
+    for i = 1, #entries do outcomes[i] = { ok = false, message = MetadataWriter.busyMessage(self.timeout) } end
+    return outcomes
+  end
+  if self.recorder then
+    for i, entry in ipairs(entries) do
+      for _, r in ipairs(records[i] or {}) do self.recorder:add(r, entry.model) end
+    end
+    self.recorder:flush()
   end
   return outcomes
 end

@@ -152,8 +152,8 @@ describe("photo evaluation with a running daemon", function()
       assert.are.equal("Junmai AI Evaluation", section.title)
       local titles = {}
       for _, node in ipairs(LrView._findAll(section, { _type = "checkbox" })) do titles[#titles + 1] = LrView._get(node, "title") end
-      assert.are.same({ "Rating (stars)", "Pick / reject flag", "Keywords (under “Junmai AI”)", "Caption", "Title",
-        "Replace values already set", "Use cached results" }, titles)
+      assert.are.same({ "Rating (stars)", "Pick / reject flag", "Keywords (new ones under “Junmai AI”)", "Caption", "Title",
+        "Only suggest: keep the answers for review", "Replace values already set", "Use cached results" }, titles)
       -- Stacked and wrapped, it fits the export dialog's width.
       assert.is_true(LrView._width(section) <= 520, "the section is " .. LrView._width(section) .. " px wide")
       local popup = Ui.find(section, { _type = "popup_menu" })
@@ -161,7 +161,10 @@ describe("photo evaluation with a running daemon", function()
       assert.are.equal("Writes rating, pick/reject, keywords, caption, title where not set yet", props.junmai_synopsis)
       LrView._set(Ui.find(section, function(n) return n._type == "checkbox" and LrView._get(n, "title") == "Title" end), false)
       assert.are.equal("Writes rating, pick/reject, keywords, caption where not set yet", props.junmai_synopsis)
-      assert.are.equal(8, #provider.exportPresetFields)
+      assert.are.equal(10, #provider.exportPresetFields)
+      -- An export writes to the photos unless told to only suggest; Evaluate Selected only suggests.
+      assert.is_false(props.junmai_suggestOnly)
+      assert.are.equal("prefer", props.junmai_keywordPolicy)
     end)
 
     it("shows an old preset's image size as the nearest size in its list, not blank", function()
@@ -205,7 +208,9 @@ describe("photo evaluation with a running daemon", function()
         assert.are.equal(session._rendered[i], b.image_path)
         paths[b.image_path] = true
         assert.are.same({ "rating", "flag", "keywords", "caption", "title" }, b.fields)
-        assert.is_nil(b.options)
+        assert.are.same({ keyword_policy = "prefer" }, b.options)
+        -- The catalog's keywords, read once for the run, go with every photo.
+        assert.are.same({ { name = "travel" } }, b.vocabulary)
       end
       assert.are.same({ tostring(photos[1].localIdentifier), tostring(photos[2].localIdentifier), tostring(photos[4].localIdentifier), tostring(photos[5].localIdentifier) },
         { bodies[1].photo_id, bodies[2].photo_id, bodies[3].photo_id, bodies[4].photo_id })
@@ -289,7 +294,7 @@ describe("photo evaluation with a running daemon", function()
       LrPrefs.prefsForPlugin().daemonUrl = daemon.url
       local _, third = newCatalog({ { jpeg = "same-1" } })
       export(third, with(SMALL_JPEG, { junmai_useCache = false }))
-      assert.are.same({ cache = false }, evaluateBodies()[1].options)
+      assert.are.same({ cache = false, keyword_policy = "prefer" }, evaluateBodies()[1].options)
       assert.are.equal(cached.cache_hits, stats().cache_hits)
     end)
 
@@ -496,6 +501,7 @@ describe("photo evaluation with a running daemon", function()
         { fileName = "A.NEF", title = "Kept title" }, { fileName = "B.NEF", isVideo = true }, { fileName = "C.NEF" }, { fileName = "D.NEF" },
       })
       catalog._targets = { photos[1], photos[2], photos[3] }
+      LrPrefs.prefsForPlugin().junmai_suggestOnly = false
       local dialog
       LrDialogs._respond(function(shown)
         dialog = shown
@@ -522,9 +528,41 @@ describe("photo evaluation with a running daemon", function()
       assert.are.equal(before.count + 2, stats().count)
     end)
 
+    it("by default only suggests: the answers go into Junmai's fields, none of the photo's own", function()
+      local catalog, photos = newCatalog({ { fileName = "A.NEF", rating = 2, keywords = { "Animals/dog" } }, { fileName = "B.NEF" } })
+      LrDialogs._respond("ok")
+      assert.are.equal("done", Ui.run(EvaluateSelected.run, { timeout = 30 }))
+      -- The keyword tree was read once for the run, and every photo took it along, with the reasons asked for.
+      assert.are.equal(1, catalog._keywordReads)
+      local bodies = evaluateBodies()
+      assert.are.equal(2, #bodies)
+      for _, b in ipairs(bodies) do
+        assert.are.same({ "rating", "flag", "keywords", "caption", "title", "reasons" }, b.fields)
+        assert.are.same({ { name = "Animals" }, { name = "dog" } }, b.vocabulary)
+      end
+      local list = requests("/api/evaluate")
+      for i, photo in ipairs(photos) do
+        local answer = Json.decode(list[i].response)
+        for _, c in ipairs(photo._calls) do assert.are.equal("setPropertyForPlugin", c.op) end
+        local props = photo:_properties()
+        assert.are.equal(tostring(answer.result.rating), props.aiRating)
+        assert.are.equal(answer.result.flag, props.aiFlag)
+        assert.are.equal(answer.result.caption, props.aiCaption)
+        assert.are.equal(answer.model, props.aiModel)
+        assert.matches("^%d%d%d%d%d%d%d%d%-%d%d%d%d%d%d$", props.aiRun)
+      end
+      assert.are.equal(2, photos[1]:getRawMetadata("rating"))
+      assert.are.same({ "Animals/dog" }, photos[1]:_keywordPaths())
+      assert.is_nil(photos[2]:getRawMetadata("rating"))
+      -- No run to record: nothing of the photos' own was written.
+      assert.are.equal(0, #requests("/api/runs"))
+      assert.matches("Suggestions kept on 2 photos, nothing else changed.", LrDialogs._last("bezel").message, 1, true)
+    end)
+
     it("after a cancel, skips the renders it no longer needs and removes its folder once the renders are over", function()
       local catalog, photos = newCatalog({ {}, {}, {}, {}, {} })
       photos[2]._onRender = function() LrProgressScope._scopes[#LrProgressScope._scopes]:cancel() end
+      LrPrefs.prefsForPlugin().junmai_suggestOnly = false
       LrDialogs._respond("ok")
       assert.are.equal("done", Ui.run(EvaluateSelected.run, { timeout = 30 }))
       local session = LrExportSession._sessions[1]
@@ -542,6 +580,7 @@ describe("photo evaluation with a running daemon", function()
     it("remembers the choices made in its dialog", function()
       local _, photos = newCatalog({ { rating = 1 } })
       local LrView = sdk.import "LrView"
+      LrPrefs.prefsForPlugin().junmai_suggestOnly = false
       LrDialogs._respond(function(shown)
         LrView._attach(shown.contents)
         local overwrite = Ui.find(shown.contents, function(n) return n._type == "checkbox" and string.find(tostring(LrView._get(n, "title")), "^Replace") end)

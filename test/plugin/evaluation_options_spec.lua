@@ -9,17 +9,48 @@ describe("EvaluationOptions", function()
     assert.is_false(o.overwrite)
     assert.is_true(o.useCache)
     assert.are.equal(1024, o.longEdge)
+    assert.is_true(o.suggestOnly)
+    assert.are.equal("prefer", o.keywordPolicy)
     local fields = EvaluationOptions.presetFields()
-    assert.are.equal(8, #fields)
+    assert.are.equal(10, #fields)
     assert.are.same({ key = "junmai_longEdge", default = 1024 }, fields[7])
+    -- An export writes to the photos by default, as before "suggest only" existed.
+    assert.are.same({ key = "junmai_suggestOnly", default = false }, fields[9])
+    assert.are.same({ key = "junmai_keywordPolicy", default = "prefer" }, fields[10])
+  end)
+
+  it("reads an export preset saved before suggest-only existed as writing, and prefs as suggesting", function()
+    assert.is_false(EvaluationOptions.read({ junmai_writeRating = true }, true).suggestOnly)
+    assert.is_true(EvaluationOptions.read({ junmai_writeRating = true }).suggestOnly)
+    local props = {}
+    EvaluationOptions.applyDefaults(props)
+    assert.is_false(props.junmai_suggestOnly)
+    assert.are.equal("prefer", EvaluationOptions.read({ junmai_keywordPolicy = "whatever" }).keywordPolicy)
+    assert.are.equal("only", EvaluationOptions.read({ junmai_keywordPolicy = "only" }).keywordPolicy)
+  end)
+
+  it("sends the catalog's vocabulary with the keyword policy, and none for the policy free", function()
+    local vocabulary = Json.array({ { name = "Dog", synonyms = Json.array({ "hound" }) } })
+    local o = EvaluationOptions.read({ junmai_suggestOnly = false, junmai_writeRating = false, junmai_writeFlag = false, junmai_writeCaption = false, junmai_writeTitle = false })
+    assert.are.equal('{"fields":["keywords"],"image_path":"/a.jpg","options":{"keyword_policy":"prefer"},"photo_id":"1","vocabulary":[{"name":"Dog","synonyms":["hound"]}]}',
+      Json.encode(EvaluationOptions.requestBody(o, "/a.jpg", "1", vocabulary)))
+    o.keywordPolicy = "free"
+    assert.are.equal('{"fields":["keywords"],"image_path":"/a.jpg","options":{"keyword_policy":"free"},"photo_id":"1"}',
+      Json.encode(EvaluationOptions.requestBody(o, "/a.jpg", "1", vocabulary)))
+    -- No keywords asked for: neither policy nor vocabulary.
+    o = EvaluationOptions.read({ junmai_suggestOnly = false, junmai_writeKeywords = false })
+    assert.is_nil(EvaluationOptions.requestBody(o, "/a.jpg", "1", vocabulary).vocabulary)
+    assert.is_nil(EvaluationOptions.requestBody(o, "/a.jpg", "1", vocabulary).options)
   end)
 
   it("asks the daemon only for the fields chosen, and without the cache when told", function()
-    local o = EvaluationOptions.read({ junmai_writeRating = false, junmai_writeTitle = false, junmai_useCache = false })
+    local o = EvaluationOptions.read({ junmai_writeRating = false, junmai_writeTitle = false, junmai_useCache = false, junmai_suggestOnly = false })
     local body = EvaluationOptions.requestBody(o, "/tmp/a.jpg", "42")
-    assert.are.equal('{"fields":["flag","keywords","caption"],"image_path":"/tmp/a.jpg","options":{"cache":false},"photo_id":"42"}',
+    assert.are.equal('{"fields":["flag","keywords","caption"],"image_path":"/tmp/a.jpg","options":{"cache":false,"keyword_policy":"prefer"},"photo_id":"42"}',
       Json.encode(body))
-    body = EvaluationOptions.requestBody(EvaluationOptions.read({}), "/tmp/b.jpg", "7")
+    -- A suggestion comes with the model's reasons.
+    body = EvaluationOptions.requestBody(EvaluationOptions.read({ junmai_writeKeywords = false }), "/tmp/b.jpg", "7")
+    assert.are.same({ "rating", "flag", "caption", "title", "reasons" }, body.fields)
     assert.is_nil(body.options)
   end)
 
@@ -56,8 +87,9 @@ describe("EvaluationOptions", function()
   end)
 
   it("sums the choices up in one line", function()
-    assert.are.equal("Writes rating, pick/reject, keywords, caption, title where not set yet", EvaluationOptions.synopsis({}))
-    assert.are.equal("Writes rating, caption, replacing values already set", EvaluationOptions.synopsis({
+    assert.are.equal("Suggests rating, pick/reject, keywords, caption, title for review", EvaluationOptions.synopsis({}))
+    assert.are.equal("Writes rating, pick/reject, keywords, caption, title where not set yet", EvaluationOptions.synopsis({ junmai_suggestOnly = false }))
+    assert.are.equal("Writes rating, caption, replacing values already set", EvaluationOptions.synopsis({ junmai_suggestOnly = false,
       junmai_writeFlag = false, junmai_writeKeywords = false, junmai_writeTitle = false, junmai_overwrite = true }))
     assert.are.equal("Nothing chosen to write", EvaluationOptions.synopsis({
       junmai_writeRating = false, junmai_writeFlag = false, junmai_writeKeywords = false, junmai_writeCaption = false, junmai_writeTitle = false }))

@@ -7,9 +7,17 @@ task and refuses nesting). Every write is recorded, so specs can read exactly wh
   catalog._created  keyword names made, in order ("Junmai AI/dog")
   catalog._collections  top-level collections made (createCollection), each with _photos
   catalog._reads    how many withReadAccessDo gates were opened
+  catalog._keywordReads  calls of getKeywords (a walk of the keyword tree starts there)
 catalog._busy = true makes withWriteAccessDo answer "aborted" (another writer holds the catalog).
 
-Catalog.new{photos = {{fileName, rating, pickStatus, caption, title, isVideo, copyName, keywords = {"Parent/child"|"name"}, jpeg = comment, renderError}}, targets = {indexes}}
+The plug-in's own metadata (LrMetadataProvider, validated by sdk/metadata.lua) is as strict as
+Lightroom: setPropertyForPlugin takes the plug-in object (_PLUGIN), only inside a write, only a
+declared field, and only a value of the field's type (a string for "string" and "url", one of
+the values of an "enum"; a searchable string of at most 511 bytes); getPropertyForPlugin raises
+for an undeclared field unless told not to (noThrow).
+
+Catalog.new{photos = {{fileName, rating, pickStatus, caption, title, isVideo, copyName, keywords = {"Parent/child"|"name"}, jpeg = comment, renderError}}, targets = {indexes},
+            keywords = {"Parent/child", ...} (in the tree, on no photo), synonyms = {name = {synonym, ...}}}
 ]]
 local Catalog = {}
 Catalog.__index = Catalog
@@ -20,7 +28,18 @@ Photo.__index = Photo
 local Keyword = {}
 Keyword.__index = Keyword
 
+local metadata = require "sdk.metadata"
+
 local nextId = 1000
+local pluginMetadata
+
+-- The plug-in's metadata definition, read from its Info.lua once.
+local function definition()
+  if not pluginMetadata then
+    pluginMetadata = metadata.plugin(require("sdk").pluginPath)
+  end
+  return pluginMetadata
+end
 
 local function newId()
   nextId = nextId + 1
@@ -37,7 +56,23 @@ end
 function Keyword:getName() return self._name end
 function Keyword:getParent() return self._parent end
 function Keyword:getSynonyms() return self._synonyms end
-function Keyword:getChildren() return self._children end
+function Keyword:getChildren()
+  -- SDK: must be called from within an asynchronous task.
+  if not LrTasks().canYield() then error("LrKeyword:getChildren must be called from an async task", 2) end
+  local out = {}
+  for i, kw in ipairs(self._children) do out[i] = kw end
+  return out
+end
+
+function Keyword:getPhotos()
+  local out = {}
+  for _, photo in ipairs(self._catalog._photos) do
+    for _, kw in ipairs(photo._keywords) do
+      if kw == self then out[#out + 1] = photo break end
+    end
+  end
+  return out
+end
 
 function Keyword:path()
   if self._parent then return self._parent:path() .. "/" .. self._name end
@@ -127,6 +162,72 @@ function Photo:removeKeyword(keyword)
   end
 end
 
+------------------------------------------------------------------------------------------------
+-- The plug-in's own metadata
+
+local function pluginIdOf(plugin)
+  if type(plugin) == "table" then return plugin.id end
+  return plugin
+end
+
+local function declaredField(fieldId, pluginId, noThrow, what)
+  local def = definition()
+  local field = pluginId == def.pluginId and def.fields[fieldId] or nil
+  if not field and not noThrow then
+    error("LrPhoto:" .. what .. ": the plug-in " .. tostring(pluginId) .. " declares no field " .. tostring(fieldId), 3)
+  end
+  return field
+end
+
+function Photo:getPropertyForPlugin(plugin, fieldId, optVersion, noThrow)
+  local _ = optVersion
+  local pluginId = pluginIdOf(plugin)
+  if not declaredField(fieldId, pluginId, noThrow, "getPropertyForPlugin") then return nil end
+  return (self._props[fieldId])
+end
+
+local function checkValue(field, value)
+  if value == nil then return end
+  if field.dataType == "string" or field.dataType == "url" then
+    if type(value) ~= "string" then
+      error("LrPhoto:setPropertyForPlugin: " .. field.id .. " takes a string, got " .. type(value), 3)
+    end
+  elseif field.dataType == "enum" then
+    local allowed = field.values.allowPluginToSetOtherValues
+    for _, v in ipairs(field.values) do
+      if v.value == value then allowed = true end
+    end
+    if not allowed then error("LrPhoto:setPropertyForPlugin: " .. tostring(value) .. " is not a value of " .. field.id, 3) end
+  else
+    local t = type(value)
+    if t ~= "string" and t ~= "number" and t ~= "boolean" then
+      error("LrPhoto:setPropertyForPlugin: " .. field.id .. " takes a string, number or boolean, got " .. t, 3)
+    end
+  end
+  if field.searchable and type(value) == "string" and #value > metadata.SEARCHABLE_MAX_BYTES then
+    error("LrPhoto:setPropertyForPlugin: " .. field.id .. " is searchable and takes at most 511 bytes, got " .. #value, 3)
+  end
+end
+
+function Photo:setPropertyForPlugin(plugin, fieldId, value, optVersion)
+  local _ = optVersion
+  if type(plugin) ~= "table" or plugin ~= _PLUGIN then
+    error("LrPhoto:setPropertyForPlugin: the first argument must be the plug-in object (_PLUGIN)", 2)
+  end
+  mustWrite(self, "setPropertyForPlugin")
+  local field = declaredField(fieldId, plugin.id, false, "setPropertyForPlugin")
+  checkValue(field, value)
+  self._props[fieldId] = value
+  self._calls[#self._calls + 1] = { op = "setPropertyForPlugin", key = fieldId, value = value }
+end
+
+-- For specs: the photo's plug-in fields that hold a value.
+function Photo:_properties()
+  local out = {}
+  for k, v in pairs(self._props) do out[k] = v end
+  return out
+end
+
 -- For specs: the photo's keyword paths, sorted ("Junmai AI/dog", "travel").
 function Photo:_keywordPaths()
   local out = {}
@@ -160,7 +261,7 @@ function Catalog:_keywordPath(path)
   for name in string.gmatch(path, "[^/]+") do
     local kw = self:_findKeyword(name, parent)
     if not kw then
-      kw = setmetatable({ _name = name, _parent = parent, _children = {}, _synonyms = {}, localIdentifier = newId() }, Keyword)
+      kw = setmetatable({ _name = name, _parent = parent, _children = {}, _synonyms = self._synonymsFor[name] or {}, localIdentifier = newId(), _catalog = self }, Keyword)
       table.insert(parent and parent._children or self._rootKeywords, kw)
     end
     parent = kw
@@ -180,7 +281,7 @@ function Catalog:createKeyword(name, synonyms, includeOnExport, parent, returnEx
     return false
   end
   local kw = setmetatable({ _name = name, _parent = parent, _children = {}, _synonyms = synonyms or {},
-    _includeOnExport = includeOnExport, localIdentifier = newId() }, Keyword)
+    _includeOnExport = includeOnExport, localIdentifier = newId(), _catalog = self }, Keyword)
   table.insert(parent and parent._children or self._rootKeywords, kw)
   self._created[#self._created + 1] = kw:path()
   return kw
@@ -288,7 +389,40 @@ function Catalog:getAllPhotos()
 end
 
 function Catalog:getKeywords()
-  return self._rootKeywords
+  self._keywordReads = self._keywordReads + 1
+  local out = {}
+  for i, kw in ipairs(self._rootKeywords) do out[i] = kw end
+  return out
+end
+
+function Catalog:getPhotoByLocalId(id)
+  assert(type(id) == "number", "LrCatalog:getPhotoByLocalId takes a number")
+  for _, photo in ipairs(self._photos) do
+    if photo.localIdentifier == id then return photo end
+  end
+  return nil
+end
+
+-- Keyed by photo, as Lightroom answers: {[photo] = {fieldId = value}}.
+function Catalog:batchGetPropertyForPlugin(photos, plugin, fieldIds)
+  local out = {}
+  for _, photo in ipairs(photos) do
+    assert(photo._catalog == self, "batchGetPropertyForPlugin: a photo of another catalog")
+    local values = {}
+    for _, id in ipairs(fieldIds) do values[id] = photo:getPropertyForPlugin(plugin, id) end
+    out[photo] = values
+  end
+  return out
+end
+
+function Catalog:findPhotosWithProperty(pluginId, fieldId, version)
+  local _ = version
+  declaredField(fieldId, pluginId, false, "findPhotosWithProperty")
+  local out = {}
+  for _, photo in ipairs(self._photos) do
+    if photo._props[fieldId] ~= nil then out[#out + 1] = photo end
+  end
+  return out
 end
 
 function Catalog:_keywordAt(path)
@@ -302,18 +436,20 @@ end
 
 function Catalog.new(opts)
   opts = opts or {}
-  local catalog = setmetatable({ _photos = {}, _rootKeywords = {}, _writes = {}, _created = {}, _collections = {}, _writing = false, _reads = 0 }, Catalog)
+  local catalog = setmetatable({ _photos = {}, _rootKeywords = {}, _writes = {}, _created = {}, _collections = {},
+    _writing = false, _reads = 0, _keywordReads = 0, _synonymsFor = opts.synonyms or {} }, Catalog)
   for i, p in ipairs(opts.photos or {}) do
     local meta = {}
     for k, v in pairs(p) do meta[k] = v end
     meta.fileName = meta.fileName or string.format("IMG_%04d.CR3", i)
-    local photo = setmetatable({ _catalog = catalog, _meta = meta, _keywords = {}, _calls = {},
+    local photo = setmetatable({ _catalog = catalog, _meta = meta, _keywords = {}, _calls = {}, _props = {},
       localIdentifier = newId(), _jpeg = p.jpeg, _renderError = p.renderError }, Photo)
     for _, path in ipairs(p.keywords or {}) do
       photo._keywords[#photo._keywords + 1] = catalog:_keywordPath(path)
     end
     catalog._photos[#catalog._photos + 1] = photo
   end
+  for _, path in ipairs(opts.keywords or {}) do catalog:_keywordPath(path) end
   if opts.targets then
     catalog._targets = {}
     for _, i in ipairs(opts.targets) do catalog._targets[#catalog._targets + 1] = catalog._photos[i] end
