@@ -58,7 +58,7 @@ describe("Review", function()
 
   it("shows current against suggested per field, and checks only the fields that would change", function()
     suggest(catalog, { [p[1]] = DOG, [p[2]] = { aiFlag = "none", aiRun = "r1" } })
-    local rows, more = Review.rows(catalog, p, nameOf)
+    local rows, more = inTask(function() return Review.rows(catalog, p, nameOf) end)
     assert.are.equal(0, more)
     assert.are.equal(2, #rows)
     assert.are.equal("A.NEF", rows[1].name)
@@ -79,7 +79,7 @@ describe("Review", function()
 
   it("writes only what was accepted, per photo and per field, records it as a run and clears what was reviewed", function()
     suggest(catalog, { [p[1]] = DOG, [p[2]] = { aiRating = "5", aiModel = "gemma3:4b" }, [p[3]] = { aiRating = "1", aiModel = "gemma3:4b" } })
-    local rows = Review.rows(catalog, p, nameOf)
+    local rows = inTask(function() return Review.rows(catalog, p, nameOf) end)
     local props = {}
     Review.defaults(props, rows)
     props.p1_caption = false -- rejected: the photographer's caption stays
@@ -125,7 +125,7 @@ describe("Review", function()
     local list = {}
     for _, photo in ipairs(p) do list[photo] = { aiRating = "3", aiModel = "m" } end
     suggest(catalog, list)
-    local rows = Review.rows(catalog, p, nameOf)
+    local rows = inTask(function() return Review.rows(catalog, p, nameOf) end)
     assert.are.equal(Review.MAX_ROWS > 120 and 120 or Review.MAX_ROWS, #rows)
     local props = {}
     Review.defaults(props, rows)

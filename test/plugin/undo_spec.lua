@@ -54,7 +54,7 @@ describe("Undo AI Run", function()
         Suggestions.store(p[2], { aiRating = "3", aiFlag = "pick", aiKeywords = "wave", aiModel = "gemma3:4b" })
       end)
     end)
-    local rows = Review.rows(catalog, p, nameOf)
+    local rows = inTask(function() return Review.rows(catalog, p, nameOf) end)
     local props = {}
     Review.defaults(props, rows)
     local report = inTask(function()
