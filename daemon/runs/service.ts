@@ -34,7 +34,7 @@ export class RunsService {
 
   create(req: CreateRunRequest): RunView {
     const id = randomUUID();
-    this.repo.create({ id, kind: req.kind, model: req.model, source: req.source ?? null, created_at: this.now().toISOString() }, this.retention());
+    this.repo.create({ id, kind: req.kind, model: req.model ?? null, source: req.source ?? null, created_at: this.now().toISOString() }, this.retention());
     const run = this.view(this.row(id));
     this.deps.events.publish('run.recorded', { run });
     return run;

@@ -67,9 +67,10 @@ const onePerPhotoField = <T extends { photo_id: string; field: string }>(items: 
 
 export const CreateRunRequest = z.object({
   kind: RunKind,
-  model: z.string().min(1).max(350).nullable(),
+  /** The model whose values were written; null (or absent) when unknown. */
+  model: z.string().min(1).max(350).nullable().optional(),
   /** Where in the plugin the run came from, e.g. "export", "review". */
-  source: z.string().min(1).max(80).optional(),
+  source: z.string().min(1).max(80).nullable().optional(),
 });
 export type CreateRunRequest = z.infer<typeof CreateRunRequest>;
 

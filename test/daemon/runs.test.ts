@@ -150,6 +150,10 @@ describe('recording a run', () => {
     expect(kind.body.error).toContain('kind must be one of apply, evaluate.');
     const source = await t.req('POST', '/api/runs', { body: { kind: 'apply', model: null, source: 'x'.repeat(81) } });
     expect(source.status).toBe(400);
+    expect(source.body.error).toContain('source must be at most 80 characters long.');
+    const bare = await t.req('POST', '/api/runs', { body: { kind: 'apply' } });
+    expect(bare.status).toBe(201);
+    expect(bare.body.run).toMatchObject({ model: null, source: null });
   });
 });
 
