@@ -140,10 +140,14 @@ export function vocabularyHash(entries: readonly VocabularyEntry[]): string {
  */
 export class VocabularyIndexCache {
   private readonly indexes = new Map<string, VocabularyIndex>();
-  /** Indexes built so far (for tests: a vocabulary sent again is not indexed again). */
-  built = 0;
+  private builds = 0;
 
   constructor(private readonly capacity = 8) {}
+
+  /** Indexes built so far: a vocabulary sent again is not indexed again. */
+  get built(): number {
+    return this.builds;
+  }
 
   get(entries: readonly VocabularyEntry[], hash = vocabularyHash(entries)): VocabularyIndex {
     let index = this.indexes.get(hash);
@@ -151,7 +155,7 @@ export class VocabularyIndexCache {
       this.indexes.delete(hash);
     } else {
       index = new VocabularyIndex(entries);
-      this.built++;
+      this.builds++;
       if (this.indexes.size >= this.capacity) this.indexes.delete(this.indexes.keys().next().value as string);
     }
     this.indexes.set(hash, index);
