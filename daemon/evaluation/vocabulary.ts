@@ -78,9 +78,9 @@ export class VocabularyIndex {
  * grammar stack per alternative still possible, checking each candidate token against every stack
  * (src/llama-grammar.cpp, llama_grammar_reject_candidates); Ollama's own sampler falls back to
  * that full check whenever the likeliest token is refused (sample/samplers.go). Thousands of names
- * would cost seconds per token at the start of every keyword. Before 0.12-era llama-server, Ollama
- * also wrote the grammar into a buffer of at most 1 MB and cut it off silently beyond
- * (llama/llama.go SchemaToGrammar, llama/sampling_ext.cpp). And the list is written into the
+ * multiply the work of every token at the start of a keyword by thousands. Before 0.30 (which hands the schema
+ * to llama-server, llm/llama_server.go), Ollama also wrote the grammar into a buffer of at most
+ * 1 MB and cut it off silently beyond (llama/llama.go SchemaToGrammar, llama/sampling_ext.cpp). And the list is written into the
  * prompt too, where it spends context: 6,000 characters are about 1,500-2,000 tokens of the 8,192.
  * OpenAI's structured outputs stop at 500 enum values for the same reasons. Larger vocabularies
  * are enforced by mapping and dropping instead.
