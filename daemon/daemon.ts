@@ -14,6 +14,7 @@ import { closeWebSockets } from './http/ws.js';
 import { ModelManager } from './models/manager.js';
 import { OllamaHttpGateway } from './ollama/gateway.js';
 import { OllamaMonitor } from './ollama/monitor.js';
+import { RunsService } from './runs/service.js';
 import { Store } from './store/store.js';
 import { resolveToken } from './token.js';
 
@@ -28,6 +29,7 @@ export interface Daemon {
   warmup: WarmupService;
   health: Health;
   compare: CompareService;
+  runs: RunsService;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,8 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     sync: () => (manager as ModelManager).sync(),
   });
   compare.recoverInterrupted();
+  const runs = new RunsService({ store, clock, events });
+  runs.prune();
   const warmup = new WarmupService({ store, gateway, events, clock, config: config.evaluation, warn });
   warmup.start();
   const health = new Health(store, gateway, { concurrency: config.evaluation.concurrency, max_queue: config.evaluation.maxQueue }, {
@@ -105,6 +109,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     maxConnections: config.maxConnections,
     evaluation: { service: evaluation, maxImageBytes: config.evaluation.maxImageBytes },
     compare: { service: compare, calibrations },
+    runs,
   });
   log = (message) => app.log.warn(message);
   // The list's fit column needs the hardware probe, which spawns nvidia-smi, lspci or PowerShell:
@@ -125,7 +130,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
   if (store.notice) app.log.warn(store.notice);
   monitor.start();
   return {
-    app, url: daemonUrl(config.host, port), store, manager, downloads, events, evaluation, warmup, health, compare,
+    app, url: daemonUrl(config.host, port), store, manager, downloads, events, evaluation, warmup, health, compare, runs,
     async close() {
       monitor.stop();
       // Downloads first, so WebSocket clients receive download.interrupted before their socket closes.

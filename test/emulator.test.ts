@@ -1,7 +1,7 @@
 import { Ollama, type ProgressResponse } from 'ollama';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { DEFAULT_LIBRARY, type OllamaEmulator, startOllamaEmulator } from './emulator/index.js';
+import { DEFAULT_LIBRARY, type OllamaEmulator, perceivedSubjects, startOllamaEmulator } from './emulator/index.js';
 
 // Driven through the real `ollama` client, so what passes here is what a daemon would see.
 
@@ -378,6 +378,22 @@ describe('ollama emulator: generate and chat', () => {
 
     const json = await client.generate({ model: 'gemma3:4b', prompt: 'Say hi in JSON', format: 'json' });
     expect(typeof JSON.parse(json.response!)).toBe('object');
+  });
+
+  it('holds a model with eyes to an enum of keywords, as the grammar would: what it sees as the list spells it, else from the list', async () => {
+    const client = await start({ installed: ['gemma3:4b'], eyes: { 'gemma3:4b': {} } });
+    const image = 'aGVsbG8=';
+    const seen = perceivedSubjects(image);
+    const ask = async (names: string[]) => {
+      const format = z.toJSONSchema(z.object({ keywords: z.array(z.enum(names as [string, ...string[]])).max(5) }));
+      const r = await client.chat({ model: 'gemma3:4b', messages: [{ role: 'user', content: 'Tag it', images: [image] }], format, stream: false });
+      return (JSON.parse(r.message.content) as { keywords: string[] }).keywords;
+    };
+    expect(await ask(['Lanterns', ...seen.map((s) => `${s.toUpperCase()}S`)])).toEqual(seen.map((s) => `${s.toUpperCase()}S`));
+    const others = ['Lanterns', 'Moss', 'Gates'];
+    const answer = await ask(others);
+    expect(answer.length).toBeGreaterThan(0);
+    for (const k of answer) expect(others).toContain(k);
   });
 
   it('loads, unloads, refuses images without vision, and 404s an unknown model', async () => {

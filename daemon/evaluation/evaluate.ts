@@ -9,7 +9,7 @@ import { blindSentence, knownBlind } from '../models/views.js';
 import type { InferenceResult, OllamaGateway } from '../ollama/gateway.js';
 import type { KeepAlive } from '../ollama/keep-alive.js';
 import { EVALUATION_MIN_OLLAMA, olderThan, outdatedSentence } from '../ollama/requirements.js';
-import { DEFAULT_KEYWORDS, EVALUATION_FIELDS, type EvaluateRequest, type EvaluateResponse, type Evaluation } from '../schemas/evaluate.js';
+import { DEFAULT_KEYWORDS, EVALUATION_FIELDS, type EvaluateRequest, type EvaluateResponse, type Evaluation, type KeywordPolicy } from '../schemas/evaluate.js';
 import type { ModelRow } from '../store/models-repo.js';
 import type { Store } from '../store/store.js';
 import type { UsageInsert } from '../store/usage-repo.js';
@@ -19,6 +19,7 @@ import { Limiter } from './limiter.js';
 import { buildMessages, cacheKey, PROMPT_VERSION, type PromptSpec } from './prompt.js';
 import { answerSchema, ollamaFormat, parseAnswer } from './schema.js';
 import { roundMs, TimingSum } from './timings.js';
+import { keywordEnum, mapKeywords, VocabularyIndexCache, type VocabularyIndex } from './vocabulary.js';
 
 export interface EvaluationDeps {
   store: Store;
@@ -62,6 +63,8 @@ export class EvaluationService {
   readonly limiter: Limiter;
   private readonly usageEvents: UsageCoalescer;
   private readonly inFlight = new Set<AbortController>();
+  /** The plugin sends the same keyword tree with every photo: indexed once, not per photo. */
+  readonly vocabularies = new VocabularyIndexCache();
   private closed = false;
 
   constructor(private readonly deps: EvaluationDeps) {
@@ -94,13 +97,18 @@ export class EvaluationService {
       const image = req.image_path !== undefined
         ? await imageFileRef(req.image_path, this.deps.config.maxImageBytes)
         : imageBase64Ref(req.image_base64 ?? '', this.deps.config.maxImageBytes);
-      const spec = promptSpec(req);
+      const words = this.keywordsOf(req);
+      const spec = promptSpec(req, words);
       const key = row.digest && req.options?.cache !== false && this.deps.cache.enabled ? cacheKey(image.sha256, row.digest, spec) : undefined;
-      const respond = (result: Partial<Evaluation>, attempts: number, cacheHit: boolean): EvaluateResponse => ({
-        success: true, photo_id: photoId, model, result: this.deps.calibrate?.(model, row.digest, result) ?? result, cache_hit: cacheHit, attempts, prompt_version: PROMPT_VERSION,
-        image: { format: image.format, bytes: image.size, sha256: image.sha256 },
-        timings: { daemon_ms: roundMs(performance.now() - started), queue_ms: roundMs(queueMs), ...timings.toMs() },
-      });
+      // The cache holds the model's own words; the vocabulary applies on the way out, so a new vocabulary is never answered with an old mapping.
+      const respond = (answer: Partial<Evaluation>, attempts: number, cacheHit: boolean): EvaluateResponse => {
+        const result = answer.keywords ? { ...answer, ...mapKeywords(answer.keywords, words.index, words.policy, spec.maxKeywords) } : answer;
+        return {
+          success: true, photo_id: photoId, model, result: this.deps.calibrate?.(model, row.digest, result) ?? result, cache_hit: cacheHit, attempts, prompt_version: PROMPT_VERSION,
+          image: { format: image.format, bytes: image.size, sha256: image.sha256 },
+          timings: { daemon_ms: roundMs(performance.now() - started), queue_ms: roundMs(queueMs), ...timings.toMs() },
+        };
+      };
 
       const cached = key ? this.deps.cache.get<Partial<Evaluation>>(key, this.nowMs()) : undefined;
       if (cached) {
@@ -132,6 +140,12 @@ export class EvaluationService {
     } finally {
       this.inFlight.delete(own);
     }
+  }
+
+  /** The request's vocabulary, indexed, and its policy: `prefer` with a vocabulary, `free` without, unless it says. */
+  private keywordsOf(req: EvaluateRequest): Keywords {
+    const index = req.vocabulary ? this.vocabularies.get(req.vocabulary) : undefined;
+    return { index, policy: req.options?.keyword_policy ?? (index ? 'prefer' : 'free') };
   }
 
   /** Ends every evaluation in flight and refuses those waiting: the daemon is stopping. */
@@ -227,9 +241,16 @@ export function inferenceOptions(config: Pick<EvaluationConfig, 'contextLength'>
   return { num_ctx: config.contextLength };
 }
 
-function promptSpec(req: EvaluateRequest): PromptSpec {
+interface Keywords {
+  index: VocabularyIndex | undefined;
+  policy: KeywordPolicy;
+}
+
+function promptSpec(req: EvaluateRequest, words: Keywords): PromptSpec {
   const o = req.options ?? {};
+  const only = words.policy === 'only' && words.index ? keywordEnum(words.index) : undefined;
   return {
+    ...(only ? { keywordEnum: only } : {}),
     fields: req.fields ? EVALUATION_FIELDS.filter((f) => req.fields?.includes(f)) : [...EVALUATION_FIELDS],
     maxKeywords: o.max_keywords ?? DEFAULT_KEYWORDS,
     language: o.language ?? 'English',

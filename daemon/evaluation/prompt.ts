@@ -29,6 +29,8 @@ export function buildMessages(spec: PromptSpec, schema: AnswerSchema, imageBase6
   const user = [
     'Evaluate this photo. Fill in these fields:',
     ...lines,
+    // The grammar holds the model to the list; the model can only choose well from a list it has read.
+    ...(spec.keywordEnum?.length && spec.fields.includes('keywords') ? [`Choose keywords only from this list: ${spec.keywordEnum.join('; ')}.`] : []),
     `Write the text fields in ${spec.language}.`,
     // A second attempt says what was wrong: the same words would likely get the same answer.
     ...(retryProblem ? [`Your previous answer could not be used (${retryProblem}). Answer again with one JSON object that follows the schema exactly.`] : []),
@@ -48,6 +50,8 @@ export function cacheKey(imageSha256: string, modelDigest: string, spec: PromptS
     language: spec.language.toLowerCase(),
     temperature: spec.temperature ?? null,
     seed: spec.seed ?? null,
+    // Only when the vocabulary is part of the question: mapping onto it happens after the cache.
+    ...(spec.keywordEnum ? { keywordEnum: createHash('sha256').update(JSON.stringify(spec.keywordEnum)).digest('hex') } : {}),
   };
   return createHash('sha256').update(`${imageSha256}\n${modelDigest}\n${JSON.stringify(question)}`).digest('hex');
 }

@@ -5,6 +5,8 @@ import { Evaluation, type EvaluationField } from '../schemas/evaluate.js';
 export interface AnswerSpec {
   fields: EvaluationField[];
   maxKeywords: number;
+  /** The only keywords the model may write (policy `only` with a vocabulary small enough for Ollama's grammar). */
+  keywordEnum?: readonly string[];
 }
 
 export type AnswerSchema = z.ZodType<Partial<Evaluation>>;
@@ -15,8 +17,9 @@ export type AnswerSchema = z.ZodType<Partial<Evaluation>>;
  */
 export function answerSchema(spec: AnswerSpec): AnswerSchema {
   const keywords = Evaluation.shape.keywords;
+  const element = spec.keywordEnum?.length ? z.enum(spec.keywordEnum as [string, ...string[]]) : keywords.element;
   const tightened = Evaluation.extend({
-    keywords: z.array(keywords.element).max(spec.maxKeywords).describe(keywords.description ?? ''),
+    keywords: z.array(element).max(spec.maxKeywords).describe(keywords.description ?? ''),
   });
   const pick = Object.fromEntries(spec.fields.map((f) => [f, true])) as Partial<Record<EvaluationField, true>>;
   return tightened.pick(pick) as unknown as AnswerSchema;

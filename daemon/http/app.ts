@@ -14,6 +14,7 @@ import { ollamaDisk } from '../downloads/disk.js';
 import type { PreflightOptions } from '../downloads/preflight.js';
 import type { EvaluationService } from '../evaluation/evaluate.js';
 import type { ModelManager } from '../models/manager.js';
+import type { RunsService } from '../runs/service.js';
 import { DAEMON_VERSION } from '../version.js';
 import { answerClientError, answerOnSocket, sendError } from './errors.js';
 import { commonErrors, OPENAPI_INFO, withoutUnusedSchemas } from './openapi.js';
@@ -22,6 +23,7 @@ import { compareRoutes } from './routes/compare.js';
 import { downloadRoutes } from './routes/downloads.js';
 import { evaluateRoutes } from './routes/evaluate.js';
 import { modelRoutes } from './routes/models.js';
+import { runRoutes } from './routes/runs.js';
 import { systemRoutes } from './routes/system.js';
 import { registerWs, type WsDeps } from './ws.js';
 
@@ -41,6 +43,7 @@ export interface AppDeps {
   requestTimeoutMs?: number;
   evaluation?: { service: EvaluationService; maxImageBytes: number };
   compare?: { service: CompareService; calibrations: Calibrations };
+  runs?: RunsService;
 }
 
 /** Builds the Fastify instance: guards, JSON parsing, error shape, routes. Only main.ts listens. */
@@ -129,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(systemRoutes(deps.health, deps.hardware, () => ollamaDisk(deps.preflight.ollamaUrl, deps.preflight.ollamaModelsDir)), { prefix: '/api' });
   if (deps.evaluation) await app.register(evaluateRoutes(deps.evaluation.service, deps.evaluation.maxImageBytes), { prefix: '/api' });
   if (deps.compare) await app.register(compareRoutes(deps.compare.service, deps.compare.calibrations), { prefix: '/api' });
+  if (deps.runs) await app.register(runRoutes(deps.runs), { prefix: '/api' });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -27,8 +27,8 @@ export const ComparePhoto = z
   });
 export type ComparePhoto = z.infer<typeof ComparePhoto>;
 
-/** What every photo is asked with; a comparison never answers from the evaluation cache (see README). */
-export const CompareOptions = EvaluateOptions.omit({ cache: true });
+/** What every photo is asked with; a comparison never answers from the evaluation cache (see README) and has no vocabulary. */
+export const CompareOptions = EvaluateOptions.omit({ cache: true, keyword_policy: true });
 export type CompareOptions = z.infer<typeof CompareOptions>;
 
 export const CompareRequest = z.object({

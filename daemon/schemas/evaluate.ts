@@ -13,6 +13,8 @@ export type EvaluationField = (typeof EVALUATION_FIELDS)[number];
 
 export const MAX_KEYWORDS = 50;
 export const DEFAULT_KEYWORDS = 10;
+export const MAX_VOCABULARY = 20_000;
+export const VOCABULARY_NAME_MAX = 200;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -35,6 +37,23 @@ export const imagePath = z
   .refine((p) => isAbsolute(p), 'must be an absolute path to an image file on this computer')
   .refine((p) => !p.split(/[\\/]/).includes('..'), 'must not contain ".." segments');
 
+/**
+ * A keyword of the photographer's catalog, named as the plugin sends it ("Kyoto", or a path
+ * "Places|Japan|Kyoto"), with its synonyms. Answers use the name exactly as sent.
+ */
+export const VocabularyEntry = z.object({
+  name: z.string().trim().min(1).max(VOCABULARY_NAME_MAX),
+  synonyms: z.array(z.string().trim().min(1).max(VOCABULARY_NAME_MAX)).max(100).optional(),
+});
+export type VocabularyEntry = z.infer<typeof VocabularyEntry>;
+
+/**
+ * What the vocabulary does to the model's keywords: `prefer` maps them onto it and lets new ones
+ * through (listed in `keywords_new`), `only` lets nothing else through, `free` leaves them alone.
+ */
+export const KeywordPolicy = z.enum(['prefer', 'only', 'free']);
+export type KeywordPolicy = z.infer<typeof KeywordPolicy>;
+
 export const EvaluateOptions = z.object({
   /** Most keywords to ask for. */
   max_keywords: z.int().min(1).max(MAX_KEYWORDS).optional(),
@@ -44,6 +63,8 @@ export const EvaluateOptions = z.object({
   seed: z.int().min(0).max(2 ** 31 - 1).optional(),
   /** false: ask the model even when the same photo was evaluated the same way before. */
   cache: z.boolean().optional(),
+  /** `prefer` when a vocabulary is sent, `free` otherwise; `only` needs a vocabulary. */
+  keyword_policy: KeywordPolicy.optional(),
   /**
    * How long Ollama keeps the model loaded afterwards, as Ollama takes it: seconds as a number (negative: as
    * long as Ollama runs) or a Go duration string ("30m", "1h30m"); the daemon's setting when absent.
@@ -72,9 +93,15 @@ export const EvaluateRequest = z
     /** Which fields to ask for; all of them when absent. */
     fields: z.array(z.enum(EVALUATION_FIELDS)).min(1).max(EVALUATION_FIELDS.length).optional(),
     options: EvaluateOptions.optional(),
+    /** The catalog's keywords, for the model's keywords to be mapped onto (see `options.keyword_policy`). */
+    vocabulary: z.array(VocabularyEntry).max(MAX_VOCABULARY).optional(),
   })
   .refine((b) => (b.image_path === undefined) !== (b.image_base64 === undefined), {
     message: 'send exactly one of image_path and image_base64',
+  })
+  .refine((b) => b.options?.keyword_policy !== 'only' || b.vocabulary !== undefined, {
+    message: 'is "only", which needs a vocabulary: send the catalog\'s keywords as vocabulary',
+    path: ['options', 'keyword_policy'],
   });
 export type EvaluateRequest = z.infer<typeof EvaluateRequest>;
 
@@ -103,7 +130,13 @@ export const EvaluateResponse = z.object({
    * Only the fields asked for. When the photographer's calibration for this model applies
    * (POST /api/compare/<id>/calibrate), `rating` is the calibrated star and `rating_raw` the model's own.
    */
-  result: Evaluation.partial().extend({ rating_raw: z.int().min(1).max(5).optional() }),
+  result: Evaluation.partial().extend({
+    rating_raw: z.int().min(1).max(5).optional(),
+    /** After the vocabulary: a vocabulary's names as sent, or the model's own words. */
+    keywords: z.array(z.string().max(VOCABULARY_NAME_MAX)).optional(),
+    /** Those of `keywords` not in the vocabulary (all of them without one, none under `only`). */
+    keywords_new: z.array(z.string().max(VOCABULARY_NAME_MAX)).optional(),
+  }),
   cache_hit: z.boolean(),
   /** Model calls made: 1, or 2 when the first answer was not a valid evaluation; 0 on a cache hit. */
   attempts: z.number(),

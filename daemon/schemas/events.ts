@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JobView } from './api.js';
 import { CompareRunView } from './compare.js';
+import { RunView } from './runs.js';
 
 /**
  * What travels over /ws, one JSON object per message. Clients parse with these; `seq` orders the
@@ -33,6 +34,8 @@ export const ServerEvent = z.discriminatedUnion('type', [
   envelope('compare.failed', z.object({ run: CompareRunView })),
   envelope('compare.cancelled', z.object({ run: CompareRunView })),
   envelope('compare.interrupted', z.object({ run: CompareRunView })),
+  envelope('run.recorded', z.object({ run: RunView })),
+  envelope('run.undone', z.object({ run: RunView })),
   envelope('ollama.status', z.object({ reachable: z.boolean(), url: z.string(), version: z.string().nullable() })),
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;

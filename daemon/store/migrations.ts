@@ -372,4 +372,33 @@ export const MIGRATIONS: readonly string[] = [
     created_at      TEXT NOT NULL
   ) STRICT;
   `,
+  `
+  -- AI runs (issue 16): each write of AI values to photos' real fields, per photo and field with the
+  -- value before and after (JSON, as Lightroom holds it), so that the run can be undone. undo and
+  -- undo_reason say what the undo did with each change; NULL until the run is undone.
+  CREATE TABLE runs (
+    id          TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('apply', 'evaluate')),
+    model       TEXT,
+    source      TEXT,
+    status      TEXT NOT NULL CHECK (status IN ('open', 'undone', 'partly_undone')),
+    created_at  TEXT NOT NULL,
+    undone_at   TEXT
+  ) STRICT;
+  CREATE INDEX runs_by_created ON runs (created_at);
+
+  CREATE TABLE run_changes (
+    id                INTEGER PRIMARY KEY,
+    run_id            TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    photo_id          TEXT NOT NULL,
+    field             TEXT NOT NULL CHECK (field IN ('rating', 'pick', 'title', 'caption', 'keywords')),
+    before            TEXT NOT NULL,
+    after             TEXT NOT NULL,
+    keywords_added    TEXT NOT NULL DEFAULT '[]',
+    keywords_created  TEXT NOT NULL DEFAULT '[]',
+    undo              TEXT CHECK (undo IN ('restored', 'left')),
+    undo_reason       TEXT,
+    UNIQUE (run_id, photo_id, field)
+  ) STRICT;
+  `,
 ];

@@ -4,6 +4,7 @@ import { openDatabase, type Db } from './db.js';
 import { EvaluationCache } from './evaluation-cache.js';
 import { JobsRepo } from './jobs-repo.js';
 import { ModelsRepo } from './models-repo.js';
+import { RunsRepo } from './runs-repo.js';
 import { SettingsRepo } from './settings-repo.js';
 import { UsageRepo } from './usage-repo.js';
 
@@ -15,6 +16,7 @@ export class Store {
   readonly jobs: JobsRepo;
   readonly compare: CompareRepo;
   readonly calibrations: CalibrationRepo;
+  readonly runs: RunsRepo;
 
   /** A sentence about the database file for /api/health, when something needs the photographer's attention. */
   readonly notice: string | undefined;
@@ -27,6 +29,7 @@ export class Store {
     this.jobs = new JobsRepo(db);
     this.compare = new CompareRepo(db);
     this.calibrations = new CalibrationRepo(db);
+    this.runs = new RunsRepo(db);
   }
 
   static open(dataDir: string): Store {

@@ -8,8 +8,9 @@ import { benchFanout, benchPull } from './downloads.js';
 import { benchEvaluate } from './evaluate.js';
 import { benchStatistics } from './statistics.js';
 import { benchUsage } from './usage.js';
+import { benchVocabulary } from './vocabulary.js';
 
-const sections = { list: benchList, usage: benchUsage, statistics: benchStatistics, pull: benchPull, fanout: benchFanout, evaluate: benchEvaluate } as const;
+const sections = { list: benchList, usage: benchUsage, statistics: benchStatistics, pull: benchPull, fanout: benchFanout, evaluate: benchEvaluate, vocabulary: benchVocabulary } as const;
 const wanted = process.argv.slice(2).filter((a): a is keyof typeof sections => a in sections);
 const run = wanted.length > 0 ? wanted : (Object.keys(sections) as (keyof typeof sections)[]);
 

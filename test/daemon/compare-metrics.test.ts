@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cohensKappa, precisionRecall, type Flag } from '../../daemon/compare/agreement.js';
-import { keywordAgreement, normaliseKeyword } from '../../daemon/compare/keywords.js';
+import { keywordAgreement } from '../../daemon/compare/keywords.js';
+import { normaliseKeyword } from '../../daemon/evaluation/keyword-key.js';
 import { agreementScore, measureModel, rank } from '../../daemon/compare/report.js';
 import { averageRanks, bootstrapInterval, nearestRank, spearman } from '../../daemon/compare/stats.js';
 import type { CompareModelRow, ComparePhotoRow, CompareResultRow } from '../../daemon/store/compare-repo.js';

@@ -89,7 +89,7 @@ describe('POST /api/evaluate', () => {
     expect(r.status, r.text).toBe(200);
     const body = EvaluateResponse.parse(r.body);
     expect(body).toMatchObject({ photo_id: 'cat-1/IMG_0001', model: 'gemma3:4b', cache_hit: false, attempts: 1, image: { format: 'jpeg', bytes: tinyJpeg(seed).length } });
-    expect(Object.keys(body.result).sort()).toEqual(['caption', 'flag', 'keywords', 'rating', 'reasons', 'title']);
+    expect(Object.keys(body.result).sort()).toEqual(['caption', 'flag', 'keywords', 'keywords_new', 'rating', 'reasons', 'title']);
     expect(body.result.rating).toBeGreaterThanOrEqual(1);
     expect(body.result.rating).toBeLessThanOrEqual(5);
     expect(['pick', 'reject', 'none']).toContain(body.result.flag);

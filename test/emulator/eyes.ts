@@ -49,6 +49,18 @@ export function eyesAnswer(input: GenerateInput, eyes: Record<string, Eyes> | un
   if ('flag' in props) answer.flag = flagFor(rating);
   // Ollama's grammar holds the answer to the schema, so no more keywords than its maxItems.
   const maxKeywords = isRecord(props.keywords) && typeof props.keywords.maxItems === 'number' ? props.keywords.maxItems : subjects.length;
-  if ('keywords' in props) answer.keywords = subjects.slice(0, maxKeywords);
+  if ('keywords' in props) {
+    const allowed = keywordEnum(props.keywords);
+    // With an enum the grammar lets the model write only its values: what it sees, as the list spells it,
+    // or (seeing none of them) whatever the grammar's sampling picked from the list.
+    const seen = allowed ? subjects.flatMap((s) => allowed.filter((a) => a.toLowerCase() === s || a.toLowerCase() === `${s}s`)) : subjects;
+    if (!allowed || seen.length > 0) answer.keywords = seen.slice(0, maxKeywords);
+  }
   return JSON.stringify(answer, null, 2);
+}
+
+/** The values a keyword list's items are held to, when the schema has an enum of them. */
+function keywordEnum(schema: unknown): string[] | undefined {
+  const items = isRecord(schema) && isRecord(schema.items) ? schema.items : undefined;
+  return items && Array.isArray(items.enum) ? items.enum.filter((v): v is string => typeof v === 'string') : undefined;
 }

@@ -8,10 +8,12 @@ import { errors } from '../openapi.js';
 
 /** Room in the body for the JSON around a base64 image: the other fields are small. */
 const JSON_SLACK_BYTES = 64 * 1024;
+/** Room for the catalog's keyword tree: 20,000 keywords with synonyms at about 400 bytes each. */
+const VOCABULARY_BYTES = 8 * 1024 * 1024;
 
-/** The body limit that lets a base64 image up to `maxImageBytes` through (base64 is 4 bytes per 3). */
+/** The body limit that lets a base64 image up to `maxImageBytes` and a vocabulary through (base64 is 4 bytes per 3). */
 export function evaluateBodyLimit(maxImageBytes: number): number {
-  return Math.ceil(maxImageBytes / 3) * 4 + JSON_SLACK_BYTES;
+  return Math.ceil(maxImageBytes / 3) * 4 + VOCABULARY_BYTES + JSON_SLACK_BYTES;
 }
 
 /** POST /api/evaluate. Long calls are fine: Fastify's requestTimeout covers receiving the request, not answering it. */
