@@ -189,6 +189,21 @@ describe('junmai compare', () => {
     expect(s.emu.requests.filter((q) => q.path === '/api/chat').length).toBe(chats);
   });
 
+  it('exits 5 when the run is cancelled by someone else, and says so', async () => {
+    const s = await daemon(150);
+    const dir = folder();
+    for (let i = 0; i < 10; i++) writeFileSync(join(dir, `IMG_${i}.jpg`), tinyJpeg(700 + i));
+    const p = startCli(['--url', s.url, 'compare', dir, '--models', FAITHFUL]);
+    p.child.stdin.end();
+    await p.waitForOutput(/[1-9]\d*\/10 photo evaluations/, 20_000);
+    const id = CompareListResponse.parse((await s.req('GET', '/api/compare')).body).runs[0]!.id;
+    expect((await s.req('DELETE', `/api/compare/${id}`, { body: {} })).status).toBe(200);
+    const r = await p.done;
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('The comparison was cancelled.');
+    expect(r.stderr).not.toContain('Cancelled the comparison;');
+  });
+
   it('refuses a folder without JPEG photos, and a path that is not there, with exit 2', async () => {
     const s = await daemon();
     const dir = folder();
