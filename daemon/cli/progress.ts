@@ -95,7 +95,7 @@ class CountBar implements ProgressDisplay<CompareRunView> {
 
   constructor(out: Output) {
     this.bar = new cliProgress.SingleBar({
-      format: `|{bar}| {percentage}% | {value}/{total} photo evaluations |${out.cyan('{state}')}`,
+      format: `|{bar}| {percentage}% | {value}/{total} photo evaluations${out.cyan('{state}')}`,
       stream: out.stdout,
       barsize: 30,
       hideCursor: true,

@@ -6,7 +6,7 @@ import { CompareListResponse, CompareResultsResponse, type CompareModelResult } 
 import { flagFor, perceivedQuality, perceivedSubjects } from '../emulator/index.js';
 import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
 import { jpegWithXmp, tinyJpeg } from '../support/images.js';
-import { cli, startCli } from './cli.js';
+import { cli, startCli, startTerminal } from './cli.js';
 
 const FAITHFUL = 'gemma3:4b';
 const CONTRARIAN = 'llava:7b';
@@ -187,6 +187,16 @@ describe('junmai compare', () => {
     const chats = s.emu.requests.filter((q) => q.path === '/api/chat').length;
     await new Promise((res) => setTimeout(res, 400));
     expect(s.emu.requests.filter((q) => q.path === '/api/chat').length).toBe(chats);
+  });
+
+  it('draws a bar counting photo evaluations in a terminal', async () => {
+    const s = await daemon();
+    const dir = folder();
+    for (let i = 0; i < 3; i++) writeFileSync(join(dir, `IMG_${i}.jpg`), tinyJpeg(900 + i));
+    const r = await startTerminal(['--url', s.url, '--no-color', 'compare', dir, '--models', `${FAITHFUL},${CONTRARIAN}`]).done;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('| 100% | 6/6 photo evaluations  (completed)');
+    expect(r.stdout).toMatch(/\r\n {3}[12] {2}gemma3:4b {2}/);
   });
 
   it('exits 5 when the run is cancelled by someone else, and says so', async () => {
