@@ -83,7 +83,8 @@ function judgedPhoto(dir: string, name: string, seed: number): { stars: number; 
 const cells = (line: string) => line.trim().split(/\s{2,}/);
 const fixed = (v: number | null, digits = 2) => (v === null ? '-' : v.toFixed(digits));
 
-describe('junmai compare', () => {
+// Each test starts a daemon and runs the CLI as a child process two or three times.
+describe('junmai compare', { timeout: 60_000 }, () => {
   it('reads stars, rejects and keywords from embedded XMP and sidecars, and sends them with each photo', async () => {
     const s = await daemon();
     const dir = folder();

@@ -4,14 +4,11 @@ import { CompareResultsResponse, CompareRunResponse, MAX_COMPARE_PHOTOS, type Co
 import { stringOpt, type Command, type Context } from '../command.js';
 import { CliError, EXIT, FileError, UsageError } from '../errors.js';
 import type { EventStream } from '../events.js';
+import { Follow } from '../follow.js';
 import { DASH, percent, type Output } from '../output.js';
 import type { ProgressDisplay } from '../progress.js';
 import type { Judgement } from '../xmp.js';
 
-/** After the socket drops, how often the run is read instead. */
-const POLL_MS = 500;
-/** With the socket up, an occasional read anyway: a dropped event must not hang us. */
-const HEARTBEAT_MS = 5000;
 /** Files whose XMP is read at once: a folder of 500 photos must not open 500 files together. */
 const READ_AT_ONCE = 16;
 const ENDED: ReadonlySet<CompareRunView['status']> = new Set(['completed', 'failed', 'cancelled', 'interrupted']);
@@ -128,18 +125,30 @@ async function startAndFollow(ctx: Context, body: { models?: string[]; photos: C
 function follow(ctx: Context, initial: CompareRunView, stream: EventStream | undefined, display: ProgressDisplay<CompareRunView>): Promise<Followed> {
   const { client } = ctx;
   const path = `/api/compare/${encodeURIComponent(initial.id)}`;
-  let last = initial;
   let cancelling = false;
-  let pollTimer: NodeJS.Timeout | undefined;
-  let polling = false;
 
   return new Promise<Followed>((resolvePromise, reject) => {
     let settled = false;
+    const follower = new Follow<CompareRunView>({
+      client, stream, initial,
+      fromEvent: (e) => (e.type.startsWith('compare.') && 'run' in e.data && e.data.run.id === initial.id ? e.data.run : undefined),
+      read: async () => (await client.get(path, CompareResultsResponse)).data.run,
+      isStale: (run, last) => run.updated_at < last.updated_at || (ENDED.has(last.status) && !ENDED.has(run.status)),
+      onItem: (run) => {
+        display.update(run);
+        if (ENDED.has(run.status)) done(run);
+      },
+      onError: (err) => fail(err),
+      lostContact: () => new CliError(
+        `Lost contact with the Junmai daemon at ${client.url} during the comparison. When it is running again, ` +
+          `GET /api/compare/${initial.id} shows what became of it; an interrupted one can be resumed.`,
+        EXIT.NOT_RUNNING, 'DAEMON_NOT_RUNNING',
+      ),
+    });
     const cleanup = () => {
       settled = true;
-      if (pollTimer) clearInterval(pollTimer);
+      follower.stop();
       process.off('SIGINT', onSigint);
-      stream?.close();
       display.stop();
     };
     const done = (run: CompareRunView) => {
@@ -152,55 +161,14 @@ function follow(ctx: Context, initial: CompareRunView, stream: EventStream | und
       cleanup();
       reject(err);
     };
-    const seen = (run: CompareRunView) => {
-      if (settled || run.id !== initial.id) return;
-      // Events and polls can cross; an older picture of the run must not move the bar back or revive it.
-      if (run.updated_at < last.updated_at || (ENDED.has(last.status) && !ENDED.has(run.status))) return;
-      last = run;
-      display.update(run);
-      if (ENDED.has(run.status)) done(run);
-    };
-    const poll = async () => {
-      if (polling || settled) return;
-      polling = true;
-      try {
-        seen((await client.get(path, CompareResultsResponse)).data.run);
-      } catch (err) {
-        if (err instanceof CliError && err.exitCode === EXIT.NOT_RUNNING) {
-          fail(new CliError(
-            `Lost contact with the Junmai daemon at ${client.url} during the comparison. When it is running again, ` +
-              `\`curl ${client.url}/api/compare/${initial.id}\` shows what became of it, and POST …/resume continues an interrupted one.`,
-            EXIT.NOT_RUNNING, 'DAEMON_NOT_RUNNING',
-          ));
-        } else fail(err);
-      } finally {
-        polling = false;
-      }
-    };
-    const startPolling = (everyMs: number) => {
-      if (pollTimer) clearInterval(pollTimer);
-      pollTimer = setInterval(() => void poll(), everyMs);
-    };
+    // No question, unlike a download: a comparison left running would hold Ollama for nobody to read its results.
     const onSigint = () => {
       if (cancelling) return;
       cancelling = true;
-      void client.delete(path, CompareRunResponse).then((a) => done(a.data.run), fail);
+      void client.delete(path, CompareRunResponse).then((a) => follower.seen(a.data.run), fail);
     };
     process.on('SIGINT', onSigint);
-
-    if (stream) {
-      stream.on((e) => {
-        if (e.type.startsWith('compare.') && 'run' in e.data) seen(e.data.run);
-      });
-      stream.onClose(() => {
-        if (!settled) startPolling(POLL_MS);
-      });
-      stream.onDrift((err) => fail(new CliError(err.message, EXIT.DAEMON_ERROR, 'CONTRACT_MISMATCH')));
-      startPolling(HEARTBEAT_MS);
-    } else startPolling(POLL_MS);
-    seen(initial);
-    // A short run can end before the daemon's answer with its id arrives: one read now, not a heartbeat later.
-    void poll();
+    follower.start();
   });
 }
 
