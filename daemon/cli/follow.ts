@@ -7,6 +7,20 @@ const POLL_MS = 500;
 /** With the socket up, an occasional read anyway: an item can sit queued without events, and a dropped event must not hang us. */
 const HEARTBEAT_MS = 5000;
 
+/**
+ * The daemon's /ws feed, opened before a job or run is started so that not one of its events can
+ * slip past; undefined when it cannot be opened (then the item is followed by reading it). ws is
+ * loaded here, not at the top: it would add to the start of every other command.
+ */
+export async function openEvents(client: Client): Promise<EventStream | undefined> {
+  const { EventStream } = await import('./events.js');
+  try {
+    return await EventStream.open({ url: client.url, headers: client.headers(), connectTimeoutMs: 3000 });
+  } catch {
+    return undefined;
+  }
+}
+
 export interface FollowOptions<T> {
   client: Client;
   /** Undefined when /ws could not be opened: then the item is read every POLL_MS. */

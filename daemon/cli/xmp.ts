@@ -58,9 +58,9 @@ export async function readJudgement(path: string): Promise<Judgement> {
 
 /**
  * xmp:Rating is 0–5 stars, or -1 for a rejected photo (as Bridge writes it). The pick flag is
- * xmpDM:pick (1 pick, 0 none, -1 reject) where the writer puts it there; Lightroom Classic has long
- * kept flags in its catalog only, so a photo without either says nothing about picks, which is not
- * the same as "none". xmp:Label is a colour label, not a flag, and is not read.
+ * xmpDM:pick (1 pick, 0 none, -1 reject) where a culling tool puts it; Lightroom Classic keeps its
+ * flags in the catalog, not in XMP, so a photo without either says nothing about picks, which is
+ * not the same as "none". xmp:Label is a colour label, not a flag, and is not read.
  */
 function judgementOf(ns: Namespaces): Judgement {
   const out: Judgement = {};

@@ -4,7 +4,7 @@ import { CompareResultsResponse, CompareRunResponse, MAX_COMPARE_PHOTOS, type Co
 import { stringOpt, type Command, type Context } from '../command.js';
 import { CliError, EXIT, FileError, UsageError } from '../errors.js';
 import type { EventStream } from '../events.js';
-import { Follow } from '../follow.js';
+import { Follow, openEvents } from '../follow.js';
 import { DASH, percent, type Output } from '../output.js';
 import type { ProgressDisplay } from '../progress.js';
 import type { Judgement } from '../xmp.js';
@@ -37,7 +37,7 @@ export const compare: Command = {
     for (let i = 0; i < paths.length; i += READ_AT_ONCE) judgements.push(...(await Promise.all(paths.slice(i, i + READ_AT_ONCE).map(readJudgement))));
     const photos: ComparePhoto[] = paths.map((path, i) => ({ photo_id: path, image_path: path, ...judgements[i] }));
     describeJudgements(ctx.out, photos);
-    return startAndFollow(ctx, { ...(models ? { models } : {}), photos });
+    return runAndFollow(ctx, { ...(models ? { models } : {}), photos });
   },
 };
 
@@ -92,22 +92,15 @@ function describeJudgements(out: Output, photos: ComparePhoto[]): void {
   const judged = count((p) => (p.rating ?? 0) > 0 || p.pick !== undefined || (p.keywords?.length ?? 0) > 0);
   out.line(`${photos.length} photo(s): ${judged} with your judgement (${stars} with stars, ${flags} picked or rejected, ${keywords} with keywords).`);
   if (judged === 0) {
-    out.note(out.dim('None of these photos has stars, a flag or keywords in its XMP, so only speed can be compared. In Lightroom, Metadata > Save Metadata to File writes them.'));
+    out.note(out.dim('None of these photos has stars, a flag or keywords in its XMP, so only speed can be compared. In Lightroom, Metadata > Save Metadata to File writes stars and keywords.'));
   }
 }
 
 /** Subscribes to the daemon's events, starts the run and follows it to its end, then prints the results. */
-async function startAndFollow(ctx: Context, body: { models?: string[]; photos: ComparePhoto[] }): Promise<number> {
+async function runAndFollow(ctx: Context, body: { models?: string[]; photos: ComparePhoto[] }): Promise<number> {
   const { client, out } = ctx;
-  // Loaded here, not at the top: ws and cli-progress would add to the start of every other command.
-  const [{ EventStream }, { createRunProgress }] = await Promise.all([import('../events.js'), import('../progress.js')]);
-  // Subscribe before starting, so not one event of the run can slip past.
-  let stream: EventStream | undefined;
-  try {
-    stream = await EventStream.open({ url: client.url, headers: client.headers(), connectTimeoutMs: 3000 });
-  } catch {
-    stream = undefined;
-  }
+  // Loaded here, not at the top: cli-progress would add to the start of every other command.
+  const [stream, { createRunProgress }] = await Promise.all([openEvents(client), import('../progress.js')]);
   let run: CompareRunView;
   try {
     run = (await client.post('/api/compare', CompareRunResponse, body)).data.run;

@@ -3,7 +3,7 @@ import { CurrentResponse, DownloadResponse, JobResponse, ListResponse, type JobV
 import { flag, type Command, type Context } from '../command.js';
 import { CliError, EXIT } from '../errors.js';
 import type { EventStream } from '../events.js';
-import { Follow } from '../follow.js';
+import { Follow, openEvents } from '../follow.js';
 import { bytes, duration } from '../output.js';
 import type { ProgressDisplay } from '../progress.js';
 import { ACTIVE } from './downloads.js';
@@ -71,14 +71,7 @@ export interface StartedJob {
 export async function startAndFollow(ctx: Context, start: () => Promise<StartedJob>): Promise<number> {
   const { client, out } = ctx;
   // Loaded here, not at the top: ws and cli-progress would add ~80 ms to the start of every other command.
-  const [{ EventStream }, { createProgress }] = await Promise.all([import('../events.js'), import('../progress.js')]);
-  // Subscribe before starting, so not one event of the job can slip past.
-  let stream: EventStream | undefined;
-  try {
-    stream = await EventStream.open({ url: client.url, headers: client.headers(), connectTimeoutMs: 3000 });
-  } catch {
-    stream = undefined;
-  }
+  const [stream, { createProgress }] = await Promise.all([openEvents(client), import('../progress.js')]);
   let started: StartedJob;
   try {
     started = await start();
