@@ -10,16 +10,18 @@ export const EXIT = {
   USAGE: 2,
   NOT_RUNNING: 3,
   DOWNLOAD_FAILED: 4,
+  COMPARISON_FAILED: 5,
   INTERRUPTED: 130,
 } as const;
 
 export const EXIT_CODE_HELP: ReadonlyArray<readonly [number, string]> = [
   [EXIT.OK, 'done'],
   [EXIT.DAEMON_ERROR, 'the daemon answered with an error (its sentence and code are printed), or with an answer this junmai does not understand'],
-  [EXIT.USAGE, 'usage error: unknown command or option, missing argument, unreadable file'],
+  [EXIT.USAGE, 'usage error: unknown command or option, missing argument, unreadable file, a folder without JPEG photos'],
   [EXIT.NOT_RUNNING, 'the daemon is not running (or not reachable at --url)'],
   [EXIT.DOWNLOAD_FAILED, 'a download failed, was cancelled elsewhere, or was interrupted by the daemon stopping'],
-  [EXIT.INTERRUPTED, 'interrupted with Ctrl-C (a download left running, or cancelled at your request)'],
+  [EXIT.COMPARISON_FAILED, 'a comparison failed, was cancelled elsewhere, or was interrupted by the daemon stopping'],
+  [EXIT.INTERRUPTED, 'interrupted with Ctrl-C (a download left running, or a download or comparison cancelled at your request)'],
 ];
 
 /** Anything a command throws to end the run; main prints `message` and exits with `exitCode`. */

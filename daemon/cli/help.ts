@@ -46,6 +46,7 @@ export function helpText(commands: readonly Command[], only?: string): string {
     '  junmai list --installed',
     '  junmai recommend 8 balanced',
     '  junmai pull gemma3:4b && junmai switch gemma3:4b',
+    '  junmai compare ~/Pictures/rated --models gemma3:4b,qwen2.5vl:7b',
     '  junmai export backup.json',
     '',
   );

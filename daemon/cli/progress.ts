@@ -1,18 +1,41 @@
 import cliProgress from 'cli-progress';
 import { basename } from 'node:path';
 import type { JobView } from '../schemas/api.js';
+import type { CompareRunView } from '../schemas/compare.js';
 import { duration, inUnit, progressBytes, speed, unitOf, type Output } from './output.js';
 
-/** What `pull` shows while a job runs; each kind of terminal gets its own. */
-export interface ProgressDisplay {
-  update(job: JobView): void;
+/** What `pull` (a job) and `compare` (a run) show while the daemon works; each kind of terminal gets its own. */
+export interface ProgressDisplay<T = JobView> {
+  update(item: T): void;
   /** Leaves what was drawn on screen and gives the line back (before a prompt or the final sentence). */
   stop(): void;
 }
 
 export function createProgress(out: Output): ProgressDisplay {
   if (out.json) return { update() {}, stop() {} };
-  return out.isTTY ? new BarProgress(out) : new LineProgress(out);
+  return out.isTTY
+    ? new BarProgress(out)
+    : new LineProgress(out, (job: JobView) => ({
+        percent: job.percent,
+        status: job.status,
+        text: `${job.model}  ${String(Math.floor(job.percent)).padStart(3)}%  ${progressBytes(job.completed_bytes, job.total_bytes)}  ` +
+          `${speed(job.bytes_per_second)}  ETA ${duration(job.eta_seconds)}${stateText(job)}`,
+      }));
+}
+
+const runPercent = (run: CompareRunView) => (run.progress.total === 0 ? 100 : (100 * run.progress.done) / run.progress.total);
+const runState = (run: CompareRunView) => (run.current_model ? `  ${run.current_model}` : `  (${run.status})`);
+
+/** A comparison run: photo evaluations done out of photos × models, and the model at work. */
+export function createRunProgress(out: Output): ProgressDisplay<CompareRunView> {
+  if (out.json) return { update() {}, stop() {} };
+  return out.isTTY
+    ? new CountBar(out)
+    : new LineProgress(out, (run: CompareRunView) => ({
+        percent: runPercent(run),
+        status: `${run.status} ${run.current_model ?? ''}`,
+        text: `${String(Math.floor(runPercent(run))).padStart(3)}%  ${run.progress.done}/${run.progress.total} photo evaluations${runState(run)}`,
+      }));
 }
 
 const stateText = (job: JobView) => (job.status === 'downloading' ? '' : `  (${job.status})`);
@@ -65,22 +88,57 @@ class BarProgress implements ProgressDisplay {
   }
 }
 
+/** A live bar counting a run's photo evaluations, with the model at work beside it. */
+class CountBar implements ProgressDisplay<CompareRunView> {
+  private readonly bar: cliProgress.SingleBar;
+  private started = false;
+
+  constructor(out: Output) {
+    this.bar = new cliProgress.SingleBar({
+      format: `|{bar}| {percentage}% | {value}/{total} photo evaluations${out.cyan('{state}')}`,
+      stream: out.stdout,
+      barsize: 30,
+      hideCursor: true,
+      // Ctrl-C cancels the run; the command handles it.
+      gracefulExit: false,
+      barCompleteChar: '█',
+      barIncompleteChar: '░',
+    });
+  }
+
+  update(run: CompareRunView): void {
+    const payload = { state: runState(run) };
+    if (!this.started) {
+      this.bar.start(run.progress.total, run.progress.done, payload);
+      this.started = true;
+      return;
+    }
+    this.bar.update(run.progress.done, payload);
+  }
+
+  stop(): void {
+    if (this.started) this.bar.stop();
+    this.started = false;
+  }
+}
+
 /** Piped or logged output: a plain line every ~5 % (and on a change of state), never a carriage return. */
-class LineProgress implements ProgressDisplay {
+class LineProgress<T> implements ProgressDisplay<T> {
   private lastStep = -1;
   private lastStatus: string | undefined;
 
-  constructor(private readonly out: Output) {}
+  constructor(
+    private readonly out: Output,
+    private readonly view: (item: T) => { percent: number; status: string; text: string },
+  ) {}
 
-  update(job: JobView): void {
-    const step = Math.floor(job.percent / 5);
-    if (step <= this.lastStep && job.status === this.lastStatus) return;
+  update(item: T): void {
+    const { percent, status, text } = this.view(item);
+    const step = Math.floor(percent / 5);
+    if (step <= this.lastStep && status === this.lastStatus) return;
     this.lastStep = Math.max(step, this.lastStep);
-    this.lastStatus = job.status;
-    this.out.line(
-      `${job.model}  ${String(Math.floor(job.percent)).padStart(3)}%  ${progressBytes(job.completed_bytes, job.total_bytes)}  ` +
-        `${speed(job.bytes_per_second)}  ETA ${duration(job.eta_seconds)}${stateText(job)}`,
-    );
+    this.lastStatus = status;
+    this.out.line(text);
   }
 
   stop(): void {}

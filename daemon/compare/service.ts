@@ -32,6 +32,8 @@ export interface CompareDeps {
 }
 
 const PROGRESS_EVERY_MS = 250;
+/** Completed runs whose results are kept in memory: the few a photographer is looking at. */
+const KEPT_RESULTS = 16;
 /** How long a comparison waits for Ollama to let go of a model it asked to unload: UNLOAD_POLLS × UNLOAD_POLL_MS. */
 const UNLOAD_POLLS = 100;
 const UNLOAD_POLL_MS = 100;
@@ -57,6 +59,7 @@ export class CompareService {
   private chain: Promise<void> = Promise.resolve();
   private readonly controllers = new Map<string, AbortController>();
   private readonly lastProgress = new Map<string, number>();
+  private readonly completedResults = new Map<string, Omit<CompareResultsResponse, 'success'>>();
   private closed = false;
 
   constructor(private readonly deps: CompareDeps) {}
@@ -83,13 +86,25 @@ export class CompareService {
     return this.repo.list(limit).map((r) => this.view(r));
   }
 
-  /** The run and, per model, what was measured so far, best first. */
+  /**
+   * The run and, per model, what was measured so far, best first. A completed run never changes
+   * again, so its measures (a bootstrap per model) are computed once and kept for the next reads;
+   * a cancelled one may still record the time of photos that were in flight.
+   */
   results(id: string): Omit<CompareResultsResponse, 'success'> {
     const run = this.row(id);
+    const kept = this.completedResults.get(id);
+    if (kept && run.status === 'completed') return kept;
     const photos = this.repo.photos(id);
     const results = this.repo.results(id);
     const measured = this.repo.models(id).map((m) => measureModel(m, photos, results.filter((r) => r.model === m.model)));
-    return { run: this.view(run), ...rank(measured) };
+    const answer = { run: this.view(run), ...rank(measured) };
+    if (run.status === 'completed') {
+      this.completedResults.set(id, answer);
+      // Map order is insertion order: the oldest goes first.
+      if (this.completedResults.size > KEPT_RESULTS) this.completedResults.delete(this.completedResults.keys().next().value as string);
+    }
+    return answer;
   }
 
   /** How far the model agreed with the photographer's stars in the newest completed comparison it took part in. */

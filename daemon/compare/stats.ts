@@ -4,8 +4,42 @@
  * sample comes with an interval, and a degenerate sample gives null rather than a made-up number.
  */
 
+/** Widest range of whole numbers ranked by counting; stars (0–5) and the like are far inside it. */
+const COUNTING_RANGE = 64;
+
 /** Ranks 1..n, ties sharing the mean of the ranks they span (what Spearman's ρ needs). */
 export function averageRanks(values: readonly number[]): number[] {
+  return countingRanks(values) ?? sortedRanks(values);
+}
+
+/**
+ * The same ranks without sorting, for whole numbers in a narrow range (stars): a value's rank is
+ * set by how many values are below it and how many share it. The results query bootstraps ρ over
+ * a thousand resamples per model, and sorting each resample made it take hundreds of milliseconds.
+ */
+function countingRanks(values: readonly number[]): number[] | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (!Number.isInteger(v)) return undefined;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (values.length === 0 || max - min > COUNTING_RANGE) return undefined;
+  const counts = new Array<number>(max - min + 1).fill(0);
+  for (const v of values) counts[v - min] = (counts[v - min] as number) + 1;
+  // The same arithmetic as sortedRanks, so both give identical numbers.
+  const rankOf = new Array<number>(counts.length);
+  let start = 0;
+  for (let k = 0; k < counts.length; k++) {
+    const end = start + (counts[k] as number) - 1;
+    rankOf[k] = (start + end) / 2 + 1;
+    start = end + 1;
+  }
+  return values.map((v) => rankOf[v - min] as number);
+}
+
+function sortedRanks(values: readonly number[]): number[] {
   const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
   const ranks = new Array<number>(values.length);
   for (let start = 0; start < order.length; ) {

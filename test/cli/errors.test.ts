@@ -51,7 +51,7 @@ describe('junmai without a daemon, and usage errors', () => {
     for (const c of ['list', 'current', 'info', 'switch', 'evaluate', 'pull', 'rm', 'downloads', 'cancel', 'resume', 'recommend', 'stats', 'hardware', 'sync', 'export', 'import', 'serve', 'help']) {
       expect(help.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     }
-    for (const code of [0, 1, 2, 3, 4, 130]) expect(help.stdout).toMatch(new RegExp(`^\\s+${code}  \\S`, 'm'));
+    for (const code of [0, 1, 2, 3, 4, 5, 130]) expect(help.stdout).toMatch(new RegExp(`^\\s+${code}  \\S`, 'm'));
     expect(one.code).toBe(0);
     expect(one.stdout).toMatch(/^Usage: junmai recommend \[VRAM\] \[PRIORITY\]/);
     expect(one.stdout).toMatch(/--priority P/);

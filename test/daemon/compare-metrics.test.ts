@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cohensKappa, precisionRecall, type Flag } from '../../daemon/compare/agreement.js';
 import { keywordAgreement } from '../../daemon/compare/keywords.js';
@@ -10,6 +11,14 @@ describe('Spearman ρ', () => {
   it('ranks ties by the mean of the ranks they span', () => {
     expect(averageRanks([10, 20, 20, 30])).toEqual([1, 2.5, 2.5, 4]);
     expect(averageRanks([3, 1, 3, 3])).toEqual([3, 1, 3, 3]);
+  });
+
+  it('ranks stars by counting exactly as it ranks any other numbers by sorting', () => {
+    // Shifting by a half keeps the order but leaves the whole numbers that counting takes.
+    fc.assert(fc.property(fc.array(fc.integer({ min: -1, max: 5 }), { maxLength: 60 }), (stars) => {
+      expect(averageRanks(stars)).toEqual(averageRanks(stars.map((v) => v + 0.5)));
+    }));
+    expect(averageRanks([0, 1000, 5, 5])).toEqual([1, 4, 2.5, 2.5]);
   });
 
   it('is Pearson r of the average ranks: 8/√95 for one tied pair out of order', () => {

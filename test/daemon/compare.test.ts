@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cohensKappa, type Flag } from '../../daemon/compare/agreement.js';
 import { CompareService, type CompareDeps } from '../../daemon/compare/service.js';
 import { AppError } from '../../daemon/errors.js';
@@ -168,6 +168,18 @@ describe('a comparison of three models on photos the photographer rated', () => 
       expect(result(m).speed.load_seconds).toBeGreaterThanOrEqual(0);
       expect(result(m).speed.warm_p50_seconds).not.toBeNull();
       expect(result(m).speed.photos_per_minute).toBeGreaterThan(0);
+    }
+  });
+
+  it('computes a completed run’s measures once and answers later reads from them', async () => {
+    const reads = vi.spyOn(t.daemon.store.compare, 'results');
+    try {
+      const again = await t.req('GET', `/api/compare/${runId}`);
+      expect(again.status).toBe(200);
+      expect(CompareResultsResponse.parse(again.body)).toEqual(body);
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
     }
   });
 

@@ -79,3 +79,14 @@ export function paddedJpeg(size: number, seed = 0): Buffer {
   parts.push(picture);
   return Buffer.concat(parts, size);
 }
+
+/** tinyJpeg carrying an XMP packet in an APP1 segment right after SOI, where Lightroom and exiftool put it. */
+export function jpegWithXmp(xmp: string, seed = 0): Buffer {
+  const picture = tinyJpeg(seed);
+  const body = Buffer.concat([Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1'), Buffer.from(xmp, 'utf8')]);
+  if (body.length + 2 > 0xffff) throw new Error('an XMP packet in one APP1 segment is at most 65,533 bytes');
+  const head = Buffer.alloc(4);
+  head.writeUInt16BE(0xffe1, 0);
+  head.writeUInt16BE(body.length + 2, 2);
+  return Buffer.concat([picture.subarray(0, 2), head, body, picture.subarray(2)]);
+}

@@ -3,14 +3,10 @@ import { CurrentResponse, DownloadResponse, JobResponse, ListResponse, type JobV
 import { flag, type Command, type Context } from '../command.js';
 import { CliError, EXIT } from '../errors.js';
 import type { EventStream } from '../events.js';
+import { Follow, openEvents } from '../follow.js';
 import { bytes, duration } from '../output.js';
 import type { ProgressDisplay } from '../progress.js';
 import { ACTIVE } from './downloads.js';
-
-/** After the socket drops, how often the job is read instead. */
-const POLL_MS = 500;
-/** With the socket up, an occasional read anyway: a job can sit queued without events, and a dropped event must not hang us. */
-const HEARTBEAT_MS = 5000;
 
 type Outcome = { kind: 'ended'; job: JobView; byUser: boolean } | { kind: 'left'; job: JobView };
 
@@ -75,14 +71,7 @@ export interface StartedJob {
 export async function startAndFollow(ctx: Context, start: () => Promise<StartedJob>): Promise<number> {
   const { client, out } = ctx;
   // Loaded here, not at the top: ws and cli-progress would add ~80 ms to the start of every other command.
-  const [{ EventStream }, { createProgress }] = await Promise.all([import('../events.js'), import('../progress.js')]);
-  // Subscribe before starting, so not one event of the job can slip past.
-  let stream: EventStream | undefined;
-  try {
-    stream = await EventStream.open({ url: client.url, headers: client.headers(), connectTimeoutMs: 3000 });
-  } catch {
-    stream = undefined;
-  }
+  const [stream, { createProgress }] = await Promise.all([openEvents(client), import('../progress.js')]);
   let started: StartedJob;
   try {
     started = await start();
@@ -102,21 +91,36 @@ export async function startAndFollow(ctx: Context, start: () => Promise<StartedJ
 /** Feeds the display from events (or polling) until the job ends, fails to be followed, or Ctrl-C is answered. */
 function follow(ctx: Context, initial: JobView, stream: EventStream | undefined, display: ProgressDisplay): Promise<Outcome> {
   const { client } = ctx;
-  let last = initial;
+  const path = `/api/model/downloads/${encodeURIComponent(initial.id)}`;
   let asking = false;
   let prompted = false;
   /** Set once we have asked the daemon to cancel: its `download.cancelled` may arrive before its answer. */
   let cancelling = false;
-  let pollTimer: NodeJS.Timeout | undefined;
-  let polling = false;
 
   return new Promise<Outcome>((resolve, reject) => {
     let settled = false;
+    const follower = new Follow<JobView>({
+      client, stream, initial,
+      fromEvent: (e) => (e.type.startsWith('download.') && 'job' in e.data && e.data.job.id === initial.id ? e.data.job : undefined),
+      read: async () => (await client.get(path, JobResponse)).data.job,
+      isStale: (job, last) => job.updated_at < last.updated_at || (!ACTIVE.has(last.status) && ACTIVE.has(job.status)),
+      onItem: (job) => {
+        if (asking) return;
+        // Once the question has been asked the bar stays put: the answer is the last thing on screen.
+        if (!prompted) display.update(job);
+        if (!ACTIVE.has(job.status)) done({ kind: 'ended', job, byUser: cancelling && job.status === 'cancelled' });
+      },
+      onError: (err) => fail(err),
+      lostContact: () => new CliError(
+        `Lost contact with the Junmai daemon at ${client.url} during the download of ${initial.model}. ` +
+          'When it is running again, `junmai downloads` shows what became of it.',
+        EXIT.NOT_RUNNING, 'DAEMON_NOT_RUNNING',
+      ),
+    });
     const cleanup = () => {
       settled = true;
-      if (pollTimer) clearInterval(pollTimer);
+      follower.stop();
       process.off('SIGINT', onSigint);
-      stream?.close();
       display.stop();
     };
     const done = (o: Outcome) => {
@@ -130,43 +134,10 @@ function follow(ctx: Context, initial: JobView, stream: EventStream | undefined,
       reject(err);
     };
 
-    const seen = (job: JobView) => {
-      if (settled || job.id !== initial.id) return;
-      // Events and polls can cross; an older picture of the job must not move the bar back or revive it.
-      if (job.updated_at < last.updated_at || (!ACTIVE.has(last.status) && ACTIVE.has(job.status))) return;
-      last = job;
-      if (asking) return;
-      // Once the question has been asked the bar stays put: the answer is the last thing on screen.
-      if (!prompted) display.update(job);
-      if (!ACTIVE.has(job.status)) done({ kind: 'ended', job, byUser: cancelling && job.status === 'cancelled' });
-    };
-
-    const poll = async () => {
-      if (polling || settled) return;
-      polling = true;
-      try {
-        seen((await client.get(`/api/model/downloads/${encodeURIComponent(initial.id)}`, JobResponse)).data.job);
-      } catch (err) {
-        if (err instanceof CliError && err.exitCode === EXIT.NOT_RUNNING) {
-          fail(new CliError(
-            `Lost contact with the Junmai daemon at ${client.url} during the download of ${initial.model}. ` +
-              'When it is running again, `junmai downloads` shows what became of it.',
-            EXIT.NOT_RUNNING, 'DAEMON_NOT_RUNNING',
-          ));
-        } else fail(err);
-      } finally {
-        polling = false;
-      }
-    };
-    const startPolling = (everyMs: number) => {
-      if (pollTimer) clearInterval(pollTimer);
-      pollTimer = setInterval(() => void poll(), everyMs);
-    };
-
     const onSigint = () => {
       if (asking) return;
       // Without a terminal to answer on (a script, a CI job), nobody can be asked: the daemon keeps the download.
-      if (!process.stdin.isTTY) return done({ kind: 'left', job: last });
+      if (!process.stdin.isTTY) return done({ kind: 'left', job: follower.latest });
       asking = true;
       prompted = true;
       display.stop();
@@ -177,6 +148,7 @@ function follow(ctx: Context, initial: JobView, stream: EventStream | undefined,
         answered = true;
         rl.close();
         asking = false;
+        const last = follower.latest;
         // It may have ended while the question was up; then there is nothing left to decide.
         if (!ACTIVE.has(last.status)) done({ kind: 'ended', job: last, byUser: false });
         else if (/^\s*c/i.test(text)) void cancel();
@@ -190,29 +162,14 @@ function follow(ctx: Context, initial: JobView, stream: EventStream | undefined,
     const cancel = async () => {
       cancelling = true;
       try {
-        const { data } = await client.delete(`/api/model/downloads/${encodeURIComponent(initial.id)}`, JobResponse);
-        last = data.job;
+        const { data } = await client.delete(path, JobResponse);
         done({ kind: 'ended', job: data.job, byUser: data.job.status === 'cancelled' });
       } catch (err) {
         fail(err);
       }
     };
     process.on('SIGINT', onSigint);
-
-    if (stream) {
-      stream.on((e) => {
-        if (e.type.startsWith('download.') && 'job' in e.data) seen(e.data.job);
-      });
-      stream.onClose(() => {
-        if (!settled) startPolling(POLL_MS);
-      });
-      stream.onDrift((err) => fail(new CliError(err.message, EXIT.DAEMON_ERROR, 'CONTRACT_MISMATCH')));
-      startPolling(HEARTBEAT_MS);
-    } else startPolling(POLL_MS);
-    seen(initial);
-    // Events of this job that came before its id was known (a short or resumed download can end
-    // before the daemon's answer arrives) were not ours yet: one read now instead of a heartbeat later.
-    void poll();
+    follower.start();
   });
 }
 
