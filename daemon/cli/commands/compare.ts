@@ -7,6 +7,7 @@ import type { EventStream } from '../events.js';
 import { Follow, openEvents } from '../follow.js';
 import { DASH, percent, type Output } from '../output.js';
 import type { ProgressDisplay } from '../progress.js';
+import type { ServerEvent } from '../../schemas/events.js';
 import type { Judgement } from '../xmp.js';
 
 /** Files whose XMP is read at once: a folder of 500 photos must not open 500 files together. */
@@ -114,6 +115,9 @@ async function runAndFollow(ctx: Context, body: { models?: string[]; photos: Com
   return finish(ctx, followed);
 }
 
+type CompareEvent = Extract<ServerEvent, { type: `compare.${string}` }>;
+const isCompareEvent = (e: ServerEvent): e is CompareEvent => e.type.startsWith('compare.');
+
 /** Feeds the display from events (or polling) until the run ends; Ctrl-C cancels it. */
 function follow(ctx: Context, initial: CompareRunView, stream: EventStream | undefined, display: ProgressDisplay<CompareRunView>): Promise<Followed> {
   const { client } = ctx;
@@ -124,7 +128,7 @@ function follow(ctx: Context, initial: CompareRunView, stream: EventStream | und
     let settled = false;
     const follower = new Follow<CompareRunView>({
       client, stream, initial,
-      fromEvent: (e) => (e.type.startsWith('compare.') && 'run' in e.data && e.data.run.id === initial.id ? e.data.run : undefined),
+      fromEvent: (e) => (isCompareEvent(e) && e.data.run.id === initial.id ? e.data.run : undefined),
       read: async () => (await client.get(path, CompareResultsResponse)).data.run,
       isStale: (run, last) => run.updated_at < last.updated_at || (ENDED.has(last.status) && !ENDED.has(run.status)),
       onItem: (run) => {
