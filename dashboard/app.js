@@ -57,35 +57,62 @@ const draw = {
   compare: () => renderCompare($('compare'), state.compare),
 };
 
-async function loadModels() {
-  const [list, current] = await Promise.all([api('GET', '/api/model/list'), api('GET', '/api/model/current')]);
-  state.models = list.models;
-  state.current = current.current_model;
-  draw.models();
+/**
+ * A loader whose answer is applied only if no later call of it started meanwhile: two reads in
+ * flight may come back in either order, and the older must not overwrite the newer.
+ */
+function newestOnly(load) {
+  let calls = 0;
+  return async () => {
+    const call = ++calls;
+    const apply = await load();
+    if (call === calls) apply();
+  };
 }
 
-async function loadStats() {
+// The current model comes from /ws alone (the snapshot, then model.switched): a list read before a
+// switch but answered after its event would otherwise put the old one back.
+const loadModels = newestOnly(async () => {
+  const list = await api('GET', '/api/model/list');
+  return () => {
+    state.models = list.models;
+    draw.models();
+  };
+});
+
+const loadStats = newestOnly(async () => {
   const { statistics } = await api('GET', '/api/model/statistics');
   const names = Object.keys(statistics).filter((n) => statistics[n].count > 0);
-  const select = $('stats-model');
-  if (!names.includes(state.statsModel)) state.statsModel = names.includes(state.current) ? state.current : (names[0] ?? null);
-  select.replaceChildren(...names.map((n) => new Option(`${n} (${statistics[n].count} photos)`, n, false, n === state.statsModel)));
-  state.daily = state.statsModel ? await api('GET', `/api/model/statistics/daily?model=${encodeURIComponent(state.statsModel)}&days=30`) : null;
-  draw.charts();
-}
+  const chosen = names.includes(state.statsModel) ? state.statsModel : names.includes(state.current) ? state.current : (names[0] ?? null);
+  const daily = chosen ? await api('GET', `/api/model/statistics/daily?model=${encodeURIComponent(chosen)}&days=30`) : null;
+  return () => {
+    state.statsModel = chosen;
+    state.daily = daily;
+    $('stats-model').replaceChildren(...names.map((n) => new Option(`${n} (${statistics[n].count} photos)`, n, false, n === chosen)));
+    draw.charts();
+  };
+});
 
-async function loadCompare() {
+const loadCompare = newestOnly(async () => {
   const { runs } = await api('GET', '/api/compare?limit=5');
   const run = runs.find((r) => r.status === 'completed') ?? runs[0];
-  state.compare = run ? await api('GET', `/api/compare/${encodeURIComponent(run.id)}`) : null;
-  draw.compare();
+  const compare = run ? await api('GET', `/api/compare/${encodeURIComponent(run.id)}`) : null;
+  return () => {
+    state.compare = compare;
+    draw.compare();
+  };
+});
+
+/** A job's state as read or heard, unless what the page has of it is newer (a read answered after an event). */
+function keepJob(job) {
+  const known = state.jobs.get(job.id);
+  if (!known || known.updated_at <= job.updated_at) state.jobs.set(job.id, job);
 }
 
 async function loadAll() {
   const [health, downloads] = await Promise.all([api('GET', '/api/health'), api('GET', '/api/model/downloads?limit=20')]);
   state.health = health;
-  state.ollama = health.ollama;
-  state.jobs = new Map(downloads.jobs.map((j) => [j.id, j]));
+  downloads.jobs.forEach(keepJob);
   draw.health();
   draw.downloads();
   await Promise.all([loadModels(), loadStats(), loadCompare()]);
@@ -98,7 +125,7 @@ function onEvent(e) {
       // A first connection, a restarted daemon, or events too many to replay: read everything afresh.
       state.current = d.current_model;
       state.ollama = d.ollama;
-      for (const j of d.jobs) state.jobs.set(j.id, j);
+      d.jobs.forEach(keepJob);
       draw.downloads();
       attempt(loadAll);
       break;
@@ -107,7 +134,7 @@ function onEvent(e) {
     case 'download.failed':
     case 'download.cancelled':
     case 'download.interrupted':
-      state.jobs.set(d.job.id, d.job);
+      keepJob(d.job);
       draw.downloads();
       break;
     case 'model.switched':
@@ -176,10 +203,7 @@ $('pull-form').addEventListener('submit', (ev) => {
 
 $('stats-model').addEventListener('change', (ev) => {
   state.statsModel = ev.target.value;
-  attempt(async () => {
-    state.daily = await api('GET', `/api/model/statistics/daily?model=${encodeURIComponent(state.statsModel)}&days=30`);
-    draw.charts();
-  });
+  attempt(loadStats);
 });
 
 draw.health();

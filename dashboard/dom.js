@@ -13,7 +13,7 @@ export function h(tag, props, ...children) {
 
 /** Replaces what a section shows. */
 export function fill(section, ...children) {
-  section.querySelector('.body').replaceChildren(...children.flat());
+  section.querySelector('.body').replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
 }
 
 export const gb = (bytes) => (bytes === null || bytes === undefined ? '—' : `${(bytes / 1e9).toFixed(1)} GB`);

@@ -45,7 +45,8 @@ describe('the dashboard in a real browser', () => {
     expect(await row('qwen2.5vl:7b').locator('td').nth(1).textContent()).toBe('yes');
     expect(await row('moondream:1.8b').locator('td').nth(1).textContent()).toBe('no');
     expect(await row('gemma3:4b').locator('td').nth(2).textContent()).toBe('yes');
-    expect(await page.locator('[data-testid="ollama"]').textContent()).toBe("reachable, version 0.12.6");
+    expect(await page.locator('#health .body').textContent()).toMatch(/^Ollamareachable, version 0\.12\.6Databaseok \(schema \d+\)Daemon\d+\.\d+\.\d+ \(API \d+\)$/);
+    expect(await page.locator('#token-form').isVisible()).toBe(false);
     console.log(`dashboard first load: ${firstLoadBytes} bytes`);
     expect(firstLoadBytes).toBeGreaterThan(50_000);
     expect(firstLoadBytes).toBeLessThan(250 * 1024);
@@ -116,7 +117,8 @@ describe('the dashboard in a real browser', () => {
     t.emu.configure({ pullBytesPerSecond: 20e6 });
     await page.locator('#pull-name').fill('llava:7b');
     await page.getByRole('button', { name: 'Download', exact: true }).first().click();
-    await page.locator('#downloads .job[data-status="downloading"]', { hasText: 'llava:7b' }).waitFor();
+    // Some bytes first, so that the resumed job has something to continue from.
+    await page.waitForFunction(() => /^(?!0\.0 )[\d.]+ %/.test(document.querySelector('#downloads .job[data-status="downloading"] .job-figures')?.textContent ?? ''));
     await job('llava:7b').getByRole('button', { name: 'Cancel' }).click();
     await page.locator('#downloads .job[data-status="cancelled"]', { hasText: 'llava:7b' }).waitFor();
     expect((await t.req('GET', '/api/model/downloads')).body.jobs.find((j: { model: string }) => j.model === 'llava:7b').status).toBe('cancelled');
@@ -126,7 +128,8 @@ describe('the dashboard in a real browser', () => {
     await job('llava:7b').getByRole('button', { name: 'Cancel' }).click();
     await page.waitForFunction(() => [...document.querySelectorAll('#downloads .job[data-status="cancelled"]')].filter((j) => j.textContent?.includes('llava:7b')).length === 2);
     const resumed = (await t.req('GET', '/api/model/downloads')).body.jobs.filter((j: { model: string }) => j.model === 'llava:7b');
-    expect(resumed.map((j: { status: string; resumed: boolean }) => [j.status, j.resumed])).toEqual([['cancelled', true], ['cancelled', false]]);
+    const byAge = [...resumed].sort((a: { created_at: string }, b: { created_at: string }) => a.created_at.localeCompare(b.created_at));
+    expect(byAge.map((j: { status: string; resumed: boolean }) => [j.status, j.resumed]), JSON.stringify(byAge)).toEqual([['cancelled', false], ['cancelled', true]]);
   });
 
   it('logged no console error so far (no CSP violation, no failed load, no exception)', () => {
@@ -154,5 +157,40 @@ describe('the dashboard in a real browser', () => {
     await shot('7-after-restart');
     // While the daemon was away the browser itself reports the refused connection attempts; nothing else.
     expect(errors.filter((e) => !/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ws\?since=\d+&run=[\w-]+' failed/.test(e))).toEqual([]);
+  });
+});
+
+describe('the dashboard when the daemon requires a token', () => {
+  const SECRET = 'dashboard-test-token-0123456789-abcdef';
+  let guarded: TestDaemon;
+  let tab: Page;
+
+  beforeAll(async () => {
+    guarded = await startTestDaemon({ installed: ['gemma3:4b'], env: { JUNMAI_TOKEN: SECRET } });
+    tab = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+  });
+  afterAll(async () => guarded?.close());
+
+  it('asks for the token once, keeps it for the tab, and goes live with it', async () => {
+    const logged = consoleErrors(tab);
+    await tab.goto(guarded.url + '/');
+    await tab.locator('#token-form').waitFor();
+    expect(await tab.locator('#main').isVisible()).toBe(false);
+    await tab.screenshot({ path: join(ARTIFACTS, 'dashboard-8-token-prompt.png'), fullPage: true });
+    await tab.locator('#token').fill(SECRET);
+    await tab.getByRole('button', { name: 'Connect' }).click();
+    // The WebSocket carries the token as a subprotocol: the page goes live and hears a switch.
+    await tab.locator('#live[data-state="live"]').waitFor();
+    await tab.locator('#models tr[data-model="gemma3:4b"]').waitFor();
+    expect(await tab.evaluate(() => sessionStorage.getItem('junmai.token'))).toBe(SECRET);
+    await guarded.req('POST', '/api/model/switch', { body: { model: 'gemma3:4b' }, headers: { authorization: `Bearer ${SECRET}` } });
+    await tab.locator('#models tr[data-model="gemma3:4b"] .pill.current').waitFor();
+    // A reload in the same tab asks nothing again.
+    await tab.reload();
+    await tab.locator('#live[data-state="live"]').waitFor();
+    expect(await tab.locator('#token-form').isVisible()).toBe(false);
+    await tab.screenshot({ path: join(ARTIFACTS, 'dashboard-9-token-live.png'), fullPage: true });
+    // The one console line is the browser's own report of the first, tokenless 401.
+    expect(logged).toEqual([expect.stringMatching(/^Failed to load resource: the server responded with a status of 401 \(Unauthorized\) \(http:\/\/127\.0\.0\.1:\d+\/api\/health\)$/)]);
   });
 });
