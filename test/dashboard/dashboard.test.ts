@@ -4,6 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
 import { ARTIFACTS, consoleErrors, launchChromium } from '../support/browser.js';
 
+// What the functions run inside the page use; the project compiles without the DOM library.
+interface Canvas { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
+declare const document: { querySelector<T = { textContent: string | null; value?: number }>(selector: string): T | null; querySelectorAll(selector: string): Iterable<{ textContent: string | null }> };
+declare const window: Record<string, unknown>;
+declare const sessionStorage: { getItem(key: string): string | null };
+
 /**
  * The dashboard in Debian's headless Chromium against the real daemon and the Ollama emulator:
  * one tab, used in order, as a photographer would (list, download, switch, charts, cancel, restart).
@@ -58,7 +64,7 @@ describe('the dashboard in a real browser', () => {
     const bar = job('moondream:1.8b').locator('progress');
     // The section is drawn anew on each event, so the bar is looked up afresh each time.
     const moved = (than: number) =>
-      page.waitForFunction((v) => (document.querySelector<HTMLProgressElement>('#downloads progress[aria-label="moondream:1.8b download"]')?.value ?? 0) > v, than);
+      page.waitForFunction((v) => (document.querySelector<{ value: number }>('#downloads progress[aria-label="moondream:1.8b download"]')?.value ?? 0) > v, than);
     await moved(0);
     const first = Number(await bar.getAttribute('value'));
     await moved(first);
@@ -71,7 +77,7 @@ describe('the dashboard in a real browser', () => {
   });
 
   it('switching the model updates the page without a reload', async () => {
-    await page.evaluate(() => ((window as unknown as { sameTab: boolean }).sameTab = true));
+    await page.evaluate(() => (window.sameTab = true));
     await row('qwen2.5vl:7b').getByRole('button', { name: 'Use' }).click();
     await row('qwen2.5vl:7b').locator('.pill.current').waitFor();
     expect(await row('gemma3:4b').locator('.pill.current').count()).toBe(0);
@@ -79,7 +85,7 @@ describe('the dashboard in a real browser', () => {
     // A switch made elsewhere (Lightroom, the CLI) arrives over /ws too.
     await t.req('POST', '/api/model/switch', { body: { model: 'gemma3:4b' } });
     await row('gemma3:4b').locator('.pill.current').waitFor();
-    expect(await page.evaluate(() => (window as unknown as { sameTab?: boolean }).sameTab)).toBe(true);
+    expect(await page.evaluate(() => window.sameTab)).toBe(true);
     await shot('4-switched');
   });
 
@@ -97,7 +103,7 @@ describe('the dashboard in a real browser', () => {
     await canvases.nth(3).waitFor();
     const coloured = await canvases.evaluateAll((els) =>
       els.map((c) => {
-        const { data } = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height);
+        const { data } = (c as unknown as Canvas).getContext('2d')!.getImageData(0, 0, (c as unknown as Canvas).width, (c as unknown as Canvas).height);
         let n = 0;
         // Pixels far from white, grey and black: the series' colours, not the axes or the grid.
         for (let i = 0; i < data.length; i += 4) {
