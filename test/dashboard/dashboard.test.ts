@@ -3,6 +3,7 @@ import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
 import { ARTIFACTS, consoleErrors, launchChromium } from '../support/browser.js';
+import { tinyJpeg } from '../support/images.js';
 
 // What the functions run inside the page use; the project compiles without the DOM library.
 interface Canvas { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
@@ -119,6 +120,21 @@ describe('the dashboard in a real browser', () => {
     await shot('5-charts');
   });
 
+  it('shows a finished comparison: the models side by side with agreement and speed', async () => {
+    const photos = [1, 2, 3, 4, 5, 6].map((i) => ({ photo_id: `p${i}`, image_base64: tinyJpeg(i).toString('base64'), rating: 1 + (i % 5) }));
+    const r = await t.req('POST', '/api/compare', { body: { models: ['gemma3:4b', 'qwen2.5vl:7b'], photos } });
+    expect(r.status).toBe(202);
+    // The page hears compare.* events and reads the results when the run ends.
+    await page.locator('#compare tr[data-model="qwen2.5vl:7b"]').waitFor({ timeout: 15_000 });
+    const results = (await t.req('GET', `/api/compare/${r.body.run.id}`)).body;
+    expect(await page.locator('#compare .body > p').nth(1).textContent()).toBe(results.summary);
+    const rows = await page.locator('#compare tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-model')));
+    expect(rows).toEqual(results.results.map((m: { model: string }) => m.model));
+    const first = results.results[0];
+    expect(await page.locator('#compare tbody tr').first().locator('td').nth(7).textContent()).toBe(`${first.failures.model} / ${first.failures.input}`);
+    await shot('6-compare');
+  });
+
   it('cancels a download, shows it cancelled, and resumes it', async () => {
     t.emu.configure({ pullBytesPerSecond: 20e6 });
     await page.locator('#pull-name').fill('llava:7b');
@@ -128,7 +144,7 @@ describe('the dashboard in a real browser', () => {
     await job('llava:7b').getByRole('button', { name: 'Cancel' }).click();
     await page.locator('#downloads .job[data-status="cancelled"]', { hasText: 'llava:7b' }).waitFor();
     expect((await t.req('GET', '/api/model/downloads')).body.jobs.find((j: { model: string }) => j.model === 'llava:7b').status).toBe('cancelled');
-    await shot('6-cancelled');
+    await shot('7-cancelled');
     await job('llava:7b').getByRole('button', { name: 'Resume' }).click();
     await page.locator('#downloads .job[data-status="downloading"]', { hasText: 'llava:7b' }).waitFor();
     await job('llava:7b').getByRole('button', { name: 'Cancel' }).click();
@@ -160,7 +176,7 @@ describe('the dashboard in a real browser', () => {
     await page.locator('#live[data-state="live"]').waitFor({ timeout: 15_000 });
     await t.req('POST', '/api/model/switch', { body: { model: 'moondream:1.8b' } });
     await row('moondream:1.8b').locator('.pill.current').waitFor();
-    await shot('7-after-restart');
+    await shot('8-after-restart');
     // While the daemon was away the browser itself reports the refused connection attempts; nothing else.
     expect(errors.filter((e) => !/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ws\?since=\d+&run=[\w-]+' failed/.test(e))).toEqual([]);
   });
@@ -182,7 +198,7 @@ describe('the dashboard when the daemon requires a token', () => {
     await tab.goto(guarded.url + '/');
     await tab.locator('#token-form').waitFor();
     expect(await tab.locator('#main').isVisible()).toBe(false);
-    await tab.screenshot({ path: join(ARTIFACTS, 'dashboard-8-token-prompt.png'), fullPage: true });
+    await tab.screenshot({ path: join(ARTIFACTS, 'dashboard-9-token-prompt.png'), fullPage: true });
     await tab.locator('#token').fill(SECRET);
     await tab.getByRole('button', { name: 'Connect' }).click();
     // The WebSocket carries the token as a subprotocol: the page goes live and hears a switch.
@@ -195,7 +211,7 @@ describe('the dashboard when the daemon requires a token', () => {
     await tab.reload();
     await tab.locator('#live[data-state="live"]').waitFor();
     expect(await tab.locator('#token-form').isVisible()).toBe(false);
-    await tab.screenshot({ path: join(ARTIFACTS, 'dashboard-9-token-live.png'), fullPage: true });
+    await tab.screenshot({ path: join(ARTIFACTS, 'dashboard-10-token-live.png'), fullPage: true });
     // The one console line is the browser's own report of the first, tokenless 401.
     expect(logged).toEqual([expect.stringMatching(/^Failed to load resource: the server responded with a status of 401 \(Unauthorized\) \(http:\/\/127\.0\.0\.1:\d+\/api\/health\)$/)]);
   });
