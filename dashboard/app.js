@@ -161,11 +161,12 @@ function onEvent(e) {
 function setLive(s) {
   const pill = $('live');
   pill.dataset.state = s;
-  pill.textContent = { live: 'live', reconnecting: 'reconnecting…', restarting: 'daemon restarting…' }[s] ?? s;
+  pill.textContent = { live: 'live', reconnecting: 'reconnecting…', restarting: 'daemon restarting…', locked: 'waiting for the token' }[s] ?? s;
 }
 
 function askToken() {
   token.clear();
+  setLive('locked');
   $('main').hidden = true;
   $('token-form').hidden = false;
   $('token').focus();

@@ -45,8 +45,9 @@ export function renderCharts(section, daily, width) {
       width, height: 170,
       series,
       scales: { x: { time: true, range: (u, min, max) => [min - 43200, max + 43200] }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.15)] } },
-      axes: [{}, { size: 44 }],
-      legend: { show: true },
+      // One tick a day (or a week), labelled by its UTC date as the figures are counted.
+      axes: [{ incrs: [86400, 7 * 86400], values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toISOString().slice(5, 10)) }, { size: 44 }],
+      legend: { live: false },
     }, data, boxes[i]));
   });
 }

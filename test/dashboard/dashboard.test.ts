@@ -125,11 +125,13 @@ describe('the dashboard in a real browser', () => {
     const r = await t.req('POST', '/api/compare', { body: { models: ['gemma3:4b', 'qwen2.5vl:7b'], photos } });
     expect(r.status).toBe(202);
     // The page hears compare.* events and reads the results when the run ends.
-    await page.locator('#compare tr[data-model="qwen2.5vl:7b"]').waitFor({ timeout: 15_000 });
+    await page.locator('#compare .body > p > strong', { hasText: 'completed' }).waitFor({ timeout: 15_000 });
     const results = (await t.req('GET', `/api/compare/${r.body.run.id}`)).body;
     expect(await page.locator('#compare .body > p').nth(1).textContent()).toBe(results.summary);
     const rows = await page.locator('#compare tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-model')));
+    expect(results.run.status).toBe('completed');
     expect(rows).toEqual(results.results.map((m: { model: string }) => m.model));
+    expect(rows.sort()).toEqual(['gemma3:4b', 'qwen2.5vl:7b']);
     const first = results.results[0];
     expect(await page.locator('#compare tbody tr').first().locator('td').nth(7).textContent()).toBe(`${first.failures.model} / ${first.failures.input}`);
     await shot('6-compare');
@@ -198,6 +200,7 @@ describe('the dashboard when the daemon requires a token', () => {
     await tab.goto(guarded.url + '/');
     await tab.locator('#token-form').waitFor();
     expect(await tab.locator('#main').isVisible()).toBe(false);
+    expect(await tab.locator('#live').textContent()).toBe('waiting for the token');
     await tab.screenshot({ path: join(ARTIFACTS, 'dashboard-9-token-prompt.png'), fullPage: true });
     await tab.locator('#token').fill(SECRET);
     await tab.getByRole('button', { name: 'Connect' }).click();
