@@ -66,7 +66,7 @@ function wsSource(host: string | undefined): string {
 /**
  * Only the daemon's own origin: no inline script or style, nothing from elsewhere, no framing.
  * `connect-src 'self'` covers ws: to the same host only in browsers that follow CSP Level 3
- * (Safari before 15.4 does not), so the page's own ws: address is named as well.
+ * (w3c/webappsec-csp issue 7: Chrome from 71, Safari from 16), so the page's own ws: address is named as well.
  */
 export function contentSecurityPolicy(host: string | undefined): string {
   return [
