@@ -16,7 +16,10 @@ export function fill(section, ...children) {
   section.querySelector('.body').replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
 }
 
-export const gb = (bytes) => (bytes === null || bytes === undefined ? '—' : `${(bytes / 1e9).toFixed(1)} GB`);
+export function gb(bytes) {
+  if (bytes === null || bytes === undefined) return '—';
+  return bytes >= 1e8 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+}
 
 export function speed(bps) {
   if (!bps) return '—';

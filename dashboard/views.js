@@ -38,6 +38,7 @@ export function renderDownloads(section, jobs, act) {
       h('div', { class: 'job-figures' },
         `${j.percent.toFixed(1)} % of ${gb(j.total_bytes)}`,
         active ? ` · ${speed(j.bytes_per_second)} · ${eta(j.eta_seconds)} left` : '',
+        j.resumed && j.resumed_bytes > 0 ? ` · resumed, ${gb(j.resumed_bytes)} were already here` : '',
       ),
       j.error ? h('p', { class: 'bad', text: j.error }) : j.message ? h('p', { class: 'muted', text: j.message }) : null,
     );

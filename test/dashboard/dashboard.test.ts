@@ -148,12 +148,23 @@ describe('the dashboard in a real browser', () => {
     expect((await t.req('GET', '/api/model/downloads')).body.jobs.find((j: { model: string }) => j.model === 'llava:7b').status).toBe('cancelled');
     await shot('7-cancelled');
     await job('llava:7b').getByRole('button', { name: 'Resume' }).click();
-    await page.locator('#downloads .job[data-status="downloading"]', { hasText: 'llava:7b' }).waitFor();
+    // The new job says what the cancelled one left on disk once Ollama reports it.
+    await page.locator('#downloads .job[data-status="downloading"] .job-figures', { hasText: /resumed, [\d.]+ MB were already here/ }).waitFor();
     await job('llava:7b').getByRole('button', { name: 'Cancel' }).click();
     await page.waitForFunction(() => [...document.querySelectorAll('#downloads .job[data-status="cancelled"]')].filter((j) => j.textContent?.includes('llava:7b')).length === 2);
     const resumed = (await t.req('GET', '/api/model/downloads')).body.jobs.filter((j: { model: string }) => j.model === 'llava:7b');
     const byAge = [...resumed].sort((a: { created_at: string }, b: { created_at: string }) => a.created_at.localeCompare(b.created_at));
     expect(byAge.map((j: { status: string; resumed: boolean }) => [j.status, j.resumed]), JSON.stringify(byAge)).toEqual([['cancelled', false], ['cancelled', true]]);
+  });
+
+  it('deletes a model after asking, and the list follows', async () => {
+    page.once('dialog', (d) => {
+      expect(d.message()).toBe('Delete qwen2.5vl:7b from Ollama? It can be downloaded again later.');
+      void d.accept();
+    });
+    await row('qwen2.5vl:7b').getByRole('button', { name: 'Delete' }).click();
+    await page.waitForFunction(() => document.querySelector('#models tr[data-model="qwen2.5vl:7b"] td:nth-child(2)')?.textContent === 'no');
+    expect((await t.req('GET', '/api/model/installed')).body.models.map((m: { name: string }) => m.name).sort()).toEqual(['gemma3:4b', 'moondream:1.8b']);
   });
 
   it('logged no console error so far (no CSP violation, no failed load, no exception)', () => {
