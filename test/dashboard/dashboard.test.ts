@@ -20,6 +20,8 @@ let browser: Browser;
 let page: Page;
 let errors: string[];
 let firstLoadBytes = 0;
+/** Every request the tab made, as `METHOD url`. */
+const requests: string[] = [];
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
 const row = (model: string) => page.locator(`#models tr[data-model="${model}"]`);
@@ -31,6 +33,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   errors = consoleErrors(page);
+  page.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
   const pending: Promise<number>[] = [];
   page.on('response', (r: Response) => pending.push(r.body().then((b) => b.length, () => 0)));
   await page.goto(t.url + '/');
@@ -55,12 +58,15 @@ describe('the dashboard in a real browser', () => {
     expect(await page.locator('#health .body').textContent()).toMatch(/^Ollamareachable, version 0\.12\.6Databaseok \(schema \d+\)Daemon\d+\.\d+\.\d+ \(API \d+\)$/);
     expect(await page.locator('#token-form').isVisible()).toBe(false);
     console.log(`dashboard first load: ${firstLoadBytes} bytes`);
+    // Nothing from the internet: every request went to the daemon.
+    expect(requests.filter((r) => !r.split(' ')[1]!.startsWith(`${t.url}/`))).toEqual([]);
     expect(firstLoadBytes).toBeGreaterThan(50_000);
     expect(firstLoadBytes).toBeLessThan(250 * 1024);
   });
 
   it('a download shows a bar that moves, with speed and time left, and ends completed and installed', async () => {
     t.emu.configure({ pullBytesPerSecond: 400e6, verifyBytesPerSecond: 10e9 });
+    const asked = requests.length;
     await row('moondream:1.8b').getByRole('button', { name: 'Download' }).click();
     const bar = job('moondream:1.8b').locator('progress');
     // The section is drawn anew on each event, so the bar is looked up afresh each time.
@@ -75,6 +81,9 @@ describe('the dashboard in a real browser', () => {
     expect(Number(await bar.getAttribute('value'))).toBe(100);
     await page.waitForFunction(() => document.querySelector('#models tr[data-model="moondream:1.8b"] td:nth-child(2)')?.textContent === 'yes');
     await shot('3-downloaded');
+    // The bar moved on /ws events alone: the only requests were the download itself and, once
+    // model.installed arrived, the model list read again. Nothing polled the job.
+    expect(requests.slice(asked).map((r) => r.replace(t.url, ''))).toEqual(['POST /api/model/download', 'GET /api/model/list']);
   });
 
   it('switching the model updates the page without a reload', async () => {
