@@ -89,6 +89,7 @@ const loadStats = newestOnly(async () => {
     state.statsModel = chosen;
     state.daily = daily;
     $('stats-model').replaceChildren(...names.map((n) => new Option(`${n} (${statistics[n].count} photos)`, n, false, n === chosen)));
+    $('stats-model').hidden = names.length === 0;
     draw.charts();
   };
 });

@@ -30,7 +30,7 @@ let plots = [];
 export function renderCharts(section, daily, width) {
   plots.forEach((p) => p.destroy());
   plots = [];
-  if (!daily) return fill(section, h('p', { class: 'muted', text: 'Choose a model.' }));
+  if (!daily) return fill(section, h('p', { class: 'muted', text: 'No photo has been evaluated yet.' }));
   if (daily.days.length === 0) return fill(section, h('p', { class: 'muted', text: `${daily.model} has no photos in the last 30 days.` }));
   const x = daily.days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000);
   const boxes = CHARTS.map((c) => h('figure', { class: 'chart' }, h('figcaption', { text: c.title })));
