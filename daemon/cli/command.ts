@@ -3,6 +3,7 @@ import type { Client } from './client.js';
 import { isAppError } from '../errors.js';
 import { parseModelName } from '../ollama/names.js';
 import { CliError, EXIT, UsageError } from './errors.js';
+import type { Opener } from './open.js';
 import type { Output } from './output.js';
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
@@ -15,6 +16,8 @@ export interface Context {
   out: Output;
   /** The whole registry, for `help`. */
   commands: readonly Command[];
+  /** Shows an address in the default browser (`dashboard`). */
+  open: Opener;
 }
 
 export interface Command {

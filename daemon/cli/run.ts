@@ -5,6 +5,7 @@ import type { Command, Context, OptionSpecs } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { CliError, EXIT, UsageError } from './errors.js';
 import { helpText } from './help.js';
+import { systemOpener, type Opener } from './open.js';
 import { Output, wantsColor } from './output.js';
 
 const GLOBAL_OPTIONS: OptionSpecs = {
@@ -22,6 +23,7 @@ export interface RunIO {
   stdout?: NodeJS.WritableStream & { isTTY?: boolean };
   stderr?: NodeJS.WritableStream;
   env?: NodeJS.ProcessEnv;
+  open?: Opener;
 }
 
 /** Runs one command line and returns the exit code; never exits the process itself. */
@@ -36,13 +38,13 @@ export async function run(argv: string[], io: RunIO = {}): Promise<number> {
     ...(io.stderr ? { stderr: io.stderr } : {}),
   });
   try {
-    return await dispatch(argv, loose.positionals[0], out, env);
+    return await dispatch(argv, loose.positionals[0], out, env, io.open ?? systemOpener);
   } catch (err) {
     return report(err, out);
   }
 }
 
-async function dispatch(argv: string[], name: string | undefined, out: Output, env: NodeJS.ProcessEnv): Promise<number> {
+async function dispatch(argv: string[], name: string | undefined, out: Output, env: NodeJS.ProcessEnv, open: Opener): Promise<number> {
   const command = name === undefined ? undefined : COMMANDS.find((c) => c.name === name);
   if (name !== undefined && !command) throw new UsageError(`Unknown command "${name}".`);
   const { values, positionals } = strictParse(argv, command);
@@ -67,7 +69,7 @@ async function dispatch(argv: string[], name: string | undefined, out: Output, e
   checkUrl(url);
   const client = new Client({ url, token: resolveToken(typeof values.token === 'string' ? values.token : undefined, env) });
   // No option is declared `multiple`, so no value is an array.
-  return command.run({ args, values: values as Context['values'], client, out, commands: COMMANDS });
+  return command.run({ args, values: values as Context['values'], client, out, commands: COMMANDS, open });
 }
 
 function strictParse(argv: string[], command: Command | undefined) {

@@ -18,7 +18,8 @@ import type { RunsService } from '../runs/service.js';
 import { DAEMON_VERSION } from '../version.js';
 import { answerClientError, answerOnSocket, sendError } from './errors.js';
 import { commonErrors, OPENAPI_INFO, withoutUnusedSchemas } from './openapi.js';
-import { checkRequest, type GuardOptions } from './guards.js';
+import { checkPageRequest, checkRequest, WS_PROTOCOL, type GuardOptions } from './guards.js';
+import { dashboardRoutes } from './dashboard.js';
 import { compareRoutes } from './routes/compare.js';
 import { downloadRoutes } from './routes/downloads.js';
 import { evaluateRoutes } from './routes/evaluate.js';
@@ -106,8 +107,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // Registered before the guards so that a refused upgrade still has its socket closed after the 403.
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  app.addHook('onRequest', async (req) => checkRequest(req.raw, deps.guard));
+  await app.register(websocket, {
+    // The dashboard's token subprotocol is never echoed back: only the plain one is chosen.
+    options: { maxPayload: 64 * 1024, handleProtocols: (offered: Set<string>) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) },
+  });
+  app.addHook('onRequest', async (req) =>
+    req.routeOptions.config.page ? checkPageRequest(req.raw, deps.guard) : checkRequest(req.raw, deps.guard),
+  );
 
   app.setErrorHandler((err, req, reply) => sendError(reply, req, err));
   app.setNotFoundHandler((req, reply) =>
@@ -133,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.evaluation) await app.register(evaluateRoutes(deps.evaluation.service, deps.evaluation.maxImageBytes), { prefix: '/api' });
   if (deps.compare) await app.register(compareRoutes(deps.compare.service, deps.compare.calibrations), { prefix: '/api' });
   if (deps.runs) await app.register(runRoutes(deps.runs), { prefix: '/api' });
+  await app.register(dashboardRoutes());
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

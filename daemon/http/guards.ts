@@ -41,15 +41,54 @@ export function checkRequest(req: RequestFacts, opts: GuardOptions): void {
     const v = req.headers[name];
     return Array.isArray(v) ? v[0] : v;
   };
+  const token = presentedToken(one('authorization'), one('upgrade'), one('sec-websocket-protocol'));
   if (opts.token && !isLoopbackHost(opts.listenHost)) {
-    checkToken(one('authorization'), opts);
+    checkToken(token, opts);
   } else {
     checkHost(one('host'), opts);
     checkOrigin(one('origin'), one('sec-fetch-site'), opts);
-    checkToken(one('authorization'), opts);
+    checkToken(token, opts);
   }
   checkTarget(req);
   checkContentType(req.method ?? 'GET', one('content-type'));
+}
+
+/**
+ * The guards for the dashboard's own files (its page, script and styles), which hold no data: every
+ * figure they show comes from the API behind the token. A browser cannot send a token when it opens
+ * an address, so these ask for none; they keep the Host and Origin rules on loopback, and beyond it,
+ * where the daemon cannot know its own names, they still refuse a request another site made.
+ */
+export function checkPageRequest(req: RequestFacts, opts: GuardOptions): void {
+  const one = (name: string) => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  if (opts.token && !isLoopbackHost(opts.listenHost)) {
+    checkOrigin(undefined, one('sec-fetch-site'), opts);
+  } else {
+    checkHost(one('host'), opts);
+    checkOrigin(one('origin'), one('sec-fetch-site'), opts);
+  }
+  checkTarget(req);
+}
+
+/** The WebSocket subprotocol the dashboard asks for; the daemon answers with it (http/ws.ts). */
+export const WS_PROTOCOL = 'junmai';
+/** A subprotocol `junmai.bearer.<token in base64url>` carries the token on an upgrade. */
+export const WS_TOKEN_PREFIX = 'junmai.bearer.';
+
+/**
+ * The token a request presents: `Authorization: Bearer <token>`, or, on a WebSocket upgrade, in
+ * Sec-WebSocket-Protocol, the one header a browser's WebSocket lets a page set. It is base64url
+ * there because a subprotocol may hold only token characters. Empty when none is sent.
+ */
+export function presentedToken(authorization: string | undefined, upgrade: string | undefined, protocols: string | undefined): string {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (bearer !== undefined) return bearer;
+  if ((upgrade ?? '').toLowerCase() !== 'websocket') return '';
+  const offered = (protocols ?? '').split(',').map((p) => p.trim()).find((p) => p.startsWith(WS_TOKEN_PREFIX));
+  return offered ? Buffer.from(offered.slice(WS_TOKEN_PREFIX.length), 'base64url').toString('utf8') : '';
 }
 
 /** What the guards read of a request: Node's IncomingMessage has all of it. */
@@ -111,9 +150,8 @@ export function checkOrigin(origin: string | undefined, fetchSite: string | unde
   }
 }
 
-export function checkToken(authorization: string | undefined, opts: GuardOptions): void {
+export function checkToken(presented: string, opts: GuardOptions): void {
   if (!opts.token) return;
-  const presented = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
   const a = Buffer.from(presented);
   const b = Buffer.from(opts.token);
   if (a.length !== b.length || !timingSafeEqual(a, b)) {

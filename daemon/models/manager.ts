@@ -8,6 +8,7 @@ import type { OllamaGateway } from '../ollama/gateway.js';
 import { pullSpelling } from '../ollama/names.js';
 import type { CompatibilityRequest, ExportDocument, ListQuery, ModelView, RecommendRequest, UsageRecord } from '../schemas/api.js';
 import type { Store } from '../store/store.js';
+import type { UsageDay } from '../store/usage-repo.js';
 import { cloudRefusal } from './cloud.js';
 import { availableMemory, estimateFor, estimateToGb, fitMessage, fitOf, type Available } from './fit.js';
 import { rank, type Contender } from './recommend.js';
@@ -33,6 +34,7 @@ const FUTURE_SLACK_MS = 24 * 3_600_000;
 
 /** How far back a client_ms report looks for the daemon's row of the same photo. */
 const CLIENT_MS_WINDOW_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 export interface ManagerDeps {
   store: Store;
@@ -386,6 +388,13 @@ export class ModelManager {
       if (!statistics[row.name] && row.imported_usage_count !== null) statistics[row.name] = this.statsOf(row.name, row);
     }
     return { statistics, total_usage: total };
+  }
+
+  /** A model's photos per UTC day over the last `days` days (today included), for charts. */
+  dailyStatistics(model: string, days: number): { model: string; days: UsageDay[] } {
+    const name = resolveModelName(model).name;
+    const today = Math.floor(this.deps.clock.now().getTime() / DAY_MS) * DAY_MS;
+    return { model: name, days: this.store.usage.daily(name, today - (days - 1) * DAY_MS) };
   }
 
   /**

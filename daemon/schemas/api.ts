@@ -250,6 +250,27 @@ export const StatisticsResponse = z.object({
   total_usage: z.number(),
 });
 
+export const DailyStatisticsQuery = z.object({
+  model: ModelName,
+  days: z.coerce.number().int().min(1).max(366).default(30),
+});
+export const DailyStatisticsResponse = z.object({
+  success: z.literal(true),
+  model: z.string(),
+  days: z.array(
+    z.object({
+      day: z.string(),
+      photos: z.number(),
+      successes: z.number(),
+      failures: z.number(),
+      caller_faults: z.number(),
+      cold_starts: z.number(),
+      warm_p50_ms: z.number().nullable(),
+      warm_p95_ms: z.number().nullable(),
+    }),
+  ),
+});
+
 export const UsageRecord = z.object({
   model: ModelName,
   duration_ms: durationMs,

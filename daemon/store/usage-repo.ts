@@ -54,8 +54,21 @@ export interface UsageTotals {
   last_ts: number | null;
 }
 
+/** One UTC day of a model's photos, as the dashboard charts them. */
+export interface UsageDay {
+  day: string;
+  photos: number;
+  successes: number;
+  failures: number;
+  caller_faults: number;
+  cold_starts: number;
+  warm_p50_ms: number | null;
+  warm_p95_ms: number | null;
+}
+
 export class UsageRepo {
   private readonly insertStmt;
+  private readonly dailyStmt;
   private readonly totalsStmt;
   private readonly totalsForStmt;
   private readonly nthSuccessStmt;
@@ -84,6 +97,22 @@ export class UsageRepo {
          ORDER BY duration_ms LIMIT 1 OFFSET ?`,
       )
       .pluck();
+    // Counted as usage_totals counts them (migration 2's trigger): a cold start is a load over 1 s outside the cache,
+    // a warm photo a success outside the cache with no such load; percentiles are nearest-rank, as successPercentile's.
+    this.dailyStmt = db.prepare<[string, number], UsageDay>(
+      `WITH photos AS (
+         SELECT date(ts / 1000, 'unixepoch') AS day, duration_ms, success, fault, cache_hit, load_ms
+         FROM usage WHERE model = ? AND kind = 'inference' AND ts >= ?),
+       warm AS (
+         SELECT day, duration_ms, row_number() OVER (PARTITION BY day ORDER BY duration_ms) AS rank, count(*) OVER (PARTITION BY day) AS n
+         FROM photos WHERE success = 1 AND cache_hit = 0 AND (load_ms IS NULL OR load_ms <= 1000))
+       SELECT day, count(*) AS photos, sum(success) AS successes,
+              sum(fault IS 'model') AS failures, sum(fault IS 'caller') AS caller_faults,
+              sum(cache_hit = 0 AND coalesce(load_ms, 0) > 1000) AS cold_starts,
+              (SELECT duration_ms FROM warm w WHERE w.day = p.day AND w.rank = max(1, (50 * w.n + 99) / 100)) AS warm_p50_ms,
+              (SELECT duration_ms FROM warm w WHERE w.day = p.day AND w.rank = max(1, (95 * w.n + 99) / 100)) AS warm_p95_ms
+       FROM photos p GROUP BY day ORDER BY day`,
+    );
     this.fillClientStmt = db.prepare<[number, string, string, number]>(
       `UPDATE usage SET client_ms = ? WHERE id = (
          SELECT id FROM usage WHERE photo_id = ? AND model = ? AND ts >= ? AND kind = 'inference' AND client_ms IS NULL
@@ -113,6 +142,11 @@ export class UsageRepo {
    */
   fillClientMs(model: string, photoId: string, sinceTs: number, clientMs: number): boolean {
     return this.fillClientStmt.run(clientMs, photoId, model, sinceTs).changes > 0;
+  }
+
+  /** The model's photos per UTC day from `sinceTs` on, oldest first; days without a photo are left out. */
+  daily(model: string, sinceTs: number): UsageDay[] {
+    return this.dailyStmt.all(model, sinceTs);
   }
 
   totals(): UsageTotals[] {

@@ -30,7 +30,7 @@ describe('the OpenAPI document at /docs/json', () => {
 
   it('gives every operation a unique operationId and a summary, and every error response the shared error schema', () => {
     const ops = operations();
-    expect(ops.length).toBe(34);
+    expect(ops.length).toBe(35);
     expect(new Set(ops.map(([, , op]) => op.operationId)).size).toBe(ops.length);
     for (const [method, path, op] of ops) {
       expect(op.summary, `${method} ${path}`).toMatch(/\w/);

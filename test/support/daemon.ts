@@ -29,8 +29,8 @@ export interface TestDaemon {
   dataDir: string;
   url: string;
   req(method: string, path: string, o?: HttpOptions): ReturnType<typeof http>;
-  /** Stops the daemon and starts a new one on the same data dir and emulator. */
-  restart(): Promise<void>;
+  /** Stops the daemon and starts a new one on the same data dir and emulator (and port, with samePort: as a browser tab sees a restart). */
+  restart(o?: { samePort?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,15 +47,16 @@ export async function startTestDaemon(o: TestDaemonOptions = {}): Promise<TestDa
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'junmai-test-'));
   const config = () =>
     loadConfig({ JUNMAI_PORT: '1', JUNMAI_DATA_DIR: dataDir, OLLAMA_HOST: emu.url, JUNMAI_OLLAMA_TIMEOUT_MS: '2000', ...(o.env ?? {}) });
-  const start = async () => startDaemon({ ...config(), port: 0 }, { hardware: o.hardware ?? fixedHardware(), ...o });
+  const start = async (port = 0) => startDaemon({ ...config(), port }, { hardware: o.hardware ?? fixedHardware(), ...o });
   let daemon = await start();
   const t: TestDaemon = {
     daemon, emu, dataDir,
     get url() { return daemon.url; },
     req: (method, path, opts) => http(daemon.url, method, path, opts),
-    async restart() {
+    async restart(r) {
+      const port = r?.samePort ? Number(new URL(daemon.url).port) : 0;
       await daemon.close();
-      daemon = await start();
+      daemon = await start(port);
       t.daemon = daemon;
     },
     async close() {

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { cancel } from './cancel.js';
 import { compare } from './compare.js';
 import { current } from './current.js';
+import { dashboard } from './dashboard.js';
 import { downloads } from './downloads.js';
 import { evaluate } from './evaluate.js';
 import { exportCmd } from './export.js';
@@ -24,5 +25,5 @@ import { sync } from './sync.js';
 
 /** In the order `junmai help` lists them: the everyday ones first. */
 export const COMMANDS: readonly Command[] = [
-  status, list, current, info, switchModel, evaluate, compare, pull, rm, downloads, cancel, resume, recommend, stats, hardware, sync, exportCmd, importCmd, serve, service, logs, help,
+  status, list, current, info, switchModel, evaluate, compare, pull, rm, downloads, cancel, resume, recommend, stats, hardware, dashboard, sync, exportCmd, importCmd, serve, service, logs, help,
 ];

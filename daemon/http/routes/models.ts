@@ -4,7 +4,7 @@ import type { ModelManager } from '../../models/manager.js';
 import {
   CompatibilityRequest, CompatibilityResponse, CurrentResponse, DeleteResponse, ExportResponse, ImportBody,
   ImportResponse, InfoResponse, ListQuery, ListResponse, ModelName, ModelRequest, RecommendRequest,
-  RecommendResponse, StatisticsQuery, StatisticsResponse, SwitchResponse, SyncResponse, UsageRequest, UsageResponse,
+  DailyStatisticsQuery, DailyStatisticsResponse, RecommendResponse, StatisticsQuery, StatisticsResponse, SwitchResponse, SyncResponse, UsageRequest, UsageResponse,
 } from '../../schemas/api.js';
 import { errors } from '../openapi.js';
 
@@ -59,6 +59,11 @@ export function modelRoutes(manager: ModelManager, ollamaVersion: () => Promise<
     app.get('/statistics', { schema: { tags, operationId: 'getStatistics', summary: 'How each model has performed on photos', querystring: StatisticsQuery, response: { 200: StatisticsResponse, ...errors(404) } } }, async (req) => ({
       success: true as const,
       ...manager.statistics(req.query.model),
+    }));
+
+    app.get('/statistics/daily', { schema: { tags, operationId: 'getDailyStatistics', summary: 'A model\'s photos per day: counts, failures, cold loads, warm p50/p95', querystring: DailyStatisticsQuery, response: { 200: DailyStatisticsResponse } } }, async (req) => ({
+      success: true as const,
+      ...manager.dailyStatistics(req.query.model, req.query.days),
     }));
 
     app.post('/usage', { schema: { tags, operationId: 'recordUsage', summary: 'Record photo evaluations done, or complete them with the plug-in\'s own time', body: UsageRequest, response: { 200: UsageResponse } } }, async (req) => ({
