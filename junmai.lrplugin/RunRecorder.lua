@@ -4,7 +4,9 @@ POST /api/runs/<id>/changes), so "Undo AI Run…" can put them back. The run is 
 first changes flushed; changes go in requests of at most MAX_CHANGES.
 
 A change: {photo_id, field, before, after, keywords_added?, keywords_created?} (PhotoFields'
-values). Recording never stops a run: a failure is logged and counted (failed), and the photos
+values). The daemon refuses a request naming a photo and field twice (400), so a photo and field
+added again before a flush is one change: its first before, its last after, the keywords of
+both. Recording never stops a run: a failure is logged and counted (failed), and the photos
 keep what was written.
 
 opts: client (DaemonClient), kind ("apply" | "evaluate"), source (optional), log (optional).
@@ -19,7 +21,7 @@ RunRecorder.MAX_CHANGES = 1000
 function RunRecorder.new(opts)
   return setmetatable({
     client = opts.client, kind = opts.kind, source = opts.source, log = opts.log,
-    pending = {}, recorded = 0, failed = 0, id = nil, model = nil,
+    pending = {}, pendingByKey = {}, recorded = 0, failed = 0, id = nil, model = nil,
   }, RunRecorder)
 end
 
@@ -29,9 +31,32 @@ local function list(t)
   return out
 end
 
+local function union(into, more)
+  local had = {}
+  for _, v in ipairs(into) do had[v] = true end
+  for _, v in ipairs(more) do
+    if not had[v] then
+      into[#into + 1] = v
+      had[v] = true
+    end
+  end
+end
+
 -- model: the model whose answer the change comes from (the run's, once it is opened).
 function RunRecorder:add(change, model)
   if self.model == nil then self.model = model end
+  local key = tostring(change.field) .. "\n" .. tostring(change.photo_id)
+  local known = self.pendingByKey[key]
+  if known then
+    if change.field == "keywords" then
+      known.after = list(change.after)
+      union(known.keywords_added, change.keywords_added or {})
+      union(known.keywords_created, change.keywords_created or {})
+    else
+      known.after = change.after == nil and Json.null or change.after
+    end
+    return
+  end
   local c = { photo_id = change.photo_id, field = change.field, before = change.before, after = change.after }
   if change.field == "keywords" then
     c.before, c.after = list(change.before), list(change.after)
@@ -40,6 +65,7 @@ function RunRecorder:add(change, model)
   if c.before == nil then c.before = Json.null end
   if c.after == nil then c.after = Json.null end
   self.pending[#self.pending + 1] = c
+  self.pendingByKey[key] = c
 end
 
 function RunRecorder:fail(err, n)
@@ -51,7 +77,7 @@ end
 function RunRecorder:flush()
   if #self.pending == 0 then return true end
   local pending = self.pending
-  self.pending = {}
+  self.pending, self.pendingByKey = {}, {}
   if not self.id then
     local body = { kind = self.kind, model = self.model or Json.null }
     if self.source then body.source = self.source end

@@ -65,6 +65,22 @@ describe("RunRecorder", function()
     assert.are.equal(1, #runs:callsOf("createRun"))
   end)
 
+  it("sends a photo and field added twice before a flush as one change, as the daemon requires", function()
+    local runs = FakeRuns.new()
+    local recorder = RunRecorder.new({ client = runs, kind = "apply" })
+    recorder:add({ photo_id = "1", field = "rating", before = 2, after = 4 })
+    recorder:add({ photo_id = "1", field = "keywords", before = { "a" }, after = { "a", "Junmai AI|dog" }, keywords_added = { "Junmai AI|dog" }, keywords_created = { "Junmai AI|dog" } })
+    recorder:add({ photo_id = "1", field = "rating", before = 4, after = 5 })
+    recorder:add({ photo_id = "1", field = "keywords", before = { "a", "Junmai AI|dog" }, after = { "a", "Junmai AI|cat", "Junmai AI|dog" }, keywords_added = { "Junmai AI|cat" }, keywords_created = {} })
+    assert.is_true(recorder:flush())
+    assert.are.equal(2, recorder.recorded)
+    assert.are.same({
+      { photo_id = "1", field = "rating", before = 2, after = 5 },
+      { photo_id = "1", field = "keywords", before = { "a" }, after = { "a", "Junmai AI|cat", "Junmai AI|dog" },
+        keywords_added = { "Junmai AI|dog", "Junmai AI|cat" }, keywords_created = { "Junmai AI|dog" } },
+    }, runs:callsOf("addRunChanges")[1].body.changes)
+  end)
+
   it("counts what the daemon did not take, and never raises", function()
     local runs = FakeRuns.new()
     runs.down = true
