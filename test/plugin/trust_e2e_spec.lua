@@ -223,6 +223,20 @@ describe("reviewing and undoing AI changes with a running daemon", function()
     assert.are.equal("none", Ui.run(function(ctx) return UndoRunDialog.run(ctx) end))
   end)
 
+  it("says what was suggested, not written, when a run that only suggests is cancelled", function()
+    local _, fresh = newCatalog()
+    local LrProgressScope = sdk.import "LrProgressScope"
+    fresh[2]._onRender = function() LrProgressScope._scopes[#LrProgressScope._scopes]:cancel() end
+    LrDialogs._respond("ok")
+    assert.are.equal("done", Ui.run(EvaluateSelected.run, { timeout = 30 }))
+    local message = LrDialogs._last("message")
+    assert.are.equal("Evaluation cancelled.", message.message)
+    assert.matches("^1 photo evaluated, with suggestions kept; 1 photo not evaluated%.\nSuggestions kept on 1 photo, nothing else changed%.", message.info)
+    assert.are.equal("5", fresh[1]:_properties().aiRating)
+    assert.are.equal(2, fresh[1]:getRawMetadata("rating"))
+    assert.are.same({}, fresh[2]:_properties())
+  end)
+
   it("records a run when Evaluate Selected writes straight to the photos, reusing the catalog's keyword", function()
     local _, fresh = newCatalog()
     LrPrefs.prefsForPlugin().junmai_suggestOnly = false
