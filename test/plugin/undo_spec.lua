@@ -165,6 +165,13 @@ describe("Undo AI Run", function()
     assert.are.same(calls, { #p[1]._calls, #p[2]._calls })
   end)
 
+  it("says a run cut short by a cancel or a busy catalog stays as it is, as the daemon takes one undo per run", function()
+    local _, info = UndoRunDialog.summary({ restored = 3, left = {}, unusedKeywords = {}, cancelled = true })
+    assert.are.equal("Cancelled: the photos not reached keep the run's values; a run is undone only once.", info)
+    _, info = UndoRunDialog.summary({ restored = 0, left = {}, unusedKeywords = {}, busy = true })
+    assert.are.equal("Lightroom's catalog stayed busy (another plug-in or a sync was writing): the photos not reached keep the run's values; a run is undone only once.", info)
+  end)
+
   describe("in its dialog", function()
     before_each(function() LrApplication._setCatalog(catalog) end)
     local function connected() return { status = "ok" } end

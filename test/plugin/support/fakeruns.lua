@@ -35,14 +35,17 @@ function FakeRuns:record(method, id, body)
   return self.calls[#self.calls].body
 end
 
+-- The daemon's order of fields (RUN_FIELDS), in which a run lists those it changed.
+local RUN_FIELDS = { "rating", "pick", "title", "caption", "keywords" }
+
 local function view(run)
   local fields, photos, seen = {}, {}, {}
   for _, c in ipairs(run.changes) do
-    if not seen[c.field] then
-      seen[c.field] = true
-      fields[#fields + 1] = c.field
-    end
+    seen[c.field] = true
     photos[c.photo_id] = true
+  end
+  for _, f in ipairs(RUN_FIELDS) do
+    if seen[f] then fields[#fields + 1] = f end
   end
   local count = 0
   for _ in pairs(photos) do count = count + 1 end
