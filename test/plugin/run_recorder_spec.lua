@@ -81,6 +81,26 @@ describe("RunRecorder", function()
     }, runs:callsOf("addRunChanges")[1].body.changes)
   end)
 
+  it("goes on in a new run where the daemon would refuse the run more changes", function()
+    local runs = FakeRuns.new()
+    local maxPerRun, fakeMax = RunRecorder.MAX_PER_RUN, FakeRuns.MAX_CHANGES_PER_RUN
+    RunRecorder.MAX_PER_RUN, FakeRuns.MAX_CHANGES_PER_RUN = 2500, 2500
+    local recorder = RunRecorder.new({ client = runs, kind = "evaluate", source = "export" })
+    for i = 1, 2000 do recorder:add({ photo_id = tostring(i), field = "rating", after = 3 }, "gemma3:4b") end
+    local first = recorder:flush()
+    for i = 2001, 3200 do recorder:add({ photo_id = tostring(i), field = "rating", after = 3 }) end
+    local second = recorder:flush()
+    RunRecorder.MAX_PER_RUN, FakeRuns.MAX_CHANGES_PER_RUN = maxPerRun, fakeMax
+    assert.is_true(first)
+    assert.is_true(second)
+    assert.are.equal(3200, recorder.recorded)
+    assert.are.equal(0, recorder.failed)
+    local perRun = {}
+    for _, c in ipairs(runs:callsOf("addRunChanges")) do perRun[#perRun + 1] = c.id .. ":" .. #c.body.changes end
+    assert.are.same({ "run-1:1000", "run-1:1000", "run-2:1000", "run-2:200" }, perRun)
+    assert.are.same({ kind = "evaluate", model = "gemma3:4b", source = "export" }, runs:callsOf("createRun")[2].body)
+  end)
+
   it("counts what the daemon did not take, and never raises", function()
     local runs = FakeRuns.new()
     runs.down = true

@@ -17,6 +17,7 @@ local FakeRuns = {}
 FakeRuns.__index = FakeRuns
 
 FakeRuns.MAX_CHANGES = 1000
+FakeRuns.MAX_CHANGES_PER_RUN = 100000
 
 function FakeRuns.new()
   return setmetatable({ calls = {}, runs = {}, order = {}, nextId = 1, clock = 0 }, FakeRuns)
@@ -124,6 +125,9 @@ function FakeRuns:addRunChanges(id, changes)
   local run = self.runs[id]
   if not run then return err(404, "RUN_NOT_FOUND", "There is no such AI run.") end
   if run.status ~= "open" then return alreadyUndone() end
+  if #run.changes + #body.changes > FakeRuns.MAX_CHANGES_PER_RUN then
+    return invalid("A run holds at most " .. FakeRuns.MAX_CHANGES_PER_RUN .. " changes; record the rest in a new run.")
+  end
   for _, c in ipairs(body.changes) do
     local known = changeOf(run, c.photo_id, c.field)
     if known then
