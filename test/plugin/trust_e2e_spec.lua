@@ -259,8 +259,8 @@ describe("reviewing and undoing AI changes with a running daemon", function()
       added = { "Animals|Dogs", "Junmai AI|surfboard" }, created = {} }, values(changes[b .. " keywords"]))
   end)
 
-  it("records a run when an export writes to the photos", function()
-    local _, fresh = newCatalog()
+  it("records a run when an export writes to the photos; an undo cancelled halfway leaves the rest, not_reported", function()
+    local exportCatalog, fresh = newCatalog()
     local ctx = FilterContext.new({ photos = fresh, folder = folder, settings = {
       LR_format = "JPEG", LR_size_doConstrain = true, LR_size_resizeType = "longEdge", LR_size_maxWidth = 1024,
       LR_size_maxHeight = 1024, LR_size_units = "pixels", junmai_useCache = false,
@@ -271,5 +271,34 @@ describe("reviewing and undoing AI changes with a running daemon", function()
     assert.are.same({ "evaluate", "export", 2 }, { run.kind, run.source, run.photo_count })
     local _, changes = runInDaemon(run.id)
     assert.are.same({ after = 5, added = {}, created = {} }, values(changes[idOf(fresh[2]) .. " rating"]))
+
+    -- Undo one photo per catalog write, and cancel once the first is done.
+    local UndoRun = require "UndoRun"
+    local LrProgressScope = sdk.import "LrProgressScope"
+    local batchSize, write = UndoRun.BATCH_SIZE, exportCatalog.withWriteAccessDo
+    UndoRun.BATCH_SIZE = 1
+    exportCatalog.withWriteAccessDo = function(self, ...)
+      local status = write(self, ...)
+      LrProgressScope._scopes[#LrProgressScope._scopes]:cancel()
+      return status
+    end
+    LrDialogs._respond("ok")
+    local ok, outcome = pcall(Ui.run, function(ctx) return UndoRunDialog.run(ctx) end)
+    UndoRun.BATCH_SIZE, exportCatalog.withWriteAccessDo = batchSize, nil
+    assert.is_true(ok, outcome)
+    assert.are.equal("done", outcome)
+    assert.matches("Cancelled: the photos not reached keep the run's values", LrDialogs._last("message").info, 1, true)
+    -- The first photo went back; the second keeps the export's values.
+    assert.are.same({ "Animals/Dogs" }, fresh[1]:_keywordPaths())
+    assert.are.equal(5, fresh[2]:getRawMetadata("rating"))
+    local undone, after = runInDaemon(run.id)
+    assert.are.equal("partly_undone", undone.status)
+    for key, c in pairs(after) do
+      if c.photo_id == idOf(fresh[1]) then
+        assert.are.same({ "restored" }, { c.undo, c.undo_reason }, key)
+      else
+        assert.are.same({ "left", "not_reported" }, { c.undo, c.undo_reason }, key)
+      end
+    end
   end)
 end)
