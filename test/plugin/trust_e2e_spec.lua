@@ -283,7 +283,7 @@ describe("reviewing and undoing AI changes with a running daemon", function()
       return status
     end
     LrDialogs._respond("ok")
-    local ok, outcome = pcall(Ui.run, function(ctx) return UndoRunDialog.run(ctx) end)
+    local ok, outcome = pcall(Ui.run, function(context) return UndoRunDialog.run(context) end)
     UndoRun.BATCH_SIZE, exportCatalog.withWriteAccessDo = batchSize, nil
     assert.is_true(ok, outcome)
     assert.are.equal("done", outcome)
