@@ -18,9 +18,9 @@ local function photos(n)
   return plural(n, LOC("$$$/Junmai/Report/OnePhoto=^1 photo", tostring(n)), LOC("$$$/Junmai/Report/Photos=^1 photos", tostring(n)))
 end
 
--- "Ratings on 12, flags on 3, keywords on 12" — what was written.
+-- "Ratings on 12, flags on 3, keywords on 12" — what was written; in suggest-only mode, what was suggested.
 function EvaluationReport.writtenText(report)
-  if (report.suggested or 0) > 0 then
+  if report.suggestOnly then
     return LOC("$$$/Junmai/Report/Suggested=Suggestions kept on ^1, nothing else changed. To see and apply them: Library ^U+203A Plug-in Extras ^U+203A Review AI Suggestions^U+2026", photos(report.suggested))
   end
   local parts = {}
@@ -77,7 +77,13 @@ function EvaluationReport.summary(report)
   end
 
   if report.cancelled then
-    local lines = { LOC("$$$/Junmai/Report/CancelledCounts=^1 evaluated and written; ^2 left as they were.", photos(evaluated), photos(report.notEvaluated or 0)) }
+    local counts
+    if report.suggestOnly then
+      counts = LOC("$$$/Junmai/Report/CancelledSuggested=^1 evaluated, with suggestions kept; ^2 not evaluated.", photos(evaluated), photos(report.notEvaluated or 0))
+    else
+      counts = LOC("$$$/Junmai/Report/CancelledCounts=^1 evaluated and written; ^2 left as they were.", photos(evaluated), photos(report.notEvaluated or 0))
+    end
+    local lines = { counts }
     if evaluated > 0 then lines[#lines + 1] = info[1] end
     for _, l in ipairs(EvaluationReport.failureLines(report)) do lines[#lines + 1] = l end
     return { kind = "message", message = LOC "$$$/Junmai/Report/Cancelled=Evaluation cancelled.", info = table.concat(lines, "\n"), style = "info" }

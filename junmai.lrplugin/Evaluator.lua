@@ -172,6 +172,8 @@ function Evaluator.run(args)
   -- Photos left out before the run (videos in a selection) count as skipped too.
   report.skipped = (report.skipped or 0) + (args.skipped or 0)
   report.unrecorded = recorder and recorder.failed or 0
+  -- The report speaks of suggestions kept, not of values written, whenever the photos' own fields were left alone.
+  report.suggestOnly = options.suggestOnly == true
   for _, f in ipairs(report.failed) do Log:warn("not evaluated: " .. tostring(f.name) .. ": " .. tostring(f.message)) end
   if report.stopped then Log:warn("evaluation stopped: " .. tostring(report.stopped.message)) end
   report.collected = Evaluator.updateCollection(args.catalog, report.unevaluatedPhotos, report.evaluatedPhotos)

@@ -109,6 +109,31 @@ function Review.rows(catalog, photos, nameOf)
   return rows, more
 end
 
+--[[
+The runs of suggestions in the catalog, newest first: {run, when, model, photos}. A run is the
+stamp an evaluation that only suggests writes to every photo's aiRun ("20261130-204200", so the
+stamps sort by time); Lightroom finds the photos with it (catalog:findPhotosWithProperty).
+]]
+function Review.suggestionRuns(catalog)
+  local photos = catalog:findPhotosWithProperty(_PLUGIN.id, "aiRun") or {}
+  local values = catalog:batchGetPropertyForPlugin(photos, _PLUGIN, { "aiRun", "aiWhen", "aiModel" })
+  local runs, byStamp = {}, {}
+  for _, photo in ipairs(photos) do
+    local v = values[photo] or {}
+    if v.aiRun then
+      local run = byStamp[v.aiRun]
+      if not run then
+        run = { run = v.aiRun, when = v.aiWhen, model = v.aiModel, photos = {} }
+        byStamp[v.aiRun] = run
+        runs[#runs + 1] = run
+      end
+      run.photos[#run.photos + 1] = photo
+    end
+  end
+  table.sort(runs, function(a, b) return a.run > b.run end)
+  return runs
+end
+
 -- Every photo accepted; each field accepted when it would change something.
 function Review.defaults(props, rows)
   for i, row in ipairs(rows) do

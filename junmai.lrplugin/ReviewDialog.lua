@@ -1,6 +1,8 @@
 --[[
 Library > Plug-in Extras > Review AI Suggestions... and Discard AI Suggestions...: the dialogs
-around Review (which decides and writes). Call from an async task (SafeRun.task).
+around Review (which decides and writes). The review shows the selected photos' suggestions; when
+none of them has any, it offers the runs of suggestions in the catalog and shows the one chosen.
+Call from an async task (SafeRun.task).
 opts (for specs): client, connect.
 ]]
 local LrApplication = import "LrApplication"
@@ -104,14 +106,51 @@ local function accepted(decisions, field)
   return false
 end
 
+-- "2026-11-30 20:42, gemma3:4b, 12 photos"
+function ReviewDialog.describeRun(run)
+  return LOC("$$$/Junmai/Review/RunItem=^1, ^2, ^3", tostring(run.when or run.run), run.model or LOC "$$$/Junmai/Review/NoModel=no model",
+    photos(#run.photos))
+end
+
+-- The photos of the suggestion run the photographer picks; nil and "none" or "cancelled" otherwise.
+local function chooseRun(context, catalog)
+  local runs = Review.suggestionRuns(catalog)
+  if #runs == 0 then
+    noSuggestions()
+    return nil, "none"
+  end
+  local items = {}
+  for i, run in ipairs(runs) do items[i] = { title = ReviewDialog.describeRun(run), value = i } end
+  local props = LrBinding.makePropertyTable(context)
+  props.run = 1
+  local f = LrView.osFactory()
+  local answer = LrDialogs.presentModalDialog({
+    title = LOC "$$$/Junmai/Review/RunsTitle=Review AI Suggestions of a Run",
+    contents = f:column {
+      bind_to_object = props,
+      spacing = f:control_spacing(),
+      f:static_text { title = LOC "$$$/Junmai/Review/RunsIntro=None of the selected photos has suggestions. Review those of a run:", width_in_chars = 60 },
+      f:popup_menu { value = LrView.bind "run", items = items },
+    },
+    actionVerb = LOC "$$$/Junmai/Review/RunsAction=Review",
+  })
+  if answer ~= "ok" then return nil, "cancelled" end
+  return runs[props.run].photos
+end
+
 -- Returns "none", "cancelled", "offline" or "done" and the report.
 function ReviewDialog.review(context, opts)
   opts = opts or {}
   local catalog = LrApplication.activeCatalog()
   local rows, more = Review.rows(catalog, catalog:getTargetPhotos() or {}, Evaluator.photoName)
   if #rows == 0 then
-    noSuggestions()
-    return "none"
+    local runPhotos, why = chooseRun(context, catalog)
+    if not runPhotos then return why end
+    rows, more = Review.rows(catalog, runPhotos, Evaluator.photoName)
+    if #rows == 0 then
+      noSuggestions()
+      return "none"
+    end
   end
   local props = LrBinding.makePropertyTable(context)
   Review.defaults(props, rows)

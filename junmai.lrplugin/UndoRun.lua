@@ -61,17 +61,15 @@ local function undoChange(catalog, photo, change)
   return { outcome = "restored" }
 end
 
--- The changes grouped by photo, in the run's order, leaving out those restored already.
+-- The changes grouped by photo, in the run's order.
 local function byPhoto(changes)
   local order, groups = {}, {}
   for _, c in ipairs(changes or {}) do
-    if c.undo ~= "restored" then
-      if not groups[c.photo_id] then
-        groups[c.photo_id] = {}
-        order[#order + 1] = c.photo_id
-      end
-      table.insert(groups[c.photo_id], c)
+    if not groups[c.photo_id] then
+      groups[c.photo_id] = {}
+      order[#order + 1] = c.photo_id
     end
+    table.insert(groups[c.photo_id], c)
   end
   return order, groups
 end

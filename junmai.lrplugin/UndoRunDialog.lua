@@ -35,9 +35,7 @@ function UndoRunDialog.describeRun(run)
   local fields = {}
   for _, f in ipairs(run.fields or {}) do fields[#fields + 1] = string.lower(fieldLabel(f)) end
   local model = run.model or LOC "$$$/Junmai/Undo/NoModel=no model"
-  local text = LOC("$$$/Junmai/Undo/Run=^1, ^2, ^3 photos: ^4", when, model, tostring(run.photo_count or 0), table.concat(fields, ", "))
-  if run.status == "partly_undone" then text = LOC("$$$/Junmai/Undo/Partly=^1 (partly undone)", text) end
-  return text
+  return LOC("$$$/Junmai/Undo/Run=^1, ^2, ^3 photos: ^4", when, model, tostring(run.photo_count or 0), table.concat(fields, ", "))
 end
 
 local function reasonText(reason)
@@ -65,8 +63,9 @@ function UndoRunDialog.summary(report)
     lines[#lines + 1] = LOC("$$$/Junmai/Undo/Unused=Keywords this run created that no photo uses now: ^1.", table.concat(names, ", "))
     lines[#lines + 1] = LOC "$$$/Junmai/Undo/Purge=Lightroom does not let a plug-in delete keywords. To remove them, choose Metadata ^U+203A Purge Unused Keywords in the Library."
   end
-  if report.cancelled then lines[#lines + 1] = LOC "$$$/Junmai/Undo/Cancelled=Cancelled: the photos not reached were left as they are; undo the run again to finish." end
-  if report.busy then lines[#lines + 1] = LOC "$$$/Junmai/Undo/Busy=Lightroom's catalog stayed busy (another plug-in or a sync was writing); undo the run again to finish." end
+  -- The daemon takes one undo per run: what was not reached stays as the run left it, for good.
+  if report.cancelled then lines[#lines + 1] = LOC "$$$/Junmai/Undo/Cancelled=Cancelled: the photos not reached keep the run's values; a run is undone only once." end
+  if report.busy then lines[#lines + 1] = LOC "$$$/Junmai/Undo/Busy=Lightroom's catalog stayed busy (another plug-in or a sync was writing): the photos not reached keep the run's values; a run is undone only once." end
   local message = LOC("$$$/Junmai/Undo/Done=Restored ^1 changes; left ^2.", tostring(report.restored), tostring(#report.left))
   return message, table.concat(lines, "\n")
 end
@@ -92,7 +91,8 @@ function UndoRunDialog.run(context, opts)
   end
   local items = {}
   for _, run in ipairs(answer.runs or {}) do
-    if run.status ~= "undone" and (run.change_count or 0) > 0 then
+    -- The daemon undoes a run once: a run partly undone takes no second undo (409 RUN_ALREADY_UNDONE).
+    if run.status == "open" and (run.change_count or 0) > 0 then
       items[#items + 1] = { title = UndoRunDialog.describeRun(run), value = run.id }
     end
   end

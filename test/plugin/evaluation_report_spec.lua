@@ -58,6 +58,16 @@ describe("EvaluationReport", function()
     assert.are.same({ kind = "message", message = "Evaluation cancelled.", style = "info",
       info = "1 photo evaluated and written; 4 photos left as they were.\nWritten: ratings on 1 photo." }, s)
   end)
+
+  it("speaks of suggestions, not of writes, when a run that only suggests is cancelled or stops", function()
+    local s = EvaluationReport.summary(report({ suggestOnly = true, cancelled = true, evaluated = 2, suggested = 2, notEvaluated = 3 }))
+    assert.are.equal("2 photos evaluated, with suggestions kept; 3 photos not evaluated.\n" ..
+      "Suggestions kept on 2 photos, nothing else changed. To see and apply them: Library \226\128\186 Plug-in Extras \226\128\186 Review AI Suggestions\226\128\166", s.info)
+    s = EvaluationReport.summary(report({ suggestOnly = true, evaluated = 1, suggested = 1, notEvaluated = 1,
+      stopped = { code = "OLLAMA_UNREACHABLE", message = "Ollama is not reachable." } }))
+    assert.are.equal("Ollama is not reachable.\n1 photo evaluated before it stopped, 1 photo not evaluated.\n" ..
+      "Suggestions kept on 1 photo, nothing else changed. To see and apply them: Library \226\128\186 Plug-in Extras \226\128\186 Review AI Suggestions\226\128\166", s.info)
+  end)
 end)
 
 describe("Evaluator", function()

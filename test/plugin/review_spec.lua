@@ -210,6 +210,38 @@ describe("Review", function()
       assert.are.equal("none", Ui.run(ReviewDialog.discard))
     end)
 
+    it("offers the catalog's runs of suggestions, newest first, when the selection has none, and shows the one chosen", function()
+      local older = { aiRating = "3", aiModel = "llava:7b", aiRun = "20261129-080000", aiWhen = "2026-11-29 08:00" }
+      local newer = { aiRating = "5", aiModel = "gemma3:4b", aiRun = "20261130-204200", aiWhen = "2026-11-30 20:42" }
+      suggest(catalog, { [p[1]] = older, [p[3]] = older, [p[2]] = newer })
+      catalog._targets = {}
+      local items, review
+      LrDialogs._respond(function(dialog)
+        LrView._attach(dialog.contents)
+        local popup = Ui.find(dialog.contents, { _type = "popup_menu" })
+        items = {}
+        for _, item in ipairs(popup.items) do items[#items + 1] = item.title end
+        assert.are.equal("2026-11-30 20:42, gemma3:4b, 1 photo", LrView._popupTitle(popup))
+        LrView._set(popup, 2)
+        return "ok"
+      end)
+      LrDialogs._respond(function(dialog)
+        review = dialog
+        return "cancel"
+      end)
+      assert.are.equal("cancelled", Ui.run(function(ctx) return ReviewDialog.review(ctx, { client = runs, connect = connected }) end))
+      assert.are.same({ "2026-11-30 20:42, gemma3:4b, 1 photo", "2026-11-29 08:00, llava:7b, 2 photos" }, items)
+      assert.are.equal("Review AI Suggestions of a Run", LrDialogs._all("modal")[1].title)
+      assert.are.equal("Review AI Suggestions: 2 photos", review.title)
+      -- The older run's photos, A and C, and not B.
+      local names = {}
+      for _, node in ipairs(LrView._findAll(review.contents, { _type = "checkbox" })) do
+        local title = LrView._get(node, "title")
+        if title == "A.NEF" or title == "B.NEF" or title == "C.NEF" then names[#names + 1] = title end
+      end
+      assert.are.same({ "A.NEF", "C.NEF" }, names)
+    end)
+
     it("discards the selection's suggestions after asking", function()
       suggest(catalog, { [p[1]] = DOG, [p[3]] = { aiRating = "2" } })
       catalog._targets = { p[1], p[2] }

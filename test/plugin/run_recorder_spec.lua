@@ -65,6 +65,42 @@ describe("RunRecorder", function()
     assert.are.equal(1, #runs:callsOf("createRun"))
   end)
 
+  it("sends a photo and field added twice before a flush as one change, as the daemon requires", function()
+    local runs = FakeRuns.new()
+    local recorder = RunRecorder.new({ client = runs, kind = "apply" })
+    recorder:add({ photo_id = "1", field = "rating", before = 2, after = 4 })
+    recorder:add({ photo_id = "1", field = "keywords", before = { "a" }, after = { "a", "Junmai AI|dog" }, keywords_added = { "Junmai AI|dog" }, keywords_created = { "Junmai AI|dog" } })
+    recorder:add({ photo_id = "1", field = "rating", before = 4, after = 5 })
+    recorder:add({ photo_id = "1", field = "keywords", before = { "a", "Junmai AI|dog" }, after = { "a", "Junmai AI|cat", "Junmai AI|dog" }, keywords_added = { "Junmai AI|cat" }, keywords_created = {} })
+    assert.is_true(recorder:flush())
+    assert.are.equal(2, recorder.recorded)
+    assert.are.same({
+      { photo_id = "1", field = "rating", before = 2, after = 5 },
+      { photo_id = "1", field = "keywords", before = { "a" }, after = { "a", "Junmai AI|cat", "Junmai AI|dog" },
+        keywords_added = { "Junmai AI|dog", "Junmai AI|cat" }, keywords_created = { "Junmai AI|dog" } },
+    }, runs:callsOf("addRunChanges")[1].body.changes)
+  end)
+
+  it("goes on in a new run where the daemon would refuse the run more changes", function()
+    local runs = FakeRuns.new()
+    local maxPerRun, fakeMax = RunRecorder.MAX_PER_RUN, FakeRuns.MAX_CHANGES_PER_RUN
+    RunRecorder.MAX_PER_RUN, FakeRuns.MAX_CHANGES_PER_RUN = 2500, 2500
+    local recorder = RunRecorder.new({ client = runs, kind = "evaluate", source = "export" })
+    for i = 1, 2000 do recorder:add({ photo_id = tostring(i), field = "rating", after = 3 }, "gemma3:4b") end
+    local first = recorder:flush()
+    for i = 2001, 3200 do recorder:add({ photo_id = tostring(i), field = "rating", after = 3 }) end
+    local second = recorder:flush()
+    RunRecorder.MAX_PER_RUN, FakeRuns.MAX_CHANGES_PER_RUN = maxPerRun, fakeMax
+    assert.is_true(first)
+    assert.is_true(second)
+    assert.are.equal(3200, recorder.recorded)
+    assert.are.equal(0, recorder.failed)
+    local perRun = {}
+    for _, c in ipairs(runs:callsOf("addRunChanges")) do perRun[#perRun + 1] = c.id .. ":" .. #c.body.changes end
+    assert.are.same({ "run-1:1000", "run-1:1000", "run-2:1000", "run-2:200" }, perRun)
+    assert.are.same({ kind = "evaluate", model = "gemma3:4b", source = "export" }, runs:callsOf("createRun")[2].body)
+  end)
+
   it("counts what the daemon did not take, and never raises", function()
     local runs = FakeRuns.new()
     runs.down = true

@@ -155,18 +155,21 @@ describe("Undo AI Run", function()
     assert.are.same({ "Junmai AI|dog" }, report.unusedKeywords)
   end)
 
-  it("answers the daemon's refusal of a run undone already", function()
+  it("answers the daemon's refusal of a run undone already, changing no photo", function()
     local id = applied()
     undo(id)
-    -- Every change restored already: nothing to do, nothing sent.
-    local report = undo(id)
-    assert.are.equal(0, report.restored)
-    assert.are.equal(1, #runs:callsOf("undoRun"))
-    runs.runs[id].changes[1].undo = nil
-    local err
-    report, err = undo(id)
+    local calls = { #p[1]._calls, #p[2]._calls }
+    local report, err = undo(id)
     assert.is_nil(report)
     assert.are.equal("RUN_ALREADY_UNDONE", err.code)
+    assert.are.same(calls, { #p[1]._calls, #p[2]._calls })
+  end)
+
+  it("says a run cut short by a cancel or a busy catalog stays as it is, as the daemon takes one undo per run", function()
+    local _, info = UndoRunDialog.summary({ restored = 3, left = {}, unusedKeywords = {}, cancelled = true })
+    assert.are.equal("Cancelled: the photos not reached keep the run's values; a run is undone only once.", info)
+    _, info = UndoRunDialog.summary({ restored = 0, left = {}, unusedKeywords = {}, busy = true })
+    assert.are.equal("Lightroom's catalog stayed busy (another plug-in or a sync was writing): the photos not reached keep the run's values; a run is undone only once.", info)
   end)
 
   describe("in its dialog", function()
@@ -207,8 +210,8 @@ describe("Undo AI Run", function()
       }, "\n"), message.info)
       assert.are.equal("warning", message.style)
 
-      -- Undone, the run is no longer offered.
-      runs.runs[first].status = "undone"
+      -- Partly undone, the run is no longer offered: the daemon takes one undo per run.
+      assert.are.equal("partly_undone", runs.runs[first].status)
       assert.are.equal("none", Ui.run(function(ctx) return UndoRunDialog.run(ctx, { client = runs, connect = connected }) end))
       assert.are.equal("No AI run to undo.", LrDialogs._last("message").message)
     end)

@@ -11,6 +11,7 @@
  *   {"latencyMs": 200}                         each generate/chat takes this long
  *   {"ollama": "stop" | "start"}               Ollama goes away (connections refused) or comes back
  *   {"eyes": {"gemma3:4b": {}, "llava:7b": {"invert": true}}}   those models judge what the image shows (emulator/eyes.ts)
+ *   {"answer": {"rating": 5, "keywords": ["dog"], ...} | null}   every model answers this JSON for every image (null: as before)
  *
  *   node --import tsx test/support/serve-with-emulator.ts [--installed gemma3:4b,llama3.1:8b] [--bytes-per-second N]
  */
@@ -27,10 +28,11 @@ const { values } = parseArgs({
 });
 
 let marker: string | undefined;
+let answer: string | undefined;
 const responder = (input: GenerateInput): string | undefined => {
-  if (marker === undefined) return undefined;
+  if (marker === undefined) return answer;
   const hit = input.images.some((b64) => Buffer.from(b64, 'base64').includes(marker as string));
-  return hit ? 'Sorry, I cannot rate this photo.' : undefined;
+  return hit ? 'Sorry, I cannot rate this photo.' : answer;
 };
 
 const t = await startTestDaemon({
@@ -47,6 +49,7 @@ interface Command {
   latencyMs?: number;
   ollama?: 'stop' | 'start';
   eyes?: Record<string, Eyes>;
+  answer?: Record<string, unknown> | null;
 }
 
 async function apply(c: Command): Promise<void> {
@@ -55,6 +58,7 @@ async function apply(c: Command): Promise<void> {
   if (c.malformedMarker !== undefined) marker = c.malformedMarker ?? undefined;
   if (c.latencyMs !== undefined) t.emu.configure({ generateLatencyMs: c.latencyMs });
   if (c.eyes !== undefined) t.emu.configure({ eyes: c.eyes });
+  if (c.answer !== undefined) answer = c.answer === null ? undefined : JSON.stringify(c.answer);
   if (c.ollama === 'stop') await t.emu.stop();
   if (c.ollama === 'start') await t.emu.start();
 }
