@@ -14,13 +14,7 @@ local function options(overrides)
   return EvaluationOptions.read(t)
 end
 
-local function inTask(fn)
-  local results
-  LrTasks.startAsyncTask(function() results = { fn() } end, "spec")
-  assert.is_true(sdk.runTasks({ timeout = 5 }))
-  assert.are.same({}, LrTasks._errors)
-  return unpack(results)
-end
+local inTask = require("support.tasks").run
 
 describe("MetadataWriter.plan", function()
   it("writes every chosen field to a photo that has none of them", function()

@@ -8,13 +8,7 @@ local SuggestionWriter = require "SuggestionWriter"
 
 local LrTasks = sdk.import "LrTasks"
 
-local function inTask(fn)
-  local results
-  LrTasks.startAsyncTask(function() results = { fn() } end, "spec")
-  assert.is_true(sdk.runTasks({ timeout = 5 }))
-  assert.are.same({}, LrTasks._errors)
-  return unpack(results)
-end
+local inTask = require("support.tasks").run
 
 -- Runs fn inside a catalog write, in a task, and returns whether it raised and its message.
 local function inWrite(catalog, fn)

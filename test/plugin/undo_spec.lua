@@ -18,13 +18,7 @@ local LrApplication = sdk.import "LrApplication"
 local LrDialogs = sdk.import "LrDialogs"
 local LrView = sdk.import "LrView"
 
-local function inTask(fn)
-  local results
-  LrTasks.startAsyncTask(function() results = { fn() } end, "spec")
-  assert.is_true(sdk.runTasks({ timeout = 5 }))
-  assert.are.same({}, LrTasks._errors)
-  return unpack(results)
-end
+local inTask = require("support.tasks").run
 
 local function nameOf(photo) return photo:getFormattedMetadata("fileName") end
 

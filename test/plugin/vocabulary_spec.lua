@@ -8,13 +8,7 @@ local Vocabulary = require "Vocabulary"
 
 local LrTasks = sdk.import "LrTasks"
 
-local function inTask(fn)
-  local results
-  LrTasks.startAsyncTask(function() results = { fn() } end, "spec")
-  assert.is_true(sdk.runTasks({ timeout = 5 }))
-  assert.are.same({}, LrTasks._errors)
-  return unpack(results)
-end
+local inTask = require("support.tasks").run
 
 describe("Vocabulary", function()
   before_each(function() sdk.reset() end)
