@@ -7,6 +7,7 @@ llava:7b the opposite, so which model agrees is measured, not chance.
 ]]
 local sdk = require "sdk"
 local Daemon = require "support.daemon"
+local Session = require "support.session"
 local Ui = require "support.ui"
 local Catalog = require "sdk.catalog"
 local jpeg = require "sdk.jpeg"
@@ -17,7 +18,6 @@ local LrDialogs = sdk.import "LrDialogs"
 local LrExportSession = sdk.import "LrExportSession"
 local LrFileUtils = sdk.import "LrFileUtils"
 local LrHttp = sdk.import "LrHttp"
-local LrPrefs = sdk.import "LrPrefs"
 local LrProgressScope = sdk.import "LrProgressScope"
 local LrTasks = sdk.import "LrTasks"
 local LrView = sdk.import "LrView"
@@ -63,11 +63,7 @@ describe("Compare AI Models on Selected Photos with a running daemon", function(
   end)
 
   before_each(function()
-    sdk.reset()
-    require("DaemonSession")._reset()
-    LrPrefs.prefsForPlugin().daemonUrl = daemon.url
-    LrTasks._executeHook = function(command) error("unexpected command: " .. command) end
-    client = require("DaemonSession").client()
+    client = Session.connect(daemon.url)
     assert(Ui.call(function() return client:switchModel(CONTRARIAN) end))
   end)
 

@@ -9,6 +9,7 @@ local sdk = require "sdk"
 local socket = require "socket"
 local Daemon = require "support.daemon"
 local FilterContext = require "support.export"
+local Session = require "support.session"
 local Ui = require "support.ui"
 local Catalog = require "sdk.catalog"
 
@@ -27,11 +28,10 @@ local MODEL = "gemma3:4b"
 
 describe("photo evaluation with a running daemon", function()
   local daemon, client, folder
-  local provider, DaemonSession, EvaluateSelected, Json
+  local provider, EvaluateSelected, Json
 
   setup(function()
     daemon = Daemon.startWithEmulator({ installed = "gemma3:4b,llama3.1:8b" })
-    DaemonSession = require "DaemonSession"
     EvaluateSelected = require "EvaluateSelected"
     Json = require "Json"
     provider = dofile(sdk.pluginPath .. "/EvaluationFilterProvider.lua")
@@ -42,19 +42,12 @@ describe("photo evaluation with a running daemon", function()
   end)
 
   before_each(function()
-    sdk.reset()
-    DaemonSession._reset()
-    LrPrefs.prefsForPlugin().daemonUrl = daemon.url
-    -- No spec here should need to start a daemon; make sure none tries to.
-    LrTasks._executeHook = function(command) error("unexpected command: " .. command) end
-    client = DaemonSession.client()
-    folder = os.tmpname()
-    os.remove(folder)
-    assert(LrFileUtils.createAllDirectories(folder))
+    client = Session.connect(daemon.url)
+    folder = Session.tempFolder()
   end)
 
   after_each(function()
-    os.execute("rm -rf '" .. folder .. "'")
+    Session.removeFolder(folder)
   end)
 
   local function call(fn) return Ui.call(fn) end
@@ -64,29 +57,22 @@ describe("photo evaluation with a running daemon", function()
     return answer.statistics[model or MODEL] or { count = 0, successes = 0, failures = 0, caller_faults = 0, cache_hits = 0 }
   end
 
-  local function requests(path)
-    local out = {}
-    for _, r in ipairs(LrHttp._requests) do
-      if string.find(r.url, path, 1, true) then out[#out + 1] = r end
-    end
-    return out
-  end
 
   local function evaluateBodies()
     local out = {}
-    for _, r in ipairs(requests("/api/evaluate")) do out[#out + 1] = Json.decode(r.body) end
+    for _, r in ipairs(Session.requests("/api/evaluate")) do out[#out + 1] = Json.decode(r.body) end
     return out
   end
 
   -- The rating in the last evaluation answer.
   local function evaluatedRating()
-    local list = requests("/api/evaluate")
+    local list = Session.requests("/api/evaluate")
     return Json.decode(list[#list].response).result.rating
   end
 
   local function usageRecords()
     local out = {}
-    for _, r in ipairs(requests("/api/model/usage")) do
+    for _, r in ipairs(Session.requests("/api/model/usage")) do
       assert.are.equal(200, r.status)
       for _, rec in ipairs(Json.decode(r.body)) do out[#out + 1] = rec end
     end
@@ -446,7 +432,7 @@ describe("photo evaluation with a running daemon", function()
       assert.matches("The photos not evaluated are in the collection “Junmai: not evaluated”.", shown[1].info, 1, true)
       -- Refused before any photo was looked at: no usage row, and none reported.
       assert.are.equal(before.count, stats("llama3.1:8b").count)
-      assert.are.equal(0, #requests("/api/model/usage"))
+      assert.are.equal(0, #Session.requests("/api/model/usage"))
     end)
 
     it("fails every rendition with one message when the daemon is not there", function()
@@ -540,7 +526,7 @@ describe("photo evaluation with a running daemon", function()
         assert.are.same({ "rating", "flag", "keywords", "caption", "title", "reasons" }, b.fields)
         assert.are.same({ { name = "Animals" }, { name = "dog" } }, b.vocabulary)
       end
-      local list = requests("/api/evaluate")
+      local list = Session.requests("/api/evaluate")
       for i, photo in ipairs(photos) do
         local answer = Json.decode(list[i].response)
         for _, c in ipairs(photo._calls) do assert.are.equal("setPropertyForPlugin", c.op) end
@@ -555,7 +541,7 @@ describe("photo evaluation with a running daemon", function()
       assert.are.same({ "Animals/dog" }, photos[1]:_keywordPaths())
       assert.is_nil(photos[2]:getRawMetadata("rating"))
       -- No run to record: nothing of the photos' own was written.
-      assert.are.equal(0, #requests("/api/runs"))
+      assert.are.equal(0, #Session.requests("/api/runs"))
       assert.matches("Suggestions kept on 2 photos, nothing else changed.", LrDialogs._last("bezel").message, 1, true)
     end)
 

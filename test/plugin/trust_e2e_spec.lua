@@ -8,15 +8,13 @@ Scenarios build on each other, in order, on one daemon.
 local sdk = require "sdk"
 local Daemon = require "support.daemon"
 local FilterContext = require "support.export"
+local Session = require "support.session"
 local Ui = require "support.ui"
 local Catalog = require "sdk.catalog"
 
 local LrApplication = sdk.import "LrApplication"
 local LrDialogs = sdk.import "LrDialogs"
-local LrFileUtils = sdk.import "LrFileUtils"
-local LrHttp = sdk.import "LrHttp"
 local LrPrefs = sdk.import "LrPrefs"
-local LrTasks = sdk.import "LrTasks"
 
 local MODEL = "gemma3:4b"
 
@@ -29,11 +27,10 @@ local ANSWER = {
 
 describe("reviewing and undoing AI changes with a running daemon", function()
   local daemon, client, folder
-  local provider, DaemonSession, EvaluateSelected, ReviewDialog, UndoRunDialog, Json
+  local provider, EvaluateSelected, ReviewDialog, UndoRunDialog, Json
 
   setup(function()
     daemon = Daemon.startWithEmulator({ installed = MODEL })
-    DaemonSession = require "DaemonSession"
     EvaluateSelected = require "EvaluateSelected"
     ReviewDialog = require "ReviewDialog"
     UndoRunDialog = require "UndoRunDialog"
@@ -47,32 +44,17 @@ describe("reviewing and undoing AI changes with a running daemon", function()
   end)
 
   before_each(function()
-    sdk.reset()
-    DaemonSession._reset()
-    local prefs = LrPrefs.prefsForPlugin()
-    prefs.daemonUrl = daemon.url
     -- Each spec's answer is the model's, not one remembered from an earlier spec.
-    prefs.junmai_useCache = false
-    LrTasks._executeHook = function(command) error("unexpected command: " .. command) end
-    client = DaemonSession.client()
-    folder = os.tmpname()
-    os.remove(folder)
-    assert(LrFileUtils.createAllDirectories(folder))
+    client = Session.connect(daemon.url, { junmai_useCache = false })
+    folder = Session.tempFolder()
   end)
 
   after_each(function()
-    os.execute("rm -rf '" .. folder .. "'")
+    Session.removeFolder(folder)
   end)
 
   local function call(fn) return Ui.call(fn) end
 
-  local function requests(path)
-    local out = {}
-    for _, r in ipairs(LrHttp._requests) do
-      if string.find(r.url, path, 1, true) then out[#out + 1] = r end
-    end
-    return out
-  end
 
   -- The catalog: "Animals > Dogs" (synonym "puppy") on the first photo, which also has a rating
   -- and a caption of the photographer's; a second photo with nothing.
@@ -121,7 +103,7 @@ describe("reviewing and undoing AI changes with a running daemon", function()
     LrDialogs._respond("ok")
     assert.are.equal("done", Ui.run(EvaluateSelected.run, { timeout = 30 }))
     -- The catalog's keywords went along, with their synonyms; Junmai's own parent is not among them.
-    local bodies = requests("/api/evaluate")
+    local bodies = Session.requests("/api/evaluate")
     assert.are.equal(2, #bodies)
     for _, r in ipairs(bodies) do
       assert.are.same({ { name = "Animals" }, { name = "Dogs", synonyms = { "puppy" } } }, Json.decode(r.body).vocabulary)
@@ -140,7 +122,7 @@ describe("reviewing and undoing AI changes with a running daemon", function()
     assert.are.equal(2, photos[1]:getRawMetadata("rating"))
     assert.are.equal(-1, photos[2]:getRawMetadata("pickStatus"))
     assert.are.same({}, catalog._created)
-    assert.are.equal(0, #requests("/api/runs"))
+    assert.are.equal(0, #Session.requests("/api/runs"))
   end)
 
   -- The catalog of the spec before, open again in Lightroom (sdk.reset closed it).
