@@ -178,22 +178,14 @@ function CompareModelsDialog.run(context)
     return "error"
   end
 
-  local deps = Evaluator.imageDeps()
-  local folder = EvaluationImages.tempFolder(deps)
   local photos = {}
   for i, e in ipairs(entries) do photos[i] = e.photo end
-  local images = EvaluationImages.session(deps, photos, folder, Comparison.LONG_EDGE)
-  -- Renders still under way would write into the folder again: they are skipped or waited for first.
-  local function removeImages()
-    images.close()
-    EvaluationImages.removeFolder(deps, folder)
-  end
-  context:addCleanupHandler(removeImages)
+  local images = EvaluationImages.temporary(Evaluator.imageDeps(), context, photos, Comparison.LONG_EDGE)
   local scope = LrProgressScope({ title = LOC "$$$/Junmai/Compare/Progress=Comparing AI models", functionContext = context })
   scope:setCancelable(true)
   local watched, notRendered = CompareModelsDialog.compare(client, entries, images, scope)
   scope:done()
-  removeImages()
+  images.remove()
 
   if watched.outcome == "completed" then
     return CompareModelsDialog.showResults(context, client, watched.answer, notRendered)

@@ -65,22 +65,14 @@ function EvaluateSelected.run(context)
   EvaluationOptions.copy(props, prefs)
   local options = EvaluationOptions.read(props)
 
-  local deps = Evaluator.imageDeps()
-  local folder = EvaluationImages.tempFolder(deps)
-  local images = EvaluationImages.session(deps, photos, folder, options.longEdge)
-  -- Renders still under way would write into the folder again: they are skipped or waited for first.
-  local function removeImages()
-    images.close()
-    EvaluationImages.removeFolder(deps, folder)
-  end
-  context:addCleanupHandler(removeImages)
+  local images = EvaluationImages.temporary(Evaluator.imageDeps(), context, photos, options.longEdge)
   Evaluator.run({
     functionContext = context,
     title = LOC "$$$/Junmai/Export/Progress=Junmai AI Evaluation",
     source = EvaluateSelected.source(photos, images), total = #photos, options = options,
     catalog = catalog, skipped = videos, runSource = "selected",
   })
-  removeImages()
+  images.remove()
   return "done"
 end
 

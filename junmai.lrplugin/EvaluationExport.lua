@@ -103,18 +103,12 @@ end
 
 -- Junmai's own renders of the export's photos (videos left out), in a temporary folder removed with the context.
 local function ownImages(functionContext, renditions, longEdge)
-  local deps = Evaluator.imageDeps()
-  local folder = EvaluationImages.tempFolder(deps)
   local photos = {}
   for _, r in ipairs(renditions) do
     if not Evaluator.isVideo(r.photo) then photos[#photos + 1] = r.photo end
   end
+  local images, folder = EvaluationImages.temporary(Evaluator.imageDeps(), functionContext, photos, longEdge)
   Log:info("export renders larger than " .. longEdge .. " px or not JPEG: Junmai renders its own images in " .. folder)
-  local images = EvaluationImages.session(deps, photos, folder, longEdge)
-  functionContext:addCleanupHandler(function()
-    images.close()
-    EvaluationImages.removeFolder(deps, folder)
-  end)
   return images
 end
 

@@ -41,6 +41,7 @@ The renders of `photos` in `folder`. Returns an object with
   pathFor(photo) -> path | nil, sentence   (waits for that photo's render)
   delete(path)                             (a file no longer needed)
   close()                                  (skips the renders not asked for, waits for all)
+(temporary() adds remove().)
 ]]
 function EvaluationImages.session(deps, photos, folder, longEdge)
   local session = deps.LrExportSession({
@@ -95,6 +96,20 @@ function EvaluationImages.session(deps, photos, folder, longEdge)
   end
 
   return obj
+end
+
+-- A session in a new temporary folder, removed (the renders settled first) by the session's
+-- remove() or at the latest when `context` ends. Returns the session and the folder.
+function EvaluationImages.temporary(deps, context, photos, longEdge)
+  local folder = EvaluationImages.tempFolder(deps)
+  local images = EvaluationImages.session(deps, photos, folder, longEdge)
+  -- Renders still under way would write into the folder again: they are skipped or waited for first.
+  function images.remove()
+    images.close()
+    EvaluationImages.removeFolder(deps, folder)
+  end
+  context:addCleanupHandler(images.remove)
+  return images, folder
 end
 
 return EvaluationImages
