@@ -21,6 +21,38 @@ export async function openEvents(client: Client): Promise<EventStream | undefine
   }
 }
 
+/** Starts the item once /ws is open (openEvents); a start that fails closes the stream, which nothing would follow. */
+export async function startFollowed<S>(stream: EventStream | undefined, start: () => Promise<S>): Promise<S> {
+  try {
+    return await start();
+  } catch (err) {
+    stream?.close();
+    throw err;
+  }
+}
+
+/**
+ * The end of following, whichever comes first (the item's end, an error, Ctrl-C's answer): `stop`
+ * (the follower, the Ctrl-C handler, the display), then the promise settled. Later calls do nothing.
+ */
+export function settleOnce<R>(resolve: (r: R) => void, reject: (err: unknown) => void, stop: () => void): { done(r: R): void; fail(err: unknown): void } {
+  let settled = false;
+  const end = (): boolean => {
+    if (settled) return false;
+    settled = true;
+    stop();
+    return true;
+  };
+  return {
+    done: (r) => {
+      if (end()) resolve(r);
+    },
+    fail: (err) => {
+      if (end()) reject(err);
+    },
+  };
+}
+
 export interface FollowOptions<T> {
   client: Client;
   /** Undefined when /ws could not be opened: then the item is read every POLL_MS. */

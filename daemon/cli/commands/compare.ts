@@ -4,7 +4,7 @@ import { CompareResultsResponse, CompareRunResponse, MAX_COMPARE_PHOTOS, type Co
 import { stringOpt, type Command, type Context } from '../command.js';
 import { CliError, EXIT, FileError, UsageError } from '../errors.js';
 import type { EventStream } from '../events.js';
-import { Follow, openEvents } from '../follow.js';
+import { Follow, openEvents, settleOnce, startFollowed } from '../follow.js';
 import { DASH, percent, type Output } from '../output.js';
 import type { ProgressDisplay } from '../progress.js';
 import type { ServerEvent } from '../../schemas/events.js';
@@ -102,13 +102,7 @@ async function runAndFollow(ctx: Context, body: { models?: string[]; photos: Com
   const { client, out } = ctx;
   // Loaded here, not at the top: cli-progress would add to the start of every other command.
   const [stream, { createRunProgress }] = await Promise.all([openEvents(client), import('../progress.js')]);
-  let run: CompareRunView;
-  try {
-    run = (await client.post('/api/compare', CompareRunResponse, body)).data.run;
-  } catch (err) {
-    stream?.close();
-    throw err;
-  }
+  const run = await startFollowed(stream, async () => (await client.post('/api/compare', CompareRunResponse, body)).data.run);
   out.line(`Comparing ${run.models.join(', ')} on ${run.photo_count} photo(s), one model at a time. Ctrl-C cancels. ${out.dim(`(run ${run.id})`)}`);
   if (!stream) out.note(out.dim('Live updates are unavailable; following the comparison by polling.'));
   const followed = await follow(ctx, run, stream, createRunProgress(out));
@@ -125,7 +119,6 @@ function follow(ctx: Context, initial: CompareRunView, stream: EventStream | und
   let cancelling = false;
 
   return new Promise<Followed>((resolvePromise, reject) => {
-    let settled = false;
     const follower = new Follow<CompareRunView>({
       client, stream, initial,
       fromEvent: (e) => (isCompareEvent(e) && e.data.run.id === initial.id ? e.data.run : undefined),
@@ -142,22 +135,13 @@ function follow(ctx: Context, initial: CompareRunView, stream: EventStream | und
         EXIT.NOT_RUNNING, 'DAEMON_NOT_RUNNING',
       ),
     });
-    const cleanup = () => {
-      settled = true;
+    const end = settleOnce<Followed>(resolvePromise, reject, () => {
       follower.stop();
       process.off('SIGINT', onSigint);
       display.stop();
-    };
-    const done = (run: CompareRunView) => {
-      if (settled) return;
-      cleanup();
-      resolvePromise({ run, byUser: cancelling && run.status === 'cancelled' });
-    };
-    const fail = (err: unknown) => {
-      if (settled) return;
-      cleanup();
-      reject(err);
-    };
+    });
+    const done = (run: CompareRunView) => end.done({ run, byUser: cancelling && run.status === 'cancelled' });
+    const fail = end.fail;
     // No question, unlike a download: a comparison left running would hold Ollama for nobody to read its results.
     const onSigint = () => {
       if (cancelling) return;

@@ -3,7 +3,7 @@ import { CurrentResponse, DownloadResponse, JobResponse, ListResponse, type JobV
 import { flag, type Command, type Context } from '../command.js';
 import { CliError, EXIT } from '../errors.js';
 import type { EventStream } from '../events.js';
-import { Follow, openEvents } from '../follow.js';
+import { Follow, openEvents, settleOnce, startFollowed } from '../follow.js';
 import { bytes, duration } from '../output.js';
 import type { ProgressDisplay } from '../progress.js';
 import { ACTIVE } from './downloads.js';
@@ -72,13 +72,7 @@ export async function startAndFollow(ctx: Context, start: () => Promise<StartedJ
   const { client, out } = ctx;
   // Loaded here, not at the top: ws and cli-progress would add ~80 ms to the start of every other command.
   const [stream, { createProgress }] = await Promise.all([openEvents(client), import('../progress.js')]);
-  let started: StartedJob;
-  try {
-    started = await start();
-  } catch (err) {
-    stream?.close();
-    throw err;
-  }
+  const started = await startFollowed(stream, start);
   const first = started.job;
   out.line(`${started.message} ${out.dim(`(job ${first.id})`)}`);
   if (started.note) out.note(out.dim(started.note));
@@ -98,7 +92,6 @@ function follow(ctx: Context, initial: JobView, stream: EventStream | undefined,
   let cancelling = false;
 
   return new Promise<Outcome>((resolve, reject) => {
-    let settled = false;
     const follower = new Follow<JobView>({
       client, stream, initial,
       fromEvent: (e) => (e.type.startsWith('download.') && 'job' in e.data && e.data.job.id === initial.id ? e.data.job : undefined),
@@ -117,22 +110,11 @@ function follow(ctx: Context, initial: JobView, stream: EventStream | undefined,
         EXIT.NOT_RUNNING, 'DAEMON_NOT_RUNNING',
       ),
     });
-    const cleanup = () => {
-      settled = true;
+    const { done, fail } = settleOnce<Outcome>(resolve, reject, () => {
       follower.stop();
       process.off('SIGINT', onSigint);
       display.stop();
-    };
-    const done = (o: Outcome) => {
-      if (settled) return;
-      cleanup();
-      resolve(o);
-    };
-    const fail = (err: unknown) => {
-      if (settled) return;
-      cleanup();
-      reject(err);
-    };
+    });
 
     const onSigint = () => {
       if (asking) return;
