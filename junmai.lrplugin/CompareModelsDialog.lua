@@ -171,9 +171,8 @@ function CompareModelsDialog.run(context)
     LOC "$$$/Junmai/Compare/Start=Compare", LOC "$$$/Junmai/Compare/Cancel=Cancel")
   if answer ~= "ok" then return "declined" end
 
-  local client = DaemonSession.client()
-  local health, err = DaemonSession.connect(client)
-  if not health then
+  local client, err = DaemonSession.connected()
+  if not client then
     LrDialogs.message(LOC "$$$/Junmai/Compare/NoDaemon=Junmai cannot compare models.", DaemonErrors.describe(err), "critical")
     return "error"
   end

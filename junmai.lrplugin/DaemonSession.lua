@@ -5,6 +5,7 @@ daemon speaks another API version than this plug-in.
 
 client() is the DaemonClient for the address and token in the plug-in's prefs.
 connect(client, deps) returns the health answer, or nil and an error {message, code}.
+connected(opts) is the two together: the client once connected, or nil and the error.
 deps (all optional, the SDK's and Junmai.log by default): settings (Settings.read), execute,
 startTask, sleep, clock, platform, startupLauncher, fileExists, nodeDirs, isCanceled, LrDialogs, log.
 While the daemon starts, a cancelable progress scope says so (unless deps.isCanceled is given).
@@ -125,6 +126,15 @@ function DaemonSession.connect(client, deps)
   if not health then return nil, err end
   DaemonSession.checkVersion(health, client.baseUrl, deps.LrDialogs)
   return health
+end
+
+-- The client, once connect() got an answer; or nil and the error. opts (for specs): client, connect.
+function DaemonSession.connected(opts)
+  opts = opts or {}
+  local client = opts.client or DaemonSession.client()
+  local health, err = (opts.connect or DaemonSession.connect)(client)
+  if not health then return nil, err end
+  return client
 end
 
 -- For specs: a new Lightroom session.

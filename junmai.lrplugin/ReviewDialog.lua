@@ -163,9 +163,8 @@ function ReviewDialog.review(context, opts)
   local decisions = Review.decisions(props, rows)
 
   -- Every change is recorded so it can be undone: without the daemon nothing is written.
-  local client = opts.client or DaemonSession.client()
-  local health, err = (opts.connect or DaemonSession.connect)(client)
-  if not health then
+  local client, err = DaemonSession.connected(opts)
+  if not client then
     LrDialogs.message(LOC "$$$/Junmai/Review/OfflineTitle=Nothing was applied.", DaemonErrors.describe(err) .. "\n" ..
       LOC "$$$/Junmai/Review/OfflineInfo=Junmai records every change in the daemon so that Undo AI Run^U+2026 can take it back; the suggestions are kept.", "warning")
     return "offline"

@@ -77,9 +77,8 @@ end
 -- Returns "offline", "none", "cancelled", "failed" or "done" and the report.
 function UndoRunDialog.run(context, opts)
   opts = opts or {}
-  local client = opts.client or DaemonSession.client()
-  local health, err = (opts.connect or DaemonSession.connect)(client)
-  if not health then
+  local client, err = DaemonSession.connected(opts)
+  if not client then
     failed(err)
     return "offline"
   end
