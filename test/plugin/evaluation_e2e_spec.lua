@@ -418,8 +418,10 @@ describe("photo evaluation with a running daemon", function()
       local catalog, photos = newCatalog({ {}, {}, {} })
       local ctx = export(photos, SMALL_JPEG)
       call(function() return client:switchModel(MODEL) end)
-      -- The two photos in flight (the default) were sent; the third never was.
-      assert.are.equal(2, #evaluateBodies())
+      -- At most the two photos in flight (the default) were sent — one alone when the refusal came back before the
+      -- second render was done — and the third never was.
+      local sent = #evaluateBodies()
+      assert.is_true(sent == 1 or sent == 2, "evaluate requests sent: " .. sent)
       assertExported(ctx)
       for i = 1, 3 do assert.are.same({}, photos[i]._calls) end
       assert.are.same({ 1, 2, 3 }, notEvaluated(catalog, photos))
