@@ -145,7 +145,6 @@ export class EvaluationService {
   private async ask(model: string, image: LoadedImage, spec: PromptSpec, keepAlive: KeepAlive, timings: TimingSum, signal: AbortSignal): Promise<Attempted> {
     const schema = answerSchema(spec);
     const format = ollamaFormat(schema);
-    const imageBase64 = image.bytes.toString('base64');
     const options: Record<string, unknown> = { ...inferenceOptions(this.deps.config), num_predict: NUM_PREDICT };
     if (spec.temperature !== undefined) options.temperature = spec.temperature;
     if (spec.seed !== undefined) options.seed = spec.seed;
@@ -155,7 +154,7 @@ export class EvaluationService {
       let answer: InferenceResult;
       try {
         answer = await this.deps.gateway.chat({
-          model, messages: buildMessages(spec, schema, imageBase64, problem), format, keepAlive, think: false, options, signal,
+          model, messages: buildMessages(spec, schema, image.base64, problem), format, keepAlive, think: false, options, signal,
           idleTimeoutMs: this.deps.config.idleTimeoutMs,
         });
       } catch (err) {
