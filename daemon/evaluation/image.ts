@@ -42,6 +42,9 @@ const HEAD_BYTES = 16;
 /** A multiple of 3, so that each piece encodes to base64 on its own with no padding in the middle. */
 const CHUNK_BYTES = 3 * 256 * 1024;
 
+/** Also a multiple of 3; its base64 (64 KiB) is below V8's largest ordinary object (128 KiB). */
+const ENCODE_BYTES = 3 * 16 * 1024;
+
 const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
 
 const notImage = (what: string) =>
@@ -114,7 +117,9 @@ async function scanImageFile(path: string, maxBytes: number, encode: boolean): P
       if (out) {
         // Grown since its size was read: what is sent would not be what was identified.
         if (written + base64Length(got.length) > out.length) throw changedWhileWaiting();
-        written += out.write(got.toString('base64'), written, 'latin1');
+        // In slices whose text stays a young object the next minor collection takes back: a piece's
+        // text in one string would go to the large-object space, and 25 MB of them would wait for a full one.
+        for (let at = 0; at < got.length; at += ENCODE_BYTES) written += out.write(got.toString('base64', at, at + ENCODE_BYTES), written, 'latin1');
       }
     }
     if (!format) throw notImage('That file');

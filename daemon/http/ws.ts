@@ -95,16 +95,15 @@ export function registerWs(app: FastifyInstance, deps: WsDeps): void {
       const { since, run } = req.query as z.infer<typeof WsQuery>;
       const sameRun = run === undefined || run === deps.events.runId;
       const missed = since === undefined || !sameRun ? undefined : deps.events.since(since);
-      let after = since ?? 0;
       if (missed) missed.forEach((e) => socket.send(serialize(e)));
       else {
         // The state first, then the number: whatever the state shows happened by then.
         const data = { ...deps.snapshot(), run_id: deps.events.runId };
-        after = deps.events.lastSeq;
-        socket.send(serialize({ seq: after, type: 'snapshot', at: new Date().toISOString(), data }));
+        socket.send(serialize({ seq: deps.events.lastSeq, type: 'snapshot', at: new Date().toISOString(), data }));
       }
-      // Events published this turn are still on their way; those up to `after` the client has already.
-      const client: Client = { socket, raw: req.raw.socket, after };
+      // Events published this turn are still on their way to the other clients; this one has them
+      // already, in its snapshot or its replay.
+      const client: Client = { socket, raw: req.raw.socket, after: deps.events.lastSeq };
       fanout.add(client);
       socket.on('close', () => fanout.remove(client));
       socket.on('error', () => fanout.remove(client));

@@ -200,6 +200,29 @@ describe('/ws fan-out', () => {
     early.close();
     late.close();
   });
+
+  it('sends a client that catches up with ?since= while events are on their way each event once', async () => {
+    const d = await startTestDaemon();
+    t = d;
+    const early = connect(d.url);
+    await early.waitFor((e) => e.type === 'snapshot');
+    const last = d.daemon.events.publish('model.installed', { model: 'seen:1b' }).seq;
+    // Published in the turn the replay is read: it is in the replay, and still on its way to the early client.
+    const since = d.daemon.events.since.bind(d.daemon.events);
+    d.daemon.events.since = (n) => {
+      d.daemon.events.publish('model.installed', { model: 'during:1b' });
+      return since(n);
+    };
+    const back = connect(d.url, `?since=${last}&run=${d.daemon.events.runId}`);
+    await back.waitFor((e) => modelOf(e) === 'during:1b');
+    d.daemon.events.since = since;
+    const after = d.daemon.events.publish('model.installed', { model: 'after:1b' });
+    await back.waitFor((e) => e.seq === after.seq);
+    await early.waitFor((e) => e.seq === after.seq);
+    expect(back.events.filter((e) => e.type === 'model.installed').map(modelOf)).toEqual(['during:1b', 'after:1b']);
+    early.close();
+    back.close();
+  });
 });
 
 describe('download preflight', () => {
