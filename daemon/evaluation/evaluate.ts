@@ -89,10 +89,12 @@ export class EvaluationService {
         model, photo_id: photoId, duration_ms: roundMs(performance.now() - started - queueMs), queue_ms: roundMs(queueMs),
         kind: 'inference', cache_hit: false, ...timings.toMs(), ...u,
       });
+    // A slot free now is taken before the image is read, so that it is read once. Otherwise the image
+    // is identified now (for the cache) and read only once it holds a slot: a queue holds no image bytes.
+    let release = this.limiter.tryAcquire();
     try {
-      // Identified now (for the cache), read only once it holds a slot: a queue of photos holds no image bytes.
       const image = req.image_path !== undefined
-        ? await imageFileRef(req.image_path, this.deps.config.maxImageBytes)
+        ? await imageFileRef(req.image_path, this.deps.config.maxImageBytes, release !== undefined)
         : imageBase64Ref(req.image_base64 ?? '', this.deps.config.maxImageBytes);
       const spec = promptSpec(req);
       const key = row.digest && req.options?.cache !== false && this.deps.cache.enabled ? cacheKey(image.sha256, row.digest, spec) : undefined;
@@ -104,16 +106,18 @@ export class EvaluationService {
 
       const cached = key ? this.deps.cache.get<Partial<Evaluation>>(key, this.nowMs()) : undefined;
       if (cached) {
+        release?.();
         usage({ success: true, error_code: null, cache_hit: true });
         return respond(cached, 0, true);
       }
 
-      const queuedAt = performance.now();
-      let release: () => void;
-      try {
-        release = await this.limiter.acquire(signal);
-      } finally {
-        queueMs = performance.now() - queuedAt;
+      if (!release) {
+        const queuedAt = performance.now();
+        try {
+          release = await this.limiter.acquire(signal);
+        } finally {
+          queueMs = performance.now() - queuedAt;
+        }
       }
       let done: Attempted;
       try {
@@ -125,6 +129,8 @@ export class EvaluationService {
       usage({ success: true, error_code: null });
       return respond(done.result, done.attempts, false);
     } catch (err) {
+      // Taken before the image was read, which failed; a releaser frees its slot once however often called.
+      release?.();
       const failure = signal.aborted && !isAppError(err) ? abortReason(signal) : err;
       const code = clientSignal?.aborted ? 'CLIENT_CLOSED' : own.signal.aborted ? 'INTERRUPTED' : isAppError(failure) ? failure.code : 'INTERNAL_ERROR';
       usage({ success: false, error_code: code });

@@ -147,12 +147,16 @@ async function fill(handle: FileHandle, piece: Buffer, position: number): Promis
 const changedWhileWaiting = () =>
   new AppError('IMAGE_UNREADABLE', 'The image file changed while it waited for its turn. Export it again and evaluate it once the export has finished.');
 
-/** An image file identified now and read when its evaluation gets a slot; a file changed in between is refused. */
-export async function imageFileRef(path: string, maxBytes: number): Promise<ImageRef> {
-  const { format, size, sha256 } = await scanImageFile(path, maxBytes, false);
+/**
+ * An image file identified now and read when its evaluation gets a slot; a file changed in between
+ * is refused. An evaluation that holds a slot already (`holdsSlot`) has it read once, now.
+ */
+export async function imageFileRef(path: string, maxBytes: number, holdsSlot = false): Promise<ImageRef> {
+  const { base64, format, size, sha256 } = await scanImageFile(path, maxBytes, holdsSlot);
   return {
     format, size, sha256,
     load: async () => {
+      if (base64) return { base64, format, sha256 };
       const image = await scanImageFile(path, maxBytes, true);
       if (image.sha256 !== sha256) throw changedWhileWaiting();
       return { base64: image.base64 as Buffer, format: image.format, sha256 };
