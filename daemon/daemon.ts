@@ -6,7 +6,7 @@ import { daemonUrl, type Config } from './config.js';
 import { DownloadService } from './downloads/jobs.js';
 import { EvaluationService } from './evaluation/evaluate.js';
 import { WarmupService } from './evaluation/warmup.js';
-import { EventBus } from './events/bus.js';
+import { EventBus, type BusEvent } from './events/bus.js';
 import { SystemHardwareProbe, type HardwareProbe } from './hardware/probe.js';
 import { Health } from './health.js';
 import { buildApp } from './http/app.js';
@@ -44,6 +44,8 @@ export interface DaemonOverrides {
   verifyBytesPerSecond?: number;
   verifyPollMs?: number;
   requestTimeoutMs?: number;
+  /** How /ws turns an event into text (JSON.stringify); tests count the calls. */
+  serializeEvent?: (e: BusEvent) => string;
 }
 
 /**
@@ -103,7 +105,7 @@ export async function startDaemon(config: Config, o: DaemonOverrides = {}): Prom
     guard: { listenHost: config.host, token: resolveToken(config) },
     bodyLimitBytes: config.bodyLimitBytes,
     preflight: { ollamaUrl: config.ollamaUrl, ollamaModelsDir: config.ollamaModelsDir, minFreeDiskBytes: config.minFreeDiskBytes },
-    ws: { events, snapshot: () => ({ current_model: (manager as ModelManager).currentModel(), jobs: downloads.list(20), ollama: monitor.status }) },
+    ws: { events, snapshot: () => ({ current_model: (manager as ModelManager).currentModel(), jobs: downloads.list(20), ollama: monitor.status }), serialize: o.serializeEvent },
     logger: o.logger ?? false,
     requestTimeoutMs: o.requestTimeoutMs,
     maxConnections: config.maxConnections,

@@ -92,10 +92,12 @@ export class EvaluationService {
         model, photo_id: photoId, duration_ms: roundMs(performance.now() - started - queueMs), queue_ms: roundMs(queueMs),
         kind: 'inference', cache_hit: false, ...timings.toMs(), ...u,
       });
+    // A slot free now is taken before the image is read, so that it is read once. Otherwise the image
+    // is identified now (for the cache) and read only once it holds a slot: a queue holds no image bytes.
+    let release = this.limiter.tryAcquire();
     try {
-      // Identified now (for the cache), read only once it holds a slot: a queue of photos holds no image bytes.
       const image = req.image_path !== undefined
-        ? await imageFileRef(req.image_path, this.deps.config.maxImageBytes)
+        ? await imageFileRef(req.image_path, this.deps.config.maxImageBytes, release !== undefined)
         : imageBase64Ref(req.image_base64 ?? '', this.deps.config.maxImageBytes);
       const words = this.keywordsOf(req);
       const spec = promptSpec(req, words);
@@ -112,16 +114,18 @@ export class EvaluationService {
 
       const cached = key ? this.deps.cache.get<Partial<Evaluation>>(key, this.nowMs()) : undefined;
       if (cached) {
+        release?.();
         usage({ success: true, error_code: null, cache_hit: true });
         return respond(cached, 0, true);
       }
 
-      const queuedAt = performance.now();
-      let release: () => void;
-      try {
-        release = await this.limiter.acquire(signal);
-      } finally {
-        queueMs = performance.now() - queuedAt;
+      if (!release) {
+        const queuedAt = performance.now();
+        try {
+          release = await this.limiter.acquire(signal);
+        } finally {
+          queueMs = performance.now() - queuedAt;
+        }
       }
       let done: Attempted;
       try {
@@ -133,6 +137,8 @@ export class EvaluationService {
       usage({ success: true, error_code: null });
       return respond(done.result, done.attempts, false);
     } catch (err) {
+      // Taken before the image was read, which failed; a releaser frees its slot once however often called.
+      release?.();
       const failure = signal.aborted && !isAppError(err) ? abortReason(signal) : err;
       const code = clientSignal?.aborted ? 'CLIENT_CLOSED' : own.signal.aborted ? 'INTERRUPTED' : isAppError(failure) ? failure.code : 'INTERNAL_ERROR';
       usage({ success: false, error_code: code });
@@ -159,7 +165,6 @@ export class EvaluationService {
   private async ask(model: string, image: LoadedImage, spec: PromptSpec, keepAlive: KeepAlive, timings: TimingSum, signal: AbortSignal): Promise<Attempted> {
     const schema = answerSchema(spec);
     const format = ollamaFormat(schema);
-    const imageBase64 = image.bytes.toString('base64');
     const options: Record<string, unknown> = { ...inferenceOptions(this.deps.config), num_predict: NUM_PREDICT };
     if (spec.temperature !== undefined) options.temperature = spec.temperature;
     if (spec.seed !== undefined) options.seed = spec.seed;
@@ -169,7 +174,7 @@ export class EvaluationService {
       let answer: InferenceResult;
       try {
         answer = await this.deps.gateway.chat({
-          model, messages: buildMessages(spec, schema, imageBase64, problem), format, keepAlive, think: false, options, signal,
+          model, messages: buildMessages(spec, schema, image.base64, problem), format, keepAlive, think: false, options, signal,
           idleTimeoutMs: this.deps.config.idleTimeoutMs,
         });
       } catch (err) {

@@ -6,7 +6,8 @@ import { AppError } from '../errors.js';
 export type ImageFormat = 'jpeg' | 'png' | 'tiff' | 'webp';
 
 export interface LoadedImage {
-  bytes: Buffer;
+  /** The image's base64 text, as bytes: built once, and sent to Ollama as it is. */
+  base64: Buffer;
   format: ImageFormat;
   sha256: string;
 }
@@ -38,6 +39,13 @@ export function sniffImage(head: Uint8Array): ImageFormat | undefined {
 }
 
 const HEAD_BYTES = 16;
+/** A multiple of 3, so that each piece encodes to base64 on its own with no padding in the middle. */
+const CHUNK_BYTES = 3 * 256 * 1024;
+
+/** Also a multiple of 3; its base64 (64 KiB) is below V8's largest ordinary object (128 KiB). */
+const ENCODE_BYTES = 3 * 16 * 1024;
+
+const base64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
 
 const notImage = (what: string) =>
   new AppError('UNSUPPORTED_IMAGE', `${what} is not a JPEG, PNG, TIFF or WebP image. Export the photo as JPEG and try again.`);
@@ -69,9 +77,11 @@ function ensureRegular(s: { isFile(): boolean; isDirectory(): boolean }): void {
  * Reads an image file the client names. Checked before it is opened (so a device or FIFO is never
  * opened), again on the open handle (so a path swapped in between is caught), then by size and
  * by its first bytes before the rest is read. Errors say what is wrong with the file, never what
- * is in it. The content is hashed as it streams by; it is kept only when `keep` is set.
+ * is in it. The content is hashed as it goes by, through one reused piece of memory; with `encode`,
+ * each piece is also written as base64 into a buffer sized once from the file's size, so a photo is
+ * never held whole as bytes and its text is never built twice.
  */
-async function scanImageFile(path: string, maxBytes: number, keep: boolean): Promise<{ bytes: Buffer | undefined; format: ImageFormat; size: number; sha256: string }> {
+async function scanImageFile(path: string, maxBytes: number, encode: boolean): Promise<{ base64: Buffer | undefined; format: ImageFormat; size: number; sha256: string }> {
   try {
     ensureRegular(await stat(path));
   } catch (err) {
@@ -88,25 +98,32 @@ async function scanImageFile(path: string, maxBytes: number, keep: boolean): Pro
     const st = await handle.stat();
     ensureRegular(st);
     if (st.size > maxBytes) throw tooLarge(st.size, maxBytes);
-    const head = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
-    const format = sniffImage(head.subarray(0, bytesRead));
-    if (!format) throw notImage('That file');
-    // Read to the end rather than trusting the size: a file still being written may have grown.
     const hash = createHash('sha256');
-    const chunks: Buffer[] = [];
+    // A small file is read whole in one call; one byte more than its size shows it ended there.
+    const piece = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, 3 * Math.ceil((st.size + 1) / 3)));
+    const out = encode ? Buffer.allocUnsafe(base64Length(st.size)) : undefined;
     let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total));
-      const r = await handle.read(chunk, 0, chunk.length, total);
-      if (r.bytesRead === 0) break;
-      const got = chunk.subarray(0, r.bytesRead);
-      hash.update(got);
-      if (keep) chunks.push(got);
-      total += r.bytesRead;
+    let written = 0;
+    let format: ImageFormat | undefined;
+    // Read to the end rather than trusting the size: a file still being written may have grown.
+    for (let eof = false; !eof; ) {
+      const got = await fill(handle, piece, total);
+      eof = got.length < piece.length;
+      if (got.length === 0) break;
+      if (total === 0 && !(format = sniffImage(got.subarray(0, HEAD_BYTES)))) throw notImage('That file');
+      total += got.length;
       if (total > maxBytes) throw tooLarge(undefined, maxBytes);
+      hash.update(got);
+      if (out) {
+        // Grown since its size was read: what is sent would not be what was identified.
+        if (written + base64Length(got.length) > out.length) throw changedWhileWaiting();
+        // In slices whose text stays a young object the next minor collection takes back: a piece's
+        // text in one string would go to the large-object space, and 25 MB of them would wait for a full one.
+        for (let at = 0; at < got.length; at += ENCODE_BYTES) written += out.write(got.toString('base64', at, at + ENCODE_BYTES), written, 'latin1');
+      }
     }
-    return { bytes: keep ? Buffer.concat(chunks, total) : undefined, format, size: total, sha256: hash.digest('hex') };
+    if (!format) throw notImage('That file');
+    return { base64: out?.subarray(0, written), format, size: total, sha256: hash.digest('hex') };
   } catch (err) {
     throw err instanceof AppError ? err : fileError(err);
   } finally {
@@ -114,23 +131,35 @@ async function scanImageFile(path: string, maxBytes: number, keep: boolean): Pro
   }
 }
 
-async function readImageFile(path: string, maxBytes: number): Promise<LoadedImage> {
-  const { bytes, format, sha256 } = await scanImageFile(path, maxBytes, true);
-  return { bytes: bytes as Buffer, format, sha256 };
+/** Reads into `piece` until it is full or the file ends: a regular file only comes short at its end. */
+async function fill(handle: FileHandle, piece: Buffer, position: number): Promise<Buffer> {
+  let filled = 0;
+  while (filled < piece.length) {
+    const want = piece.length - filled;
+    const { bytesRead } = await handle.read(piece, filled, want, position + filled);
+    filled += bytesRead;
+    // A short read is the end of the file as it is now: asking again would cost a round trip for nothing.
+    if (bytesRead < want) break;
+  }
+  return piece.subarray(0, filled);
 }
 
 const changedWhileWaiting = () =>
   new AppError('IMAGE_UNREADABLE', 'The image file changed while it waited for its turn. Export it again and evaluate it once the export has finished.');
 
-/** An image file identified now and read when its evaluation gets a slot; a file changed in between is refused. */
-export async function imageFileRef(path: string, maxBytes: number): Promise<ImageRef> {
-  const { format, size, sha256 } = await scanImageFile(path, maxBytes, false);
+/**
+ * An image file identified now and read when its evaluation gets a slot; a file changed in between
+ * is refused. An evaluation that holds a slot already (`holdsSlot`) has it read once, now.
+ */
+export async function imageFileRef(path: string, maxBytes: number, holdsSlot = false): Promise<ImageRef> {
+  const { base64, format, size, sha256 } = await scanImageFile(path, maxBytes, holdsSlot);
   return {
     format, size, sha256,
     load: async () => {
-      const image = await readImageFile(path, maxBytes);
+      if (base64) return { base64, format, sha256 };
+      const image = await scanImageFile(path, maxBytes, true);
       if (image.sha256 !== sha256) throw changedWhileWaiting();
-      return image;
+      return { base64: image.base64 as Buffer, format: image.format, sha256 };
     },
   };
 }
@@ -139,7 +168,7 @@ const DATA_URL = /^data:[\w.+/-]+;base64,/i;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** An image sent inline. Checked for size before it is decoded, and by its first bytes like a file. */
-export function decodeImageBase64(input: string, maxBytes: number): LoadedImage {
+export function decodeImageBase64(input: string, maxBytes: number): { bytes: Buffer; format: ImageFormat; sha256: string } {
   const prefix = DATA_URL.exec(input.slice(0, 128));
   const body = (prefix ? input.slice(prefix[0].length) : input).replace(/\s+/g, '');
   if (body.length % 4 === 1 || !BASE64.test(body)) {
@@ -157,5 +186,6 @@ export function decodeImageBase64(input: string, maxBytes: number): LoadedImage 
 /** An inline image identified now and decoded again when its evaluation gets a slot: the request already holds its text. */
 export function imageBase64Ref(input: string, maxBytes: number): ImageRef {
   const { bytes, format, sha256 } = decodeImageBase64(input, maxBytes);
-  return { format, size: bytes.length, sha256, load: async () => decodeImageBase64(input, maxBytes) };
+  // Encoded again from the bytes rather than taken from the input, which may carry a data: prefix or line breaks.
+  return { format, size: bytes.length, sha256, load: async () => ({ base64: Buffer.from(decodeImageBase64(input, maxBytes).bytes.toString('base64'), 'latin1'), format, sha256 }) };
 }

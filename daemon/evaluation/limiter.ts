@@ -31,10 +31,8 @@ export class Limiter {
   /** Resolves with the function that frees the slot; call it exactly once. */
   async acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) throw signal.reason;
-    if (this.active < this.concurrency) {
-      this.active++;
-      return this.releaser();
-    }
+    const now = this.tryAcquire();
+    if (now) return now;
     if (this.waiting.length >= this.maxQueue) {
       throw new AppError(
         'BUSY',
@@ -62,6 +60,13 @@ export class Limiter {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiting.push(waiter);
     });
+  }
+
+  /** A slot if one is free now (nobody waits then: a freed slot passes straight to a waiter), else undefined. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.active >= this.concurrency) return undefined;
+    this.active++;
+    return this.releaser();
   }
 
   /** Refuses everyone still waiting (the daemon is stopping). */

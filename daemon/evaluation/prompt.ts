@@ -23,7 +23,7 @@ const SYSTEM = [
 ].join(' ');
 
 /** The field list comes from the schema's own descriptions, so the prompt names exactly the fields the grammar allows. */
-export function buildMessages(spec: PromptSpec, schema: AnswerSchema, imageBase64: string, retryProblem?: string): ChatMessage[] {
+export function buildMessages(spec: PromptSpec, schema: AnswerSchema, imageBase64: Buffer, retryProblem?: string): ChatMessage[] {
   const properties = (ollamaFormat(schema).properties ?? {}) as Record<string, { description?: string }>;
   const lines = spec.fields.map((f) => `- ${f}: ${properties[f]?.description ?? f}${f === 'keywords' ? ` (at most ${spec.maxKeywords})` : ''}`);
   const user = [

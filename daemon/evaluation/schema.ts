@@ -11,11 +11,23 @@ export interface AnswerSpec {
 
 export type AnswerSchema = z.ZodType<Partial<Evaluation>>;
 
+/** Built once per field set and keyword cap: a plugin asks the same question for every photo of an export. */
+const schemas = new Map<string, AnswerSchema>();
+const formats = new WeakMap<AnswerSchema, Record<string, unknown>>();
+
 /**
  * The request's slice of `Evaluation`: only the fields asked for, the keyword cap tightened. The
  * same object constrains Ollama (as a JSON schema) and checks its answer, so the two cannot drift.
  */
 export function answerSchema(spec: AnswerSpec): AnswerSchema {
+  // Fields come in EVALUATION_FIELDS order and the cap is bounded (schemas/evaluate.ts), so the keys are few.
+  const key = `${spec.fields.join(',')}|${spec.maxKeywords}`;
+  let schema = schemas.get(key);
+  if (!schema) schemas.set(key, (schema = buildAnswerSchema(spec)));
+  return schema;
+}
+
+function buildAnswerSchema(spec: AnswerSpec): AnswerSchema {
   const keywords = Evaluation.shape.keywords;
   const element = spec.keywordEnum?.length ? z.enum(spec.keywordEnum as [string, ...string[]]) : keywords.element;
   const tightened = Evaluation.extend({
@@ -27,8 +39,12 @@ export function answerSchema(spec: AnswerSpec): AnswerSchema {
 
 /** Ollama's `format`: the JSON schema, without the `$schema` tag its grammar converter has no use for. */
 export function ollamaFormat(schema: AnswerSchema): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
-  return rest;
+  let format = formats.get(schema);
+  if (!format) {
+    const { $schema: _ignored, ...rest } = z.toJSONSchema(schema) as Record<string, unknown>;
+    formats.set(schema, (format = rest));
+  }
+  return format;
 }
 
 export type ParsedAnswer = { ok: true; value: Partial<Evaluation> } | { ok: false; problem: string };

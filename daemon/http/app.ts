@@ -52,7 +52,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const requestTimeout = deps.requestTimeoutMs ?? 120_000;
   const app = Fastify({
     logger: deps.logger ?? false,
-    // A line per request would flood the log at info; failures are logged by sendError, state changes by main.ts.
+    // Fastify's two lines per request would flood the log at info: an export makes two or three requests
+    // a photo, and within a few exports the rotation would drop the start and error lines a maintainer
+    // reads first. At info, failures are logged by sendError and state changes by main.ts; at debug, one
+    // line per request (onResponse below).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes,
     // Headers and bodies must arrive promptly; a slow-loris client must not hold a socket forever.
@@ -114,6 +117,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req) =>
     req.routeOptions.config.page ? checkPageRequest(req.raw, deps.guard) : checkRequest(req.raw, deps.guard),
   );
+
+  if (app.log.level === 'debug' || app.log.level === 'trace') {
+    app.addHook('onResponse', async (req, reply) => {
+      req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    });
+  }
 
   app.setErrorHandler((err, req, reply) => sendError(reply, req, err));
   app.setNotFoundHandler((req, reply) =>

@@ -8,7 +8,7 @@ import type { OllamaGateway } from '../ollama/gateway.js';
 import { pullSpelling } from '../ollama/names.js';
 import type { CompatibilityRequest, ExportDocument, ListQuery, ModelView, RecommendRequest, UsageRecord } from '../schemas/api.js';
 import type { Store } from '../store/store.js';
-import type { UsageDay } from '../store/usage-repo.js';
+import type { UsageDay, UsageTotals } from '../store/usage-repo.js';
 import { cloudRefusal } from './cloud.js';
 import { availableMemory, estimateFor, estimateToGb, fitMessage, fitOf, type Available } from './fit.js';
 import { rank, type Contender } from './recommend.js';
@@ -100,7 +100,7 @@ export class ModelManager {
   }
 
   /** A model as listed: its figures without percentiles, which the list does not show. */
-  private view(m: KnownModel, current = this.currentModel(), totals = this.store.usage.totalsFor(m.name), here?: Available): ModelView {
+  private view(m: KnownModel, current: string | null, totals: UsageTotals | undefined, here?: Available): ModelView {
     const size = sizeOf(m);
     const fit = here && size !== null ? fitOf(estimateFor({ size_bytes: size, architecture: architectureOf(m) }, this.estimateOptions(m, {})), here) : null;
     return toView(m, current, statsFor(m.name, totals, this.store.usage, m.row, false), this.deps.contextLength, fit);
@@ -148,6 +148,15 @@ export class ModelManager {
     };
   }
 
+  /**
+   * Changes whenever the list's answer for `here` may: any row written to the store (models,
+   * the current model, usage totals, imports), Ollama answering or not, the memory found here.
+   * The catalog and the settings read at start (context length, cloud models) last the whole run.
+   */
+  listStamp(here?: Available): string {
+    return `${this.store.writeStamp()}|${this.ollamaReachable}|${here ? `${here.gpu_memory_gb}/${here.offload_memory_gb}/${here.memory_source}/${here.from}` : '-'}`;
+  }
+
   list(q: ListQuery = {}, here?: Available): ModelView[] {
     const current = this.currentModel();
     // One query for every model's totals instead of one per model: the list is the hottest read.
@@ -165,14 +174,14 @@ export class ModelManager {
 
   info(name: unknown, here?: Available): { model: ModelView; alias?: string; note?: string } {
     const r = this.lookup(name);
-    return { model: this.view(r.known, undefined, undefined, here), ...(r.alias ? { alias: r.alias } : {}), ...(r.note ? { note: r.note } : {}) };
+    return { model: this.view(r.known, this.currentModel(), this.store.usage.totalsFor(r.name), here), ...(r.alias ? { alias: r.alias } : {}), ...(r.note ? { note: r.note } : {}) };
   }
 
   current(): { current_model: string | null; model: ModelView | null } {
     const name = this.currentModel();
     if (!name) return { current_model: null, model: null };
     const r = resolveModelName(name);
-    return { current_model: name, model: this.view({ name, entry: r.entry, row: this.store.models.get(name) }, name) };
+    return { current_model: name, model: this.view({ name, entry: r.entry, row: this.store.models.get(name) }, name, this.store.usage.totalsFor(name)) };
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Ollama } from 'ollama';
 import { AppError } from '../errors.js';
+import { ImageBody } from './image-body.js';
 import type { KeepAlive } from './keep-alive.js';
 import { RECOMMENDED_MIN_OLLAMA } from './requirements.js';
 
@@ -47,8 +48,8 @@ export interface PullProgress {
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
-  /** Base64, as Ollama takes them. */
-  images?: string[];
+  /** Base64 text as bytes (evaluation/image.ts builds it once), sent as they are. */
+  images?: Buffer[];
 }
 
 export interface InferenceRequest {
@@ -207,10 +208,12 @@ export class OllamaHttpGateway implements OllamaGateway {
   }
 
   async chat(req: InferenceRequest): Promise<InferenceResult> {
-    return this.streamed(req.model, req, async (client) => {
+    const images = new ImageBody();
+    const messages = req.messages.map((m) => (m.images ? { ...m, images: m.images.map((b) => images.standIn(b)) } : m));
+    return this.streamed(req.model, { ...req, rewrite: (init) => images.rewrite(init) }, async (client) => {
       const stream = await client.chat({
         model: req.model,
-        messages: req.messages,
+        messages,
         stream: true,
         ...(req.format ? { format: req.format } : {}),
         ...(req.keepAlive !== undefined ? { keep_alive: req.keepAlive } : {}),
@@ -236,7 +239,7 @@ export class OllamaHttpGateway implements OllamaGateway {
    */
   private async streamed<P extends { done?: boolean }, R>(
     model: string,
-    opts: { signal?: AbortSignal; idleTimeoutMs: number },
+    opts: { signal?: AbortSignal; idleTimeoutMs: number; rewrite?: (init: RequestInit | undefined) => RequestInit | undefined },
     start: (client: Ollama) => Promise<AsyncIterable<P>>,
     finish: (parts: P[]) => R,
   ): Promise<R> {
@@ -244,7 +247,10 @@ export class OllamaHttpGateway implements OllamaGateway {
     const signal = opts.signal ? AbortSignal.any([opts.signal, silence.signal]) : silence.signal;
     const client = new Ollama({
       host: this.url,
-      fetch: (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
+      fetch: (input, given) => {
+        const init = opts.rewrite ? opts.rewrite(given) : given;
+        return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+      },
     });
     let timer: NodeJS.Timeout | undefined;
     const arm = () => {

@@ -21,8 +21,14 @@ export class Store {
   /** A sentence about the database file for /api/health, when something needs the photographer's attention. */
   readonly notice: string | undefined;
 
+  private readonly writesStmt;
+
   constructor(private readonly db: Db, notice?: string) {
     this.notice = notice;
+    // Rows written on this connection, triggers included. The daemon's is the only connection that writes
+    // the file (the lock keeps one daemon per data dir; the CLI goes through HTTP); PRAGMA data_version,
+    // which would see other connections, costs ten times as much.
+    this.writesStmt = db.prepare<[], number>('SELECT total_changes()').pluck();
     this.models = new ModelsRepo(db);
     this.settings = new SettingsRepo(db);
     this.usage = new UsageRepo(db);
@@ -45,6 +51,14 @@ export class Store {
   /** Runs fn in one transaction: everything it writes lands, or nothing does. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
+  }
+
+  /**
+   * A number that grows whenever a row of the file changes, whichever repository wrote it: what a
+   * cache of an answer built from the store compares to know it is still right, without knowing every writer.
+   */
+  writeStamp(): number {
+    return this.writesStmt.get() as number;
   }
 
   schemaVersion(): number {

@@ -5,21 +5,28 @@ import { Ollama } from 'ollama';
 import { buildMessages } from '../../daemon/evaluation/prompt.js';
 import { answerSchema, ollamaFormat } from '../../daemon/evaluation/schema.js';
 import { DEFAULT_KEYWORDS, EVALUATION_FIELDS } from '../../daemon/schemas/evaluate.js';
+import { startOllamaEmulator } from '../../test/emulator/index.js';
+import { spawnDaemon } from '../../test/support/child-daemon.js';
 import { startTestDaemon, type TestDaemon } from '../../test/support/daemon.js';
-import { tinyJpeg } from '../../test/support/images.js';
+import { http } from '../../test/support/http.js';
+import { paddedJpeg, tinyJpeg } from '../../test/support/images.js';
 import { fmt, row } from './measure.js';
 
 const MODEL = 'gemma3:4b';
 const LATENCY_MS = 50;
+const PHOTO_BYTES = 200 * 1024;
+const BIG_BYTES = 25 * 1024 * 1024;
+const PAIRS = 60;
 const SPEC = { fields: [...EVALUATION_FIELDS], maxKeywords: DEFAULT_KEYWORDS, language: 'English', temperature: undefined, seed: undefined };
 
-/** The same chat call the daemon makes (messages, schema, options, keep-alive, streamed), straight to Ollama, file read included. */
+/** The same chat call the daemon makes (messages, schema, options, keep-alive, streamed), straight to Ollama as ollama-js is meant to be used, file read included. */
 async function directMs(url: string, path: string): Promise<number> {
   const t0 = performance.now();
   const schema = answerSchema(SPEC);
   const image = readFileSync(path).toString('base64');
+  const messages = buildMessages(SPEC, schema, Buffer.alloc(0)).map((m) => (m.images ? { ...m, images: [image] } : m));
   const stream = await new Ollama({ host: url }).chat({
-    model: MODEL, messages: buildMessages(SPEC, schema, image), format: ollamaFormat(schema), keep_alive: '30m', options: { num_predict: 1024 }, stream: true,
+    model: MODEL, messages, format: ollamaFormat(schema), keep_alive: '30m', options: { num_ctx: 4096, num_predict: 1024 }, stream: true, think: false,
   });
   let text = '';
   for await (const part of stream) text += part.message.content;
@@ -94,20 +101,40 @@ export async function benchEvaluate(t: TestDaemon): Promise<string[]> {
   const lines: string[] = [];
   t.emu.configure({ generateLatencyMs: LATENCY_MS });
   try {
-    // Overhead, alternating so drift hits both alike; cache off so every daemon call reaches the model.
-    const probe = image(-1);
+    // Overhead, alternating so drift hits both alike; cache off so every daemon call reaches the model,
+    // whose answer is fixed so that the emulator's own work (it hashes each image) adds no noise.
+    t.emu.configure({ responder: () => ANSWER });
+    const probe = join(dir, 'photo-200k.jpg');
+    writeFileSync(probe, paddedJpeg(PHOTO_BYTES, 7));
     await directMs(t.emu.url, probe);
     await daemonMs(t, probe, { options: { cache: false } });
     const direct: number[] = [];
     const daemon: number[] = [];
-    for (let i = 0; i < 30; i++) {
+    // CPU time (every thread of this process: daemon, emulator and client alike on both paths) is far
+    // less disturbed than wall time by the other processes of a busy machine.
+    let directCpu = 0;
+    let daemonCpu = 0;
+    const cpuMs = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
+    for (let i = 0; i < PAIRS; i++) {
+      let c = cpuMs();
       direct.push(await directMs(t.emu.url, probe));
+      directCpu += cpuMs() - c;
+      c = cpuMs();
       daemon.push(await daemonMs(t, probe, { options: { cache: false } }));
+      daemonCpu += cpuMs() - c;
     }
     const d = median(daemon);
     const b = median(direct);
-    lines.push(row(`one photo, ${LATENCY_MS} ms model (median of 30)`, fmt(d, 'ms'), fmt(b, 'ms'), d / b), `  (daemon overhead per photo: ${(d - b).toFixed(1)} ms — validation, file read and hash, schema check, usage row, cache write, HTTP hop)`);
+    lines.push(
+      row(`one 200 KB photo, ${LATENCY_MS} ms model (median of ${PAIRS})`, fmt(d, 'ms'), fmt(b, 'ms'), d / b),
+      row(`  its CPU time per photo (mean of ${PAIRS})`, fmt(daemonCpu / PAIRS, 'ms'), fmt(directCpu / PAIRS, 'ms'), daemonCpu / directCpu),
+      `  (daemon overhead per photo: ${((daemonCpu - directCpu) / PAIRS).toFixed(2)} ms of CPU; wall ${(d - b).toFixed(2)} ms by medians, ${median(daemon.map((x, i) => x - (direct[i] as number))).toFixed(2)} ms by the median of pairs, ${(Math.min(...daemon) - Math.min(...direct)).toFixed(2)} ms by the fastest of each — validation, file read and hash, schema check, usage row, cache write, HTTP hop)`,
+    );
 
+    t.emu.configure({ responder: () => undefined });
     const photos200 = Array.from({ length: 200 }, (_, i) => image(i));
     const one = await withDaemon(1, (s) => batch(s, photos200, 2));
     const { two, cached } = await withDaemon(2, async (s) => ({ two: await batch(s, photos200, 4), cached: await batch(s, photos200, 4) }));
@@ -126,9 +153,91 @@ export async function benchEvaluate(t: TestDaemon): Promise<string[]> {
       row('1,000 photos, 2 slots: time per photo', fmt(big.ms / 1000, 'ms'), fmt(two.ms / 200, 'ms'), big.ms / 1000 / (two.ms / 200)),
       `  (baseline: per-photo time of the 200-photo batch; ${big.failures} failures; RSS ${mib(rss0)} before, ${mib(big.rssPeak)} peak, ${mib(rss1)} after — daemon, emulator and client share this process)`,
     );
+    lines.push(...(await benchBigPhoto(dir)));
     return lines;
   } finally {
     t.emu.configure({ generateLatencyMs: 0 });
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A valid answer at once: the emulator's own would hash each 33 MB request, time that measures nothing here. */
+const ANSWER = JSON.stringify({ rating: 3, flag: 'none', keywords: ['harbor'], caption: 'A harbor at dusk.', title: 'Harbor', reasons: ['even light'] });
+
+/** Resident bytes of a process now (VmRSS) or at its peak since the last reset (VmHWM). */
+function resident(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+  return Number(/(\d+) kB/.exec(line ?? '')?.[1]) * 1024;
+}
+
+/** Resets the kernel's peak to the present size, so the next peak is the one of what follows. */
+const resetPeak = (pid: number) => writeFileSync(`/proc/${pid}/clear_refs`, '5');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A 25 MB photo through a daemon in its own process (one slot): its resident memory's rise while the
+ * photo is evaluated, and while it waits behind another photo, against the photo's size.
+ */
+async function benchBigPhoto(dir: string): Promise<string[]> {
+  if (process.platform !== 'linux') return ['  (25 MB photo memory: measured on Linux only, from /proc)'];
+  const emu = await startOllamaEmulator({ installed: [MODEL], generateLatencyMs: 10, responder: () => ANSWER });
+  const big = join(dir, 'big.jpg');
+  const small = join(dir, 'small.jpg');
+  writeFileSync(big, paddedJpeg(BIG_BYTES));
+  writeFileSync(small, tinyJpeg(1));
+  /** A fresh daemon that has evaluated one small photo (its code paths loaded), for one measurement: freed memory it keeps would hide the next. */
+  const withDaemon = async (fn: (pid: number, evaluate: (path: string, id: string) => Promise<void>) => Promise<number[]>) => {
+    const d = await spawnDaemon({ JUNMAI_DATA_DIR: mkdtempSync(join(dir, 'data-')), OLLAMA_HOST: emu.url, JUNMAI_EVAL_MAX_IMAGE_BYTES: String(BIG_BYTES), JUNMAI_EVAL_CONCURRENCY: '1' });
+    const evaluate = async (path: string, id: string) => {
+      const r = await http(d.url, 'POST', '/api/evaluate', { body: { image_path: path, photo_id: id, model: MODEL, options: { cache: false } } });
+      if (r.status !== 200) throw new Error(`bench evaluate: ${r.status} ${r.text}`);
+    };
+    try {
+      await evaluate(small, 'warm-up');
+      await sleep(300);
+      return await fn(d.proc.pid as number, evaluate);
+    } finally {
+      d.proc.kill('SIGKILL');
+      await d.exited;
+    }
+  };
+  try {
+    const inFlight: number[] = [];
+    const queued: number[] = [];
+    const queuedPeak: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const [rise] = await withDaemon(async (pid, evaluate) => {
+        const base = resident(pid, 'VmRSS');
+        resetPeak(pid);
+        await evaluate(big, 'in-flight');
+        return [resident(pid, 'VmHWM') - base];
+      });
+      inFlight.push(rise as number);
+      // Queued: the one slot is held by a slow photo while the big one waits for it.
+      const [now, peak] = await withDaemon(async (pid, evaluate) => {
+        emu.configure({ generateLatencyMs: 3000 });
+        const holding = evaluate(small, 'holding');
+        await sleep(300);
+        const base = resident(pid, 'VmRSS');
+        resetPeak(pid);
+        const waiting = evaluate(big, 'queued');
+        await sleep(1500);
+        const figures = [resident(pid, 'VmRSS') - base, resident(pid, 'VmHWM') - base];
+        emu.configure({ generateLatencyMs: 10 });
+        await Promise.all([holding, waiting]);
+        return figures;
+      });
+      queued.push(now as number);
+      queuedPeak.push(peak as number);
+    }
+    const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+    return [
+      row('25 MB photo in flight: daemon RSS rise', mib(median(inFlight)), mib(BIG_BYTES), median(inFlight) / BIG_BYTES),
+      `  (baseline: the photo's size; a fresh daemon in its own process each time, kernel peak (VmHWM); rounds ${inFlight.map(mib).join(', ')})`,
+      row('25 MB photo queued behind another: RSS rise', mib(median(queued)), mib(BIG_BYTES), median(queued) / BIG_BYTES),
+      `  (rounds ${queued.map(mib).join(', ')}; peak while it was identified and queued: ${queuedPeak.map(mib).join(', ')})`,
+    ];
+  } finally {
+    await emu.close();
   }
 }

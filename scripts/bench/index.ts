@@ -5,8 +5,9 @@
 import { startTestDaemon } from '../../test/support/daemon.js';
 import { benchList } from './api.js';
 import { benchCompare } from './compare.js';
-import { benchFanout, benchPull } from './downloads.js';
+import { benchPull } from './downloads.js';
 import { benchEvaluate } from './evaluate.js';
+import { benchFanout } from './fanout.js';
 import { benchStatistics } from './statistics.js';
 import { benchUsage } from './usage.js';
 import { benchVocabulary } from './vocabulary.js';

@@ -110,7 +110,7 @@ describe('only, enforced by Ollama\'s grammar when the vocabulary is small enoug
     });
     expect(schema.safeParse({ keywords: ['Kyoto'], caption: 'x' }).success).toBe(true);
     expect(schema.safeParse({ keywords: ['kyoto'], caption: 'x' }).success).toBe(false);
-    expect(buildMessages(spec(names), schema, 'AAAA')[1]?.content).toContain('Choose keywords only from this list: Kyoto; Temples; autumn leaves; Café; Places|Japan|Nara; Street Photography; 2024.');
+    expect(buildMessages(spec(names), schema, Buffer.from('AAAA'))[1]?.content).toContain('Choose keywords only from this list: Kyoto; Temples; autumn leaves; Café; Places|Japan|Nara; Street Photography; 2024.');
   });
 
   it(`keeps the enum to ${ENUM_MAX_NAMES} names and ${ENUM_MAX_CHARS} characters; beyond, mapping enforces it`, () => {

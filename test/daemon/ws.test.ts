@@ -157,6 +157,74 @@ describe('/ws', () => {
   });
 });
 
+const modelOf = (e: ServerEvent) => (e.data as { model?: string }).model;
+
+describe('/ws fan-out', () => {
+  it('turns each event into text once however many clients it goes to, and each client gets it once, in order', async () => {
+    const serialized: { seq: number; type: string }[] = [];
+    t = await startTestDaemon({ serializeEvent: (e) => (serialized.push({ seq: e.seq, type: e.type }), JSON.stringify(e)) });
+    const clients = Array.from({ length: 5 }, () => connect((t as TestDaemon).url));
+    await Promise.all(clients.map((c) => c.waitFor((e) => e.type === 'snapshot')));
+    const published = [1, 2, 3].map((i) => (t as TestDaemon).daemon.events.publish('model.installed', { model: `m${i}:1b` }));
+    for (const c of clients) await c.waitFor((e) => e.seq === published[2]?.seq);
+    expect(serialized.filter((s) => s.type === 'model.installed')).toEqual(published.map((e) => ({ seq: e.seq, type: 'model.installed' })));
+    for (const c of clients) {
+      expect(c.events.filter((e) => e.type === 'model.installed').map((e) => [e.seq, modelOf(e)])).toEqual(published.map((e) => [e.seq, e.data.model]));
+      c.close();
+    }
+  });
+
+  it('sends a client that connects while events are on their way each event once, after its snapshot', async () => {
+    const d = await startTestDaemon();
+    t = d;
+    const early = connect(d.url);
+    await early.waitFor((e) => e.type === 'snapshot');
+    // An event published in the very turn the next client's snapshot is taken (here, while it is
+    // taken) is still waiting to go out to the clients already there, and is in the snapshot's past.
+    const currentModel = d.daemon.manager.currentModel.bind(d.daemon.manager);
+    let during: number | undefined;
+    d.daemon.manager.currentModel = () => {
+      during ??= d.daemon.events.publish('model.installed', { model: 'during:1b' }).seq;
+      return currentModel();
+    };
+    const late = connect(d.url);
+    const snapshot = await late.waitFor((e) => e.type === 'snapshot');
+    d.daemon.manager.currentModel = currentModel;
+    const after = d.daemon.events.publish('model.installed', { model: 'after:1b' });
+    await late.waitFor((e) => e.seq === after.seq);
+    await early.waitFor((e) => e.seq === after.seq);
+    expect(snapshot.seq).toBe(during);
+    const seen = (c: typeof early) => c.events.filter((e) => e.type === 'snapshot' || e.type === 'model.installed').map((e) => modelOf(e) ?? e.type);
+    expect(seen(late)).toEqual(['snapshot', 'after:1b']);
+    expect(seen(early)).toEqual(['snapshot', 'during:1b', 'after:1b']);
+    early.close();
+    late.close();
+  });
+
+  it('sends a client that catches up with ?since= while events are on their way each event once', async () => {
+    const d = await startTestDaemon();
+    t = d;
+    const early = connect(d.url);
+    await early.waitFor((e) => e.type === 'snapshot');
+    const last = d.daemon.events.publish('model.installed', { model: 'seen:1b' }).seq;
+    // Published in the turn the replay is read: it is in the replay, and still on its way to the early client.
+    const since = d.daemon.events.since.bind(d.daemon.events);
+    d.daemon.events.since = (n) => {
+      d.daemon.events.publish('model.installed', { model: 'during:1b' });
+      return since(n);
+    };
+    const back = connect(d.url, `?since=${last}&run=${d.daemon.events.runId}`);
+    await back.waitFor((e) => modelOf(e) === 'during:1b');
+    d.daemon.events.since = since;
+    const after = d.daemon.events.publish('model.installed', { model: 'after:1b' });
+    await back.waitFor((e) => e.seq === after.seq);
+    await early.waitFor((e) => e.seq === after.seq);
+    expect(back.events.filter((e) => e.type === 'model.installed').map(modelOf)).toEqual(['during:1b', 'after:1b']);
+    early.close();
+    back.close();
+  });
+});
+
 describe('download preflight', () => {
   it('refuses a download that cannot fit on the disk with INSUFFICIENT_DISK', async () => {
     t = await startTestDaemon({ env: { JUNMAI_MIN_FREE_DISK_GB: '100000000', OLLAMA_MODELS: '/tmp' } });

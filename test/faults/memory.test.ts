@@ -11,10 +11,10 @@ const MB = 1024 * 1024;
 const IMAGE_BYTES = 25 * MB;
 const PARALLEL = 100;
 /*
- * README ("Limits that keep the daemon's memory bounded"): an evaluation in a slot holds about 6.3 × its image, the
- * collector may still hold the previous one's, and each request let in holds a 1 MB piece while it is hashed:
- * 1 slot × 13 × 25 MB + 100 × 1 MB ≈ 425 MB here. The bound leaves a little room for a busier collector; read on
- * arrival, as before, the same photos raised it by 3.5 GB.
+ * README ("Limits that keep the daemon's memory bounded"): an evaluation in a slot holds about 1.8 × its image at its
+ * peak, the collector may still hold the previous one's, and each request let in holds a 768 KB piece while it is
+ * hashed: 1 slot × 2 × 2 × 25 MB + 100 × 0.75 MB ≈ 175 MB here. The bound is the one set when a slot held 6.3 × its
+ * image; read on arrival, as before that, the same photos raised it by 3.5 GB.
  */
 const BOUND = 512 * MB;
 /** A valid answer at once: the emulator's own would hash each 33 MB request, time that measures nothing here. */

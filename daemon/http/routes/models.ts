@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ModelManager } from '../../models/manager.js';
@@ -6,21 +7,28 @@ import {
   ImportResponse, InfoResponse, ListQuery, ListResponse, ModelName, ModelRequest, RecommendRequest,
   DailyStatisticsQuery, DailyStatisticsResponse, RecommendResponse, StatisticsQuery, StatisticsResponse, SwitchResponse, SyncResponse, UsageRequest, UsageResponse,
 } from '../../schemas/api.js';
+import { AnswerCache } from '../answer-cache.js';
 import { errors } from '../openapi.js';
 
 /** /api/model/*: the old system's routes, request fields and success fields, plus usage ingest. */
 export function modelRoutes(manager: ModelManager, ollamaVersion: () => Promise<string | null>): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['models'];
-    app.get('/list', { schema: { tags, operationId: 'listModels', summary: 'The catalog\'s models and the installed ones, with their figures', querystring: ListQuery, response: { 200: ListResponse } } }, async (req) => {
-      const models = manager.list(req.query, await manager.availableHere());
-      return { success: true as const, models, count: models.length, ...manager.freshness() };
-    });
+    // One entry per filter set; /installed shares ?installed_only=true's.
+    const lists = new AnswerCache();
+    const list = async (query: ListQuery, reply: FastifyReply) => {
+      const here = await manager.availableHere();
+      const body = lists.get(JSON.stringify(query), manager.listStamp(here), () => {
+        const models = manager.list(query, here);
+        // The schema's serializer (fastify-type-provider-zod) ends in JSON.stringify: always a string.
+        return reply.serialize({ success: true as const, models, count: models.length, ...manager.freshness() }) as string;
+      });
+      // A string with a JSON type is sent as it is, as the response schema's serializer would have made it.
+      return reply.type('application/json; charset=utf-8').send(body);
+    };
+    app.get('/list', { schema: { tags, operationId: 'listModels', summary: 'The catalog\'s models and the installed ones, with their figures', querystring: ListQuery, response: { 200: ListResponse } } }, async (req, reply) => list(req.query, reply));
 
-    app.get('/installed', { schema: { tags, operationId: 'listInstalledModels', summary: 'The models installed in Ollama', response: { 200: ListResponse } } }, async () => {
-      const models = manager.list({ installed_only: true }, await manager.availableHere());
-      return { success: true as const, models, count: models.length, ...manager.freshness() };
-    });
+    app.get('/installed', { schema: { tags, operationId: 'listInstalledModels', summary: 'The models installed in Ollama', response: { 200: ListResponse } } }, async (_req, reply) => list({ installed_only: true }, reply));
 
     app.get('/current', { schema: { tags, operationId: 'getCurrentModel', summary: 'The model photos are evaluated with, and whether Ollama has it in memory', response: { 200: CurrentResponse } } }, async () => {
       const current = manager.current();
