@@ -11,8 +11,12 @@ export interface AnswerSpec {
 
 export type AnswerSchema = z.ZodType<Partial<Evaluation>>;
 
-/** Built once per field set and keyword cap: a plugin asks the same question for every photo of an export. */
+/**
+ * Built once per field set and keyword cap (and per vocabulary index's names under `only`, which
+ * the index keeps as one array): a plugin asks the same question for every photo of an export.
+ */
 const schemas = new Map<string, AnswerSchema>();
+const enumSchemas = new WeakMap<readonly string[], Map<string, AnswerSchema>>();
 const formats = new WeakMap<AnswerSchema, Record<string, unknown>>();
 
 /**
@@ -22,9 +26,16 @@ const formats = new WeakMap<AnswerSchema, Record<string, unknown>>();
 export function answerSchema(spec: AnswerSpec): AnswerSchema {
   // Fields come in EVALUATION_FIELDS order and the cap is bounded (schemas/evaluate.ts), so the keys are few.
   const key = `${spec.fields.join(',')}|${spec.maxKeywords}`;
-  let schema = schemas.get(key);
-  if (!schema) schemas.set(key, (schema = buildAnswerSchema(spec)));
+  const cache = spec.keywordEnum?.length ? enumCache(spec.keywordEnum) : schemas;
+  let schema = cache.get(key);
+  if (!schema) cache.set(key, (schema = buildAnswerSchema(spec)));
   return schema;
+}
+
+function enumCache(names: readonly string[]): Map<string, AnswerSchema> {
+  let cache = enumSchemas.get(names);
+  if (!cache) enumSchemas.set(names, (cache = new Map()));
+  return cache;
 }
 
 function buildAnswerSchema(spec: AnswerSpec): AnswerSchema {
