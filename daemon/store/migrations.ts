@@ -375,54 +375,16 @@ export const MIGRATIONS: readonly string[] = [
   `
   -- Usage ingest that does not slow down as the table grows (issue 18). The usage table becomes
   -- append-only with no index but its rowid: the three partial indexes on random keys (durations,
-  -- photo ids) and the per-row triggers cost ~100 µs a row at a million rows. The repository now
-  -- keeps the summaries itself, once per batch, in the same transaction as the rows:
-  --  - usage_totals, as before (same columns, same meaning);
-  --  - usage_histogram: per model, the durations of timed successes ('timed') and of warm ones
-  --    ('warm') in log-spaced buckets, each 1% wide (bucket b holds [1.01^b, 1.01^(b+1)); zero
-  --    durations go to bucket -100000), with the count and the exact smallest and largest value,
-  --    so a percentile is within 1% of the exact one and exact whenever its bucket holds one value;
-  --  - usage_pending_client: the photo rows a later client_ms report may complete (a photo id, no
-  --    client_ms yet), among the last 100,000 usage rows only, so that finding one stays cheap.
+  -- photo ids) and the per-row triggers cost ~100 µs a row at a million rows, as every batch
+  -- dirtied a page per row. The store keeps the summaries itself instead (daemon/store/usage-repo.ts):
+  -- usage_totals as before (same columns, same meaning), written once per model and batch in the
+  -- batch's transaction; the duration histograms for percentiles and the recent photo rows a
+  -- client_ms report may complete, in memory, built from the rows.
   DROP TRIGGER usage_totals_on_insert;
   DROP TRIGGER usage_totals_caller_faults;
   DROP TRIGGER usage_totals_on_client_ms;
   DROP INDEX usage_timed_successes;
   DROP INDEX usage_warm_successes;
   DROP INDEX usage_by_photo;
-
-  CREATE TABLE usage_histogram (
-    model   TEXT NOT NULL,
-    series  TEXT NOT NULL CHECK (series IN ('timed', 'warm')),
-    bucket  INTEGER NOT NULL,
-    n       INTEGER NOT NULL,
-    min_ms  REAL NOT NULL,
-    max_ms  REAL NOT NULL,
-    PRIMARY KEY (model, series, bucket)
-  ) STRICT, WITHOUT ROWID;
-
-  -- The same bucket the repository computes (daemon/store/usage-repo.ts bucketOf).
-  INSERT INTO usage_histogram
-  SELECT model, 'timed', b, count(*), min(duration_ms), max(duration_ms) FROM (
-    SELECT model, duration_ms, CASE WHEN duration_ms > 0 THEN CAST(floor(ln(duration_ms) / ln(1.01)) AS INTEGER) ELSE -100000 END AS b
-    FROM usage WHERE kind = 'inference' AND cache_hit = 0 AND success = 1)
-  GROUP BY model, b;
-  INSERT INTO usage_histogram
-  SELECT model, 'warm', b, count(*), min(duration_ms), max(duration_ms) FROM (
-    SELECT model, duration_ms, CASE WHEN duration_ms > 0 THEN CAST(floor(ln(duration_ms) / ln(1.01)) AS INTEGER) ELSE -100000 END AS b
-    FROM usage WHERE kind = 'inference' AND cache_hit = 0 AND success = 1 AND (load_ms IS NULL OR load_ms <= 1000))
-  GROUP BY model, b;
-
-  CREATE TABLE usage_pending_client (
-    usage_id  INTEGER PRIMARY KEY,
-    photo_id  TEXT NOT NULL,
-    model     TEXT NOT NULL,
-    ts        INTEGER NOT NULL
-  ) STRICT;
-  CREATE INDEX usage_pending_client_by_photo ON usage_pending_client (photo_id, model, ts);
-  INSERT INTO usage_pending_client
-  SELECT id, photo_id, model, ts FROM usage
-  WHERE kind = 'inference' AND photo_id IS NOT NULL AND client_ms IS NULL
-    AND id > (SELECT coalesce(max(id), 0) FROM usage) - 100000;
   `,
 ];
