@@ -1,6 +1,6 @@
 import { faultOf } from '../errors.js';
 import type { Db } from './db.js';
-import { DurationHistogram, RecentPhotos } from './usage-summary.js';
+import { DurationHistogram, RecentPhotos, type SavedBucket } from './usage-summary.js';
 
 /** A photo evaluated by a model, or a model load the daemon asked for before the first photo. */
 export type UsageKind = 'inference' | 'warmup';
@@ -60,6 +60,8 @@ export type UsageSeries = 'timed' | 'warm';
 
 /** A client_ms report completes a photo's row only among (at least) the last this many usage rows. */
 export const PENDING_CLIENT_ROWS = 100_000;
+/** The histograms are saved after this many new rows: what opening the store reads at most, besides the recent photo rows. */
+const SAVE_EVERY_ROWS = 100_000;
 
 const TOTALS_COLUMNS = [
   'count', 'successes', 'cache_hits', 'timed_successes', 'success_ms_sum', 'load_ms_sum', 'load_count', 'cold_starts',
@@ -115,17 +117,17 @@ function addToSums(t: Sums, r: UsageInsert, fault: string | null): void {
 }
 
 /** A usage row as read back for the in-memory summaries. */
-type ReadRow = [id: number, model: string, photo_id: string | null, ts: number, kind: UsageKind, cache_hit: number, success: number, duration_ms: number, load_ms: number | null, client_ms: number | null];
+type ReadRow = [id: number, model: string, photo_id: string | null, ts: number, kind: UsageKind, cache_hit: number | boolean | undefined, success: number | boolean, duration_ms: number, load_ms: number | null, client_ms: number | null | undefined];
 
 /**
  * The usage table is append-only, with no index but its rowid, so that a row costs the same at ten
  * rows as at ten million (migration 8). What is read from it is kept beside it:
  *  - usage_totals, in SQL, updated once per model and batch in the batch's transaction;
  *  - duration histograms per model (every timed success, and the warm ones) and the recent photo
- *    rows a client_ms report may complete, in memory: built from the rows when the store opens
- *    and brought up to date from the rows after each committed write. They only ever hold
- *    committed rows, so a transaction rolled back by a caller leaves nothing to undo, and a crash
- *    loses nothing the table does not still have.
+ *    rows a client_ms report may complete, in memory: built from the rows (and the last saved
+ *    histograms, usage_summary) when the store opens, and brought up to date after each write
+ *    that committed. They only ever hold committed rows, so a transaction rolled back by a caller
+ *    leaves nothing to undo, and a crash loses nothing the table does not still have.
  */
 export class UsageRepo {
   private readonly insertStmt;
@@ -134,6 +136,8 @@ export class UsageRepo {
   private readonly totalsForStmt;
   private readonly rowsAfterStmt;
   private readonly lastIdStmt;
+  private readonly recentAfterStmt;
+  private readonly saveStmt;
   private readonly tailPhotoStmt;
   private readonly fillClientStmt;
   private readonly clientTotalsStmt;
@@ -144,6 +148,7 @@ export class UsageRepo {
   private readonly recent = new RecentPhotos(PENDING_CLIENT_ROWS);
   /** The summaries in memory hold every row up to this id. */
   private syncedId = 0;
+  private savedId = 0;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -166,6 +171,12 @@ export class UsageRepo {
       .prepare<[number], ReadRow>('SELECT id, model, photo_id, ts, kind, cache_hit, success, duration_ms, load_ms, client_ms FROM usage WHERE id > ? ORDER BY id')
       .raw();
     this.lastIdStmt = db.prepare<[], number>('SELECT coalesce(max(id), 0) FROM usage').pluck();
+    this.recentAfterStmt = db
+      .prepare<[number, number], [number, string, string, number]>(
+        `SELECT id, model, photo_id, ts FROM usage WHERE id > ? AND id <= ? AND kind = 'inference' AND photo_id IS NOT NULL AND client_ms IS NULL`,
+      )
+      .raw();
+    this.saveStmt = db.prepare<[number, string]>('INSERT OR REPLACE INTO usage_summary (id, upto_id, histograms) VALUES (1, ?, ?)');
     // Rows written since the summaries were brought up to date (this batch's, or a caller's open transaction's).
     this.tailPhotoStmt = db
       .prepare<[number, string, string, number], [number, number]>(
@@ -192,27 +203,43 @@ export class UsageRepo {
       return false;
     });
 
-    this.batch = db.transaction((rows: readonly UsageInsert[], fillSince: number | undefined): number => {
+    this.batch = db.transaction((rows: readonly UsageInsert[], fillSince: number | undefined): [number, UsageInsert][] => {
       const sums = new Map<string, Sums>();
-      let lastId = 0;
+      const written: [number, UsageInsert][] = [];
       for (const r of rows) {
         if (fillSince !== undefined && r.client_ms != null && r.photo_id !== null && this.fill(r.model, r.photo_id, fillSince, r.client_ms)) continue;
         // Decided here, where every row passes, so that the daemon's rows and a client's are judged alike.
         const fault = faultOf(r.success, r.error_code);
-        lastId = Number(
+        const id = Number(
           this.insertStmt.run(
             r.ts, r.model, r.photo_id, r.duration_ms, r.total_ms, r.load_ms, r.prompt_eval_ms, r.eval_ms, r.prompt_tokens, r.eval_tokens,
             r.success ? 1 : 0, r.error_code, r.kind ?? 'inference', r.cache_hit ? 1 : 0, r.client_ms ?? null, r.queue_ms ?? null, fault,
           ).lastInsertRowid,
         );
+        written.push([id, r]);
         let t = sums.get(r.model);
         if (!t) sums.set(r.model, (t = emptySums()));
         addToSums(t, r, fault);
       }
       for (const [model, t] of sums) this.totalsUpsertStmt.run(model, ...TOTALS_COLUMNS.map((c) => t[c]), t.first_ts, t.last_ts);
-      return lastId;
+      return written;
     });
 
+    this.load();
+  }
+
+  /** The last saved histograms, the recent photo rows they do not hold, then every row after them. */
+  private load(): void {
+    const saved = this.db.prepare<[], { upto_id: number; histograms: string }>('SELECT upto_id, histograms FROM usage_summary').get();
+    const lastId = this.lastIdStmt.get() as number;
+    // A file whose rows end before the save (restored from an older copy) is read from the start.
+    if (saved && saved.upto_id <= lastId) {
+      for (const [key, buckets] of Object.entries(JSON.parse(saved.histograms) as Record<string, SavedBucket[]>)) {
+        this.histograms.set(key, DurationHistogram.from(buckets));
+      }
+      this.syncedId = this.savedId = saved.upto_id;
+      for (const [id, model, photoId, ts] of this.recentAfterStmt.iterate(lastId - PENDING_CLIENT_ROWS, saved.upto_id)) this.recent.add(model, photoId, id, ts);
+    }
     this.sync();
   }
 
@@ -222,15 +249,23 @@ export class UsageRepo {
    */
   private sync(): void {
     if (this.db.inTransaction) return;
-    const keepFrom = this.lastIdStmt.get()! - PENDING_CLIENT_ROWS;
-    for (const [id, model, photoId, ts, kind, cacheHit, success, durationMs, loadMs, clientMs] of this.rowsAfterStmt.iterate(this.syncedId)) {
-      this.syncedId = id;
-      if (kind !== 'inference') continue;
-      if (photoId !== null && clientMs === null && id > keepFrom) this.recent.add(model, photoId, id, ts);
-      if (cacheHit || !success) continue;
-      this.histogram(model, 'timed').add(durationMs);
-      if (loadMs === null || loadMs <= COLD_START_LOAD_MS) this.histogram(model, 'warm').add(durationMs);
-    }
+    const keepFrom = (this.lastIdStmt.get() as number) - PENDING_CLIENT_ROWS;
+    for (const row of this.rowsAfterStmt.iterate(this.syncedId)) this.apply(row, keepFrom);
+    if (this.syncedId - this.savedId >= SAVE_EVERY_ROWS) this.save();
+  }
+
+  private apply([id, model, photoId, ts, kind, cacheHit, success, durationMs, loadMs, clientMs]: ReadRow, keepFrom: number): void {
+    this.syncedId = id;
+    if (kind !== 'inference') return;
+    if (photoId !== null && clientMs == null && id > keepFrom) this.recent.add(model, photoId, id, ts);
+    if (cacheHit || !success) return;
+    this.histogram(model, 'timed').add(durationMs);
+    if (loadMs === null || loadMs <= COLD_START_LOAD_MS) this.histogram(model, 'warm').add(durationMs);
+  }
+
+  private save(): void {
+    this.saveStmt.run(this.syncedId, JSON.stringify(Object.fromEntries(this.histograms)));
+    this.savedId = this.syncedId;
   }
 
   private histogram(model: string, series: UsageSeries): DurationHistogram {
@@ -241,9 +276,15 @@ export class UsageRepo {
   }
 
   private write(rows: readonly UsageInsert[], fillSince: number | undefined): number {
-    const id = this.batch(rows, fillSince);
-    this.sync();
-    return id;
+    const written = this.batch(rows, fillSince);
+    const first = written[0]?.[0];
+    // Committed, and right after what memory holds: added as written, without reading them back.
+    if (!this.db.inTransaction && first === this.syncedId + 1) {
+      const keepFrom = (written.at(-1)?.[0] as number) - PENDING_CLIENT_ROWS;
+      for (const [id, r] of written) this.apply([id, r.model, r.photo_id, r.ts, r.kind ?? 'inference', r.cache_hit, r.success, r.duration_ms, r.load_ms, r.client_ms], keepFrom);
+      if (this.syncedId - this.savedId >= SAVE_EVERY_ROWS) this.save();
+    } else this.sync();
+    return written.at(-1)?.[0] ?? 0;
   }
 
   /** One row and its summaries; returns its id. Many rows at once go through record(). */

@@ -10,6 +10,9 @@ interface Bucket {
   max: number;
 }
 
+/** A bucket as saved: its index, count, smallest and largest value. */
+export type SavedBucket = [key: number, n: number, min: number, max: number];
+
 /**
  * Durations in log-spaced buckets: bucket b holds [1.01^b, 1.01^(b+1)), with its count and its
  * exact smallest and largest value. A nearest-rank percentile read from it is the bucket's
@@ -20,6 +23,17 @@ interface Bucket {
 export class DurationHistogram {
   private readonly buckets = new Map<number, Bucket>();
   private sorted: number[] | undefined;
+
+  /** As saved by toJSON. */
+  static from(saved: readonly SavedBucket[]): DurationHistogram {
+    const h = new DurationHistogram();
+    for (const [key, n, min, max] of saved) h.buckets.set(key, { n, min, max });
+    return h;
+  }
+
+  toJSON(): SavedBucket[] {
+    return [...this.buckets].map(([key, b]) => [key, b.n, b.min, b.max]);
+  }
 
   add(ms: number): void {
     const key = ms > 0 ? Math.floor(Math.log(ms) / LN_GROWTH) : ZERO_BUCKET;
