@@ -59,7 +59,7 @@ export interface UsageTotals {
 export type UsageSeries = 'timed' | 'warm';
 
 /** A client_ms report completes a photo's row only among (at least) the last this many usage rows. */
-export const PENDING_CLIENT_ROWS = 100_000;
+export const PENDING_CLIENT_ROWS = 20_000;
 /** The histograms are saved after this many new rows: what opening the store reads at most, besides the recent photo rows. */
 const SAVE_EVERY_ROWS = 100_000;
 
@@ -117,7 +117,7 @@ function addToSums(t: Sums, r: UsageInsert, fault: string | null): void {
 }
 
 /** A usage row as read back for the in-memory summaries. */
-type ReadRow = [id: number, model: string, photo_id: string | null, ts: number, kind: UsageKind, cache_hit: number | boolean | undefined, success: number | boolean, duration_ms: number, load_ms: number | null, client_ms: number | null | undefined];
+type ReadRow = [id: number, model: string, photo_id: string | null, kind: UsageKind, cache_hit: number | boolean | undefined, success: number | boolean, duration_ms: number, load_ms: number | null, client_ms: number | null | undefined];
 
 /**
  * The usage table is append-only, with no index but its rowid, so that a row costs the same at ten
@@ -140,11 +140,12 @@ export class UsageRepo {
   private readonly saveStmt;
   private readonly tailPhotoStmt;
   private readonly fillClientStmt;
+  private readonly pendingRowStmt;
   private readonly clientTotalsStmt;
   private readonly batch;
   private readonly fill;
 
-  private readonly histograms = new Map<string, DurationHistogram>();
+  private readonly histograms = new Map<string, Record<UsageSeries, DurationHistogram>>();
   private readonly recent = new RecentPhotos(PENDING_CLIENT_ROWS);
   /** The summaries in memory hold every row up to this id. */
   private syncedId = 0;
@@ -168,12 +169,12 @@ export class UsageRepo {
     this.totalsStmt = db.prepare<[], UsageTotals>('SELECT * FROM usage_totals ORDER BY model');
     this.totalsForStmt = db.prepare<[string], UsageTotals>('SELECT * FROM usage_totals WHERE model = ?');
     this.rowsAfterStmt = db
-      .prepare<[number], ReadRow>('SELECT id, model, photo_id, ts, kind, cache_hit, success, duration_ms, load_ms, client_ms FROM usage WHERE id > ? ORDER BY id')
+      .prepare<[number], ReadRow>('SELECT id, model, photo_id, kind, cache_hit, success, duration_ms, load_ms, client_ms FROM usage WHERE id > ? ORDER BY id')
       .raw();
     this.lastIdStmt = db.prepare<[], number>('SELECT coalesce(max(id), 0) FROM usage').pluck();
     this.recentAfterStmt = db
-      .prepare<[number, number], [number, string, string, number]>(
-        `SELECT id, model, photo_id, ts FROM usage WHERE id > ? AND id <= ? AND kind = 'inference' AND photo_id IS NOT NULL AND client_ms IS NULL`,
+      .prepare<[number, number], [number, string, string]>(
+        `SELECT id, model, photo_id FROM usage WHERE id > ? AND id <= ? AND kind = 'inference' AND photo_id IS NOT NULL AND client_ms IS NULL`,
       )
       .raw();
     this.saveStmt = db.prepare<[number, string]>('INSERT OR REPLACE INTO usage_summary (id, upto_id, histograms) VALUES (1, ?, ?)');
@@ -183,7 +184,9 @@ export class UsageRepo {
         `SELECT id, ts FROM usage WHERE id > ? AND photo_id = ? AND model = ? AND ts >= ? AND kind = 'inference' AND client_ms IS NULL`,
       )
       .raw();
-    this.fillClientStmt = db.prepare<[number, number]>('UPDATE usage SET client_ms = ? WHERE id = ? AND client_ms IS NULL');
+    // A hint's row may have had its client_ms since: only rows still without one are candidates.
+    this.pendingRowStmt = db.prepare<[number, number], [number, number]>('SELECT id, ts FROM usage WHERE id = ? AND ts >= ? AND client_ms IS NULL').raw();
+    this.fillClientStmt = db.prepare<[number, number]>('UPDATE usage SET client_ms = ? WHERE id = ?');
     // An upsert, as the model's totals row may still be waiting for the end of the batch.
     this.clientTotalsStmt = db.prepare<[string, number]>(
       `INSERT INTO usage_totals (model, ${TOTALS_COLUMNS.join(', ')}, first_ts, last_ts)
@@ -192,15 +195,17 @@ export class UsageRepo {
     );
 
     this.fill = db.transaction((model: string, photoId: string, sinceTs: number, clientMs: number): boolean => {
-      const candidates = [...this.recent.candidates(model, photoId, sinceTs), ...this.tailPhotoStmt.all(this.syncedId, photoId, model, sinceTs).map(([id, ts]) => ({ id, ts }))];
-      candidates.sort((a, b) => b.ts - a.ts || b.id - a.id);
-      // The newest that has no client_ms yet: the UPDATE says whether a hint's row still has none.
-      for (const c of candidates) {
-        if (this.fillClientStmt.run(clientMs, c.id).changes === 0) continue;
-        this.clientTotalsStmt.run(model, clientMs);
-        return true;
+      const candidates: [number, number][] = [];
+      for (const id of this.recent.ids(model, photoId)) {
+        const row = this.pendingRowStmt.get(id, sinceTs);
+        if (row) candidates.push(row);
       }
-      return false;
+      candidates.push(...this.tailPhotoStmt.all(this.syncedId, photoId, model, sinceTs));
+      const newest = candidates.sort(([ia, ta], [ib, tb]) => tb - ta || ib - ia)[0];
+      if (!newest) return false;
+      this.fillClientStmt.run(clientMs, newest[0]);
+      this.clientTotalsStmt.run(model, clientMs);
+      return true;
     });
 
     this.batch = db.transaction((rows: readonly UsageInsert[], fillSince: number | undefined): [number, UsageInsert][] => {
@@ -234,11 +239,11 @@ export class UsageRepo {
     const lastId = this.lastIdStmt.get() as number;
     // A file whose rows end before the save (restored from an older copy) is read from the start.
     if (saved && saved.upto_id <= lastId) {
-      for (const [key, buckets] of Object.entries(JSON.parse(saved.histograms) as Record<string, SavedBucket[]>)) {
-        this.histograms.set(key, DurationHistogram.from(buckets));
+      for (const [model, h] of Object.entries(JSON.parse(saved.histograms) as Record<string, Record<UsageSeries, SavedBucket[]>>)) {
+        this.histograms.set(model, { timed: DurationHistogram.from(h.timed), warm: DurationHistogram.from(h.warm) });
       }
       this.syncedId = this.savedId = saved.upto_id;
-      for (const [id, model, photoId, ts] of this.recentAfterStmt.iterate(lastId - PENDING_CLIENT_ROWS, saved.upto_id)) this.recent.add(model, photoId, id, ts);
+      for (const [id, model, photoId] of this.recentAfterStmt.iterate(lastId - PENDING_CLIENT_ROWS, saved.upto_id)) this.recent.add(model, photoId, id);
     }
     this.sync();
   }
@@ -254,13 +259,14 @@ export class UsageRepo {
     if (this.syncedId - this.savedId >= SAVE_EVERY_ROWS) this.save();
   }
 
-  private apply([id, model, photoId, ts, kind, cacheHit, success, durationMs, loadMs, clientMs]: ReadRow, keepFrom: number): void {
+  private apply([id, model, photoId, kind, cacheHit, success, durationMs, loadMs, clientMs]: ReadRow, keepFrom: number): void {
     this.syncedId = id;
     if (kind !== 'inference') return;
-    if (photoId !== null && clientMs == null && id > keepFrom) this.recent.add(model, photoId, id, ts);
+    if (photoId !== null && clientMs == null && id > keepFrom) this.recent.add(model, photoId, id);
     if (cacheHit || !success) return;
-    this.histogram(model, 'timed').add(durationMs);
-    if (loadMs === null || loadMs <= COLD_START_LOAD_MS) this.histogram(model, 'warm').add(durationMs);
+    const h = this.histogramsOf(model);
+    h.timed.add(durationMs);
+    if (loadMs === null || loadMs <= COLD_START_LOAD_MS) h.warm.add(durationMs);
   }
 
   private save(): void {
@@ -268,10 +274,9 @@ export class UsageRepo {
     this.savedId = this.syncedId;
   }
 
-  private histogram(model: string, series: UsageSeries): DurationHistogram {
-    const key = `${series}\u0000${model}`;
-    let h = this.histograms.get(key);
-    if (!h) this.histograms.set(key, (h = new DurationHistogram()));
+  private histogramsOf(model: string): Record<UsageSeries, DurationHistogram> {
+    let h = this.histograms.get(model);
+    if (!h) this.histograms.set(model, (h = { timed: new DurationHistogram(), warm: new DurationHistogram() }));
     return h;
   }
 
@@ -281,7 +286,7 @@ export class UsageRepo {
     // Committed, and right after what memory holds: added as written, without reading them back.
     if (!this.db.inTransaction && first === this.syncedId + 1) {
       const keepFrom = (written.at(-1)?.[0] as number) - PENDING_CLIENT_ROWS;
-      for (const [id, r] of written) this.apply([id, r.model, r.photo_id, r.ts, r.kind ?? 'inference', r.cache_hit, r.success, r.duration_ms, r.load_ms, r.client_ms], keepFrom);
+      for (const [id, r] of written) this.apply([id, r.model, r.photo_id, r.kind ?? 'inference', r.cache_hit, r.success, r.duration_ms, r.load_ms, r.client_ms], keepFrom);
       if (this.syncedId - this.savedId >= SAVE_EVERY_ROWS) this.save();
     } else this.sync();
     return written.at(-1)?.[0] ?? 0;
@@ -324,8 +329,8 @@ export class UsageRepo {
    */
   percentiles(model: string, series: UsageSeries, n: number, ps: readonly number[]): (number | null)[] {
     this.sync();
-    const h = this.histograms.get(`${series}\u0000${model}`);
-    return h ? h.percentiles(n, ps) : ps.map(() => null);
+    const h = this.histograms.get(model);
+    return h ? h[series].percentiles(n, ps) : ps.map(() => null);
   }
 
   /**

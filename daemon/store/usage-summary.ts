@@ -69,42 +69,39 @@ export class DurationHistogram {
   }
 }
 
-interface Recent {
-  id: number;
-  ts: number;
-}
-
 /**
- * The photo rows a later client_ms report may complete, by model and photo, among the last `keep`
- * rows: a hint kept in memory, so that finding one costs no index on the table. Entries are not
- * removed when their row is completed (the UPDATE checks that), only when they fall out of range.
+ * The ids of the photo rows a later client_ms report may complete, by model and photo, among the
+ * last `keep` rows: a hint kept in memory, so that finding one costs no index on the table.
+ * Entries are not removed when their row is completed (the UPDATE checks that), only when they
+ * fall out of range.
  */
 export class RecentPhotos {
-  private readonly byPhoto = new Map<string, Recent[]>();
+  /** One id, or several when a photo ran the same model more than once. */
+  private readonly byPhoto = new Map<string, number | number[]>();
   private size = 0;
 
   constructor(private readonly keep: number) {}
 
-  add(model: string, photoId: string, id: number, ts: number): void {
+  add(model: string, photoId: string, id: number): void {
     const key = `${model}\u0000${photoId}`;
-    const list = this.byPhoto.get(key);
-    if (list) list.push({ id, ts });
-    else this.byPhoto.set(key, [{ id, ts }]);
-    // Pruned in one pass once twice the range is held: amortised, one entry costs O(1).
-    if (++this.size > 2 * this.keep) this.prune(id - this.keep);
+    const had = this.byPhoto.get(key);
+    this.byPhoto.set(key, had === undefined ? id : typeof had === 'number' ? [had, id] : [...had, id]);
+    // Pruned in one pass once a quarter more than the range is held: amortised, an entry costs O(1).
+    if (++this.size > this.keep + this.keep / 4) this.prune(id - this.keep);
   }
 
-  /** The rows of this photo with ts >= sinceTs, in no particular order. */
-  candidates(model: string, photoId: string, sinceTs: number): Recent[] {
-    return (this.byPhoto.get(`${model}\u0000${photoId}`) ?? []).filter((r) => r.ts >= sinceTs);
+  /** The ids of this photo's rows, oldest first. */
+  ids(model: string, photoId: string): readonly number[] {
+    const had = this.byPhoto.get(`${model}\u0000${photoId}`);
+    return had === undefined ? [] : typeof had === 'number' ? [had] : had;
   }
 
   private prune(belowOrAt: number): void {
     this.size = 0;
-    for (const [key, list] of this.byPhoto) {
-      const kept = list.filter((r) => r.id > belowOrAt);
+    for (const [key, had] of this.byPhoto) {
+      const kept = (typeof had === 'number' ? [had] : had).filter((id) => id > belowOrAt);
       if (kept.length === 0) this.byPhoto.delete(key);
-      else this.byPhoto.set(key, kept);
+      else this.byPhoto.set(key, kept.length === 1 ? (kept[0] as number) : kept);
       this.size += kept.length;
     }
   }
