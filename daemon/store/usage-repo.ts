@@ -58,7 +58,7 @@ export interface UsageTotals {
 /** Which durations a histogram describes: every timed success, or the warm ones only. */
 export type UsageSeries = 'timed' | 'warm';
 
-/** A client_ms report completes a photo's row only among (at least) the last this many usage rows. */
+/** A client_ms report completes a photo's row only among the last this many usage rows. */
 export const PENDING_CLIENT_ROWS = 20_000;
 /** The histograms are saved after this many new rows: what opening the store reads at most, besides the recent photo rows. */
 const SAVE_EVERY_ROWS = 100_000;
@@ -151,7 +151,8 @@ export class UsageRepo {
   private syncedId = 0;
   private savedId = 0;
 
-  constructor(private readonly db: Db) {
+  /** `saveEveryRows`: how many new rows between two saves of the histograms (tests save sooner). */
+  constructor(private readonly db: Db, private readonly saveEveryRows = SAVE_EVERY_ROWS) {
     this.insertStmt = db.prepare(
       `INSERT INTO usage (ts, model, photo_id, duration_ms, total_ms, load_ms, prompt_eval_ms, eval_ms, prompt_tokens, eval_tokens, success, error_code,
                           kind, cache_hit, client_ms, queue_ms, fault)
@@ -197,6 +198,7 @@ export class UsageRepo {
     this.fill = db.transaction((model: string, photoId: string, sinceTs: number, clientMs: number): boolean => {
       const candidates: [number, number][] = [];
       for (const id of this.recent.ids(model, photoId)) {
+        if (id <= this.syncedId - PENDING_CLIENT_ROWS) continue;
         const row = this.pendingRowStmt.get(id, sinceTs);
         if (row) candidates.push(row);
       }
@@ -256,7 +258,7 @@ export class UsageRepo {
     if (this.db.inTransaction) return;
     const keepFrom = (this.lastIdStmt.get() as number) - PENDING_CLIENT_ROWS;
     for (const row of this.rowsAfterStmt.iterate(this.syncedId)) this.apply(row, keepFrom);
-    if (this.syncedId - this.savedId >= SAVE_EVERY_ROWS) this.save();
+    if (this.syncedId - this.savedId >= this.saveEveryRows) this.save();
   }
 
   private apply([id, model, photoId, kind, cacheHit, success, durationMs, loadMs, clientMs]: ReadRow, keepFrom: number): void {
@@ -287,7 +289,7 @@ export class UsageRepo {
     if (!this.db.inTransaction && first === this.syncedId + 1) {
       const keepFrom = (written.at(-1)?.[0] as number) - PENDING_CLIENT_ROWS;
       for (const [id, r] of written) this.apply([id, r.model, r.photo_id, r.kind ?? 'inference', r.cache_hit, r.success, r.duration_ms, r.load_ms, r.client_ms], keepFrom);
-      if (this.syncedId - this.savedId >= SAVE_EVERY_ROWS) this.save();
+      if (this.syncedId - this.savedId >= this.saveEveryRows) this.save();
     } else this.sync();
     return written.at(-1)?.[0] ?? 0;
   }
@@ -308,7 +310,7 @@ export class UsageRepo {
 
   /**
    * Puts the plugin's end-to-end time into the latest photo row of this model and photo since
-   * `sinceTs` that has none yet, among (at least) the last PENDING_CLIENT_ROWS usage rows. False
+   * `sinceTs` that has none yet, among the last PENDING_CLIENT_ROWS usage rows. False
    * when there is no such row (the caller inserts one instead).
    */
   fillClientMs(model: string, photoId: string, sinceTs: number, clientMs: number): boolean {

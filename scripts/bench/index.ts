@@ -6,10 +6,11 @@ import { startTestDaemon } from '../../test/support/daemon.js';
 import { benchList } from './api.js';
 import { benchFanout, benchPull } from './downloads.js';
 import { benchEvaluate } from './evaluate.js';
+import { benchScaling } from './scaling.js';
 import { benchStatistics } from './statistics.js';
 import { benchUsage } from './usage.js';
 
-const sections = { list: benchList, usage: benchUsage, statistics: benchStatistics, pull: benchPull, fanout: benchFanout, evaluate: benchEvaluate } as const;
+const sections = { list: benchList, usage: benchUsage, statistics: benchStatistics, pull: benchPull, fanout: benchFanout, evaluate: benchEvaluate, scaling: benchScaling } as const;
 const wanted = process.argv.slice(2).filter((a): a is keyof typeof sections => a in sections);
 const run = wanted.length > 0 ? wanted : (Object.keys(sections) as (keyof typeof sections)[]);
 
