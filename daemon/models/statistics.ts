@@ -62,8 +62,6 @@ export function statsFor(model: string, totals: UsageTotals | undefined, usage: 
   const warm = totals?.warm_successes ?? 0;
   const warmupsOk = totals ? totals.warmups - totals.warmup_failures : 0;
   const mean = totals ? per(totals.success_ms_sum, timed) : null;
-  const [p50, p95] = percentiles ? usage.percentiles(model, 'timed', timed, [50, 95]) : [null, null];
-  const [warmP50, warmP95] = percentiles ? usage.percentiles(model, 'warm', warm, [50, 95]) : [null, null];
   const imported =
     row && (row.imported_usage_count !== null || row.imported_avg_ms !== null || row.imported_success_rate !== null)
       ? {
@@ -81,15 +79,15 @@ export function statsFor(model: string, totals: UsageTotals | undefined, usage: 
     caller_faults: callerFaults,
     success_rate: per(successes, judged, 4),
     mean_ms: mean,
-    p50_ms: p50 ?? null,
-    p95_ms: p95 ?? null,
+    p50_ms: percentiles ? usage.successPercentile(model, timed, 50) : null,
+    p95_ms: percentiles ? usage.successPercentile(model, timed, 95) : null,
     mean_load_ms: totals ? per(totals.load_ms_sum, totals.load_count) : null,
     tokens_per_second: totals ? per(totals.eval_tokens_sum, totals.eval_ms_sum, 2, 1000) : null,
     cache_hits: totals?.cache_hits ?? 0,
     cold_starts: totals?.cold_starts ?? 0,
     warm_mean_ms: totals ? per(totals.warm_ms_sum, warm) : null,
-    warm_p50_ms: warmP50 ?? null,
-    warm_p95_ms: warmP95 ?? null,
+    warm_p50_ms: percentiles ? usage.warmPercentile(model, warm, 50) : null,
+    warm_p95_ms: percentiles ? usage.warmPercentile(model, warm, 95) : null,
     mean_client_ms: totals ? per(totals.client_ms_sum, totals.client_count) : null,
     warmups: totals?.warmups ?? 0,
     mean_warmup_ms: totals ? per(totals.warmup_ms_sum, warmupsOk) : null,
