@@ -48,10 +48,10 @@ export async function benchScaling(): Promise<string[]> {
     ['GET /api/model/statistics', 'stats', 'ms'],
     ['naive GROUP BY scan', 'naive', 'ms'],
   ];
-  const cell = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2)).padStart(12);
+  const cell = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2)).padStart(16);
   return [
-    `  ${''.padEnd(30)}${SIZES.map((s) => `${s.toLocaleString('en-US')} rows`.padStart(14)).join('')}   1M / 10k`,
-    ...cols.map(([name, key, unit]) => `  ${`${name} (${unit})`.padEnd(30)}${at.map((f) => `  ${cell(f[key])}`).join('')}   ${((at[2] as Figures)[key] / (at[0] as Figures)[key]).toFixed(2)}`),
+    `  ${''.padEnd(32)}${SIZES.map((s) => `${s.toLocaleString('en-US')} rows`.padStart(16)).join('')}   1M / 10k`,
+    ...cols.map(([name, key, unit]) => `  ${`${name} (${unit})`.padEnd(32)}${at.map((f) => cell(f[key])).join('')}   ${((at[2] as Figures)[key] / (at[0] as Figures)[key]).toFixed(2)}`),
     '  (each size adds ~13,000 rows while measured; ingest is a median of 3 rounds, statistics of 9 requests)',
   ];
 }

@@ -26,8 +26,8 @@ export async function benchUsage(): Promise<string[]> {
       const errors: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         raw.push(rawRowsPerSecond(next, 30, 100));
-        const b = await httpRowsPerSecond(t.url, next, 30, 100);
-        const s = await httpRowsPerSecond(t.url, b.next, 300, 1);
+        const b = await httpRowsPerSecond(t.url, next, 50, 100);
+        const s = await httpRowsPerSecond(t.url, b.next, 500, 1);
         repo.push(repoRowsPerSecond(t.daemon.store, s.next, 30, 100));
         next = s.next + 3000;
         http100.push(b.rps);
@@ -39,7 +39,7 @@ export async function benchUsage(): Promise<string[]> {
       const r = median(raw);
       const label = size.toLocaleString('en-US');
       lines.push(
-        `  (${label} rows: seeded in ${Math.round(seeded.ms)} ms through the batch path; each round adds 9,300 rows)`,
+        `  (${label} rows: seeded in ${Math.round(seeded.ms)} ms through the batch path; each round adds 8,500 rows)`,
         row(`ingest at ${label} rows, 100 rec/request`, fmt(m.http100, 'rec/s'), fmt(r, 'rec/s'), m.http100 / r),
         row(`ingest at ${label} rows, 1 rec/request`, fmt(m.http1, 'rec/s'), fmt(r, 'rec/s'), m.http1 / r),
         row(`ingest at ${label} rows, store batch of 100`, fmt(m.repo, 'rec/s'), fmt(r, 'rec/s'), m.repo / r),
