@@ -433,13 +433,7 @@ export class ModelManager {
       error_code: r.error_code ?? null,
       client_ms: r.client_ms ?? null,
     }));
-    const since = nowMs - CLIENT_MS_WINDOW_MS;
-    this.store.transaction(() =>
-      rows.forEach((row) => {
-        if (row.client_ms !== null && row.photo_id !== null && this.store.usage.fillClientMs(row.model, row.photo_id, since, row.client_ms)) return;
-        this.store.usage.insert(row);
-      }),
-    );
+    this.store.usage.record(rows, nowMs - CLIENT_MS_WINDOW_MS);
     this.usageEvents.add([...new Set(rows.map((r) => r.model))], rows.length);
     return rows.length;
   }

@@ -48,9 +48,10 @@ function per(num: number, den: number, digits = 1, scale = 1): number | null {
 }
 
 /**
- * Figures for one model from its running totals (means, rates, throughput) and the duration
- * index (percentiles, skipped where a caller such as the model list shows none). Rates are exact
- * ratios of counts, never a running approximation.
+ * Figures for one model from its running totals (means, rates, throughput: exact ratios of counts
+ * and sums, never a running approximation) and its duration histograms (percentiles, within 1% of
+ * the exact ones; skipped where a caller such as the model list shows none). Both are kept per
+ * batch beside the usage rows, so this costs the same at any number of rows.
  */
 export function statsFor(model: string, totals: UsageTotals | undefined, usage: UsageRepo, row?: ModelRow, percentiles = true): ModelStats {
   const count = totals?.count ?? 0;

@@ -401,4 +401,26 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (run_id, photo_id, field)
   ) STRICT;
   `,
+  `
+  -- Usage ingest that does not slow down as the table grows (issue 18). The usage table becomes
+  -- append-only with no index but its rowid: the three partial indexes on random keys (durations,
+  -- photo ids) and the per-row triggers cost ~100 µs a row at a million rows, as every batch
+  -- dirtied a page per row. The store keeps the summaries itself instead (daemon/store/usage-repo.ts):
+  -- usage_totals as before (same columns, same meaning), written once per model and batch in the
+  -- batch's transaction; the duration histograms for percentiles and the recent photo rows a
+  -- client_ms report may complete, in memory, built from the rows. usage_summary saves the
+  -- histograms now and then (JSON, covering the rows up to upto_id), so that opening the store
+  -- reads only the rows after it; without it (as after this step) every row is read once.
+  DROP TRIGGER usage_totals_on_insert;
+  DROP TRIGGER usage_totals_caller_faults;
+  DROP TRIGGER usage_totals_on_client_ms;
+  DROP INDEX usage_timed_successes;
+  DROP INDEX usage_warm_successes;
+  DROP INDEX usage_by_photo;
+  CREATE TABLE usage_summary (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    upto_id     INTEGER NOT NULL,
+    histograms  TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

@@ -8,11 +8,12 @@ import { benchCompare } from './compare.js';
 import { benchPull } from './downloads.js';
 import { benchEvaluate } from './evaluate.js';
 import { benchFanout } from './fanout.js';
+import { benchScaling } from './scaling.js';
 import { benchStatistics } from './statistics.js';
 import { benchUsage } from './usage.js';
 import { benchVocabulary } from './vocabulary.js';
 
-const sections = { list: benchList, usage: benchUsage, statistics: benchStatistics, pull: benchPull, fanout: benchFanout, evaluate: benchEvaluate, vocabulary: benchVocabulary, compare: benchCompare } as const;
+const sections = { list: benchList, usage: benchUsage, statistics: benchStatistics, scaling: benchScaling, pull: benchPull, fanout: benchFanout, evaluate: benchEvaluate, vocabulary: benchVocabulary, compare: benchCompare } as const;
 const wanted = process.argv.slice(2).filter((a): a is keyof typeof sections => a in sections);
 const run = wanted.length > 0 ? wanted : (Object.keys(sections) as (keyof typeof sections)[]);
 

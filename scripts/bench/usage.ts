@@ -1,43 +1,60 @@
-import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { TestDaemon } from '../../test/support/daemon.js';
-import { fmt, requestsPerSecond, row } from './measure.js';
+import { startTestDaemon } from '../../test/support/daemon.js';
+import { fmt, row } from './measure.js';
+import { httpRowsPerSecond, median, rawRowsPerSecond, repoRowsPerSecond, seedUsage } from './usage-rows.js';
 
-const record = { model: 'gemma3:4b', duration_ms: 2500, success: true, photo_id: 'IMG_0001', load_ms: 20, prompt_eval_ms: 300, eval_ms: 1500, prompt_tokens: 600, eval_tokens: 80 };
+const ROUNDS = 3;
 
-/** Raw better-sqlite3 inserts of the same columns into a WAL file: the floor any ingest path sits on. */
-function rawInsertsPerSecond(batch: number, seconds = 2): number {
-  const dir = mkdtempSync(join(tmpdir(), 'junmai-bench-raw-'));
-  const db = new Database(join(dir, 'raw.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec('CREATE TABLE usage (id INTEGER PRIMARY KEY, ts INTEGER, model TEXT, photo_id TEXT, duration_ms REAL, load_ms REAL, prompt_eval_ms REAL, eval_ms REAL, prompt_tokens INTEGER, eval_tokens INTEGER, success INTEGER)');
-  const ins = db.prepare('INSERT INTO usage (ts, model, photo_id, duration_ms, load_ms, prompt_eval_ms, eval_ms, prompt_tokens, eval_tokens, success) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  const many = db.transaction((n: number) => {
-    for (let i = 0; i < n; i++) ins.run(Date.now(), record.model, record.photo_id, record.duration_ms, record.load_ms, record.prompt_eval_ms, record.eval_ms, record.prompt_tokens, record.eval_tokens, 1);
-  });
-  let rows = 0;
-  const end = Date.now() + seconds * 1000;
-  while (Date.now() < end) {
-    many(batch);
-    rows += batch;
+/**
+ * Usage ingest with a distinct photo id and duration in every record, into a table of 10,000 rows
+ * and then of 1,000,000 (in a daemon of its own, so the sizes are exact): through HTTP 100 records
+ * and one record a request, and through the store's batch path, each beside raw inserts of the
+ * same rows into a plain unindexed table in the same round; medians of three rounds.
+ */
+export async function benchUsage(): Promise<string[]> {
+  const t = await startTestDaemon({ installed: ['gemma3:4b'] });
+  const lines: string[] = [];
+  const at: Record<number, { http100: number; http1: number; repo: number }> = {};
+  try {
+    let next = 0;
+    for (const size of [10_000, 1_000_000]) {
+      const seeded = seedUsage(t.daemon.store, size);
+      next = seeded.next;
+      const http100: number[] = [];
+      const http1: number[] = [];
+      const repo: number[] = [];
+      const raw: number[] = [];
+      const errors: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        raw.push(rawRowsPerSecond(next, 30, 100));
+        const b = await httpRowsPerSecond(t.url, next, 50, 100);
+        const s = await httpRowsPerSecond(t.url, b.next, 500, 1);
+        repo.push(repoRowsPerSecond(t.daemon.store, s.next, 30, 100));
+        next = s.next + 3000;
+        http100.push(b.rps);
+        http1.push(s.rps);
+        errors.push(b.errors + s.errors);
+      }
+      const m = { http100: median(http100), http1: median(http1), repo: median(repo) };
+      at[size] = m;
+      const r = median(raw);
+      const label = size.toLocaleString('en-US');
+      lines.push(
+        `  (${label} rows: seeded in ${Math.round(seeded.ms)} ms through the batch path; each round adds 8,500 rows)`,
+        row(`ingest at ${label} rows, 100 rec/request`, fmt(m.http100, 'rec/s'), fmt(r, 'rec/s'), m.http100 / r),
+        row(`ingest at ${label} rows, 1 rec/request`, fmt(m.http1, 'rec/s'), fmt(r, 'rec/s'), m.http1 / r),
+        row(`ingest at ${label} rows, store batch of 100`, fmt(m.repo, 'rec/s'), fmt(r, 'rec/s'), m.repo / r),
+        ...(errors.some((e) => e > 0) ? [`  (HTTP errors: ${errors.join(', ')})`] : []),
+      );
+    }
+    const small = at[10_000] as { http100: number; http1: number; repo: number };
+    const big = at[1_000_000] as { http100: number; http1: number; repo: number };
+    lines.push(
+      `  (baseline above: raw better-sqlite3 inserts of the same rows, 100 a transaction, plain table, no index, same round)`,
+      row('1M rows vs 10k rows, 100 rec/request', fmt(big.http100, 'rec/s'), fmt(small.http100, 'rec/s'), big.http100 / small.http100),
+      row('1M rows vs 10k rows, store batch of 100', fmt(big.repo, 'rec/s'), fmt(small.repo, 'rec/s'), big.repo / small.repo),
+    );
+    return lines;
+  } finally {
+    await t.close();
   }
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-  return rows / seconds;
-}
-
-/** Usage ingest through HTTP, one record per request and 100 per request, vs raw inserts of the same shape. */
-export async function benchUsage(t: TestDaemon): Promise<string[]> {
-  const single = await requestsPerSecond(`${t.url}/api/model/usage`, { method: 'POST', body: JSON.stringify(record) });
-  const batch = await requestsPerSecond(`${t.url}/api/model/usage`, { method: 'POST', body: JSON.stringify(Array.from({ length: 100 }, () => record)) });
-  const raw1 = rawInsertsPerSecond(1);
-  const raw100 = rawInsertsPerSecond(100);
-  return [
-    row('usage ingest, 1 record/request (rec/s)', fmt(single.rps, 'rec/s'), fmt(raw1, 'rec/s'), single.rps / raw1),
-    row('usage ingest, 100 records/request (rec/s)', fmt(batch.rps * 100, 'rec/s'), fmt(raw100, 'rec/s'), (batch.rps * 100) / raw100),
-    ...(single.errors + batch.errors > 0 ? [`  (errors: single ${single.errors}, batch ${batch.errors})`] : []),
-  ];
 }

@@ -1,0 +1,108 @@
+/** Ratio of a bucket's upper bound to its lower one: what bounds a percentile's error to 1%. */
+const BUCKET_GROWTH = 1.01;
+const LN_GROWTH = Math.log(BUCKET_GROWTH);
+/** Zero durations sort below every positive one (1.01^-100000 is far below the smallest double). */
+const ZERO_BUCKET = -100_000;
+
+interface Bucket {
+  n: number;
+  min: number;
+  max: number;
+}
+
+/** A bucket as saved: its index, count, smallest and largest value. */
+export type SavedBucket = [key: number, n: number, min: number, max: number];
+
+/**
+ * Durations in log-spaced buckets: bucket b holds [1.01^b, 1.01^(b+1)), with its count and its
+ * exact smallest and largest value. A nearest-rank percentile read from it is the bucket's
+ * smallest or largest value when the rank is its first or last (exact whenever the bucket holds
+ * one distinct value), and between the two otherwise; the exact value lies between them too, so
+ * the answer is within 1% of it. The size depends on the spread of the durations, not their number.
+ */
+export class DurationHistogram {
+  private readonly buckets = new Map<number, Bucket>();
+  private sorted: number[] | undefined;
+
+  /** As saved by toJSON. */
+  static from(saved: readonly SavedBucket[]): DurationHistogram {
+    const h = new DurationHistogram();
+    for (const [key, n, min, max] of saved) h.buckets.set(key, { n, min, max });
+    return h;
+  }
+
+  toJSON(): SavedBucket[] {
+    return [...this.buckets].map(([key, b]) => [key, b.n, b.min, b.max]);
+  }
+
+  add(ms: number): void {
+    const key = ms > 0 ? Math.floor(Math.log(ms) / LN_GROWTH) : ZERO_BUCKET;
+    const b = this.buckets.get(key);
+    if (b) {
+      b.n++;
+      if (ms < b.min) b.min = ms;
+      if (ms > b.max) b.max = ms;
+      return;
+    }
+    this.buckets.set(key, { n: 1, min: ms, max: ms });
+    this.sorted = undefined;
+  }
+
+  /** Nearest-rank percentiles (`ps` ascending) of the `n` durations added; null past the end. */
+  percentiles(n: number, ps: readonly number[]): (number | null)[] {
+    const out: (number | null)[] = ps.map(() => null);
+    if (n <= 0) return out;
+    this.sorted ??= [...this.buckets.keys()].sort((a, b) => a - b);
+    const ranks = ps.map((p) => Math.max(1, Math.ceil((p / 100) * n)));
+    let next = 0;
+    let seen = 0;
+    for (const key of this.sorted) {
+      const { n: count, min, max } = this.buckets.get(key) as Bucket;
+      while (next < ranks.length && (ranks[next] as number) <= seen + count) {
+        const k = (ranks[next] as number) - seen;
+        out[next++] = k === 1 ? min : k === count ? max : min + ((max - min) * (k - 1)) / (count - 1);
+      }
+      seen += count;
+      if (next === ranks.length) break;
+    }
+    return out;
+  }
+}
+
+/**
+ * The ids of the photo rows a later client_ms report may complete, by model and photo, among the
+ * last `keep` rows: a hint kept in memory, so that finding one costs no index on the table.
+ * Entries are not removed when their row is completed (the UPDATE checks that), only when they
+ * fall out of range.
+ */
+export class RecentPhotos {
+  /** One id, or several when a photo ran the same model more than once. */
+  private readonly byPhoto = new Map<string, number | number[]>();
+  private size = 0;
+
+  constructor(private readonly keep: number) {}
+
+  add(model: string, photoId: string, id: number): void {
+    const key = `${model}\u0000${photoId}`;
+    const had = this.byPhoto.get(key);
+    this.byPhoto.set(key, had === undefined ? id : typeof had === 'number' ? [had, id] : [...had, id]);
+    // Pruned in one pass once a quarter more than the range is held: amortised, an entry costs O(1).
+    if (++this.size > this.keep + this.keep / 4) this.prune(id - this.keep);
+  }
+
+  /** The ids of this photo's rows, oldest first. */
+  ids(model: string, photoId: string): readonly number[] {
+    const had = this.byPhoto.get(`${model}\u0000${photoId}`);
+    return had === undefined ? [] : typeof had === 'number' ? [had] : had;
+  }
+
+  private prune(belowOrAt: number): void {
+    this.size = 0;
+    for (const [key, had] of this.byPhoto) {
+      const kept = (typeof had === 'number' ? [had] : had).filter((id) => id > belowOrAt);
+      if (kept.length === 0) this.byPhoto.delete(key);
+      else this.byPhoto.set(key, kept.length === 1 ? (kept[0] as number) : kept);
+      this.size += kept.length;
+    }
+  }
+}
