@@ -113,6 +113,8 @@ export function registerWs(app: FastifyInstance, deps: WsDeps): void {
 
 /** 1001 "going away" tells clients the daemon stopped on purpose; a client that does not answer the close is cut off. */
 export async function closeWebSockets(app: FastifyInstance, waitMs = 2_000): Promise<void> {
+  // The fan-out writes a turn's events on a microtask: the last ones (download.interrupted) go out before the close frame.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const clients = [...app.websocketServer.clients];
   await Promise.all(
     clients.map(
