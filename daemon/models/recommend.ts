@@ -52,7 +52,8 @@ export function score(c: Contender, priority: Priority): Scored {
     s += 1.5;
     reasons.push(`made for ${priority}`);
   }
-  if (priority === 'balanced' && c.gpu_memory_gb > 0 && c.estimate.total_gb > 0.85 * c.gpu_memory_gb && c.fit === 'fits_gpu') {
+  // fits_gpu implies a GPU with memory (fit.ts), so the share below is of something.
+  if (priority === 'balanced' && c.fit === 'fits_gpu' && c.estimate.total_gb > 0.85 * c.gpu_memory_gb) {
     s -= 1;
     reasons.push('fills almost all of the GPU memory');
   }
