@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { rank, score, type Contender } from '../../daemon/models/recommend.js';
+import { rank, score, type Contender, type Runnable } from '../../daemon/models/recommend.js';
 
 const estimate = { total_gb: 5, weights_gb: 3, kv_cache_gb: 1, graph_gb: 0.5, vision_graph_gb: 0, projector_gb: 0.3, layer_buffer_gb: 0, overhead_gb: 0.2, context_length: 4096, num_parallel: 1 };
-const contender = (o: Partial<Contender> = {}): Contender => ({
+const contender = (o: Partial<Runnable> = {}): Runnable => ({
   model: 'a:1b', display_name: 'A', purpose: 'balanced', parameter_count: 4e9, installed: false, fit: 'fits_gpu', estimate,
   gpu_memory_gb: 8, history: { count: 0, success_rate: null, p50_ms: null }, ...o,
 });
@@ -32,7 +32,7 @@ describe('recommendation scoring', () => {
   it('leaves out what does not fit and puts GPU fits before offload', () => {
     const ranked = rank([
       contender({ model: 'offload:1b', fit: 'fits_with_offload', installed: true }),
-      contender({ model: 'none:1b', fit: 'does_not_fit' }),
+      { ...contender({ model: 'none:1b' }), fit: 'does_not_fit' },
       contender({ model: 'gpu:1b' }),
     ], 'balanced');
     expect(ranked.map((c) => c.model)).toEqual(['gpu:1b', 'offload:1b']);
@@ -72,7 +72,7 @@ describe('recommendation for fixed hardware and history', () => {
     contender({ model: 'edge:8b', parameter_count: null, purpose: 'quality', installed: true, estimate: e(6.8), history: { count: 30, success_rate: 0.5, p50_ms: null } }),
     // Offload, and over 85 % of the GPU, yet only the offload counts against it.
     contender({ model: 'heavy:27b', parameter_count: 27e9, purpose: 'quality', installed: true, fit: 'fits_with_offload', estimate: e(17) }),
-    contender({ model: 'giant:70b', parameter_count: 70e9, purpose: 'quality', installed: true, fit: 'does_not_fit', estimate: e(45) }),
+    { ...contender({ model: 'giant:70b', parameter_count: 70e9, purpose: 'quality', installed: true, estimate: e(45) }), fit: 'does_not_fit' },
   ];
   const table = (priority: 'speed' | 'balanced' | 'quality') => rank(machine, priority).map((c) => [c.model, c.score, c.reasons]);
 
@@ -119,10 +119,27 @@ describe('recommendation for fixed hardware and history', () => {
     const ten = score(contender({ model: 'x:4b', agreement: { spearman: 0.25, photos: 10 } }), 'balanced');
     expect(ten.score).toBe(8.301); // + 8 × 0.25
     expect(ten.reasons[0]).toBe('agrees with your ratings: ρ 0.25 on 10 photos');
-    const alone = rank([contender({ model: 'x:4b', agreement: { spearman: 0.6, photos: 40 } }), contender({ model: 'y:4b', agreement: { spearman: 0.9, photos: 9 } })], 'balanced');
+    // y's ρ on nine photos is no measure: x is the only one measured, so not "best" of anything.
+    const alone = rank([contender({ model: 'x:4b', agreement: { spearman: 0.6, photos: 40 } }), contender({ model: 'y:4b', agreement: { spearman: 0.2, photos: 9 } })], 'balanced');
     expect(alone.map((c) => [c.model, c.reasons[0]])).toEqual([
       ['x:4b', 'agrees with your ratings: ρ 0.60 on 40 photos'],
       ['y:4b', 'made for balanced'],
     ]);
+  });
+});
+
+describe('recommendation edges', () => {
+  it('counts no history when every photo failed through no fault of the model (no success rate)', () => {
+    const plain = score(contender(), 'balanced');
+    const callerFaultsOnly = score(contender({ history: { count: 12, success_rate: null, p50_ms: null } }), 'balanced');
+    expect([callerFaultsOnly.score, callerFaultsOnly.reasons]).toEqual([plain.score, plain.reasons]);
+  });
+
+  it('calls the best of several measured models best, from ten photos on', () => {
+    const ranked = rank([
+      contender({ model: 'x:4b', agreement: { spearman: 0.6, photos: 10 } }),
+      contender({ model: 'z:4b', agreement: { spearman: 0.3, photos: 10 } }),
+    ], 'balanced');
+    expect(ranked.map((c) => c.reasons[0])).toEqual(['agrees best with your ratings: ρ 0.60 on 10 photos', 'agrees with your ratings: ρ 0.30 on 10 photos']);
   });
 });
