@@ -16,22 +16,22 @@ function request(headers: Record<string, string>, o: { method?: string; url?: st
   return { method: o.method ?? 'GET', url: o.url ?? '/api/models', httpVersion: o.httpVersion ?? '1.1', headers: lower, rawHeaders: Object.entries(headers).flat() };
 }
 
-/** 'ok', or the refusal's code and status. */
+/** 'ok', or the refusal's code, status and sentence. */
 function verdict(run: () => void): string {
   try {
     run();
     return 'ok';
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
-    return `${e.code} ${e.status}`;
+    return `${e.code} ${e.status} ${e.message}`;
   }
 }
 
-const HOST_REFUSED = 'FORBIDDEN_HOST 403';
-const ORIGIN_REFUSED = 'FORBIDDEN_ORIGIN 403';
-const NO_TOKEN = 'UNAUTHORIZED 401';
-const NOT_JSON = 'UNSUPPORTED_MEDIA_TYPE 415';
-const MALFORMED = 'MALFORMED_REQUEST 400';
+const HOST_REFUSED = 'FORBIDDEN_HOST 403 This request was refused: the Junmai daemon only answers requests addressed to this computer (localhost or 127.0.0.1).';
+const ORIGIN_REFUSED = 'FORBIDDEN_ORIGIN 403 This request was refused: web pages from other sites may not use the Junmai daemon.';
+const NO_TOKEN = 'UNAUTHORIZED 401 This request needs the Junmai access token: send it as "Authorization: Bearer <token>". The token is in the daemon\'s data folder.';
+const NOT_JSON = 'UNSUPPORTED_MEDIA_TYPE 415 Send this request with "Content-Type: application/json" and a JSON body.';
+const MALFORMED = 'MALFORMED_REQUEST 400 This request was refused: it has more than one Host header.';
 
 describe('Host', () => {
   it.each([
@@ -62,6 +62,9 @@ describe('Host', () => {
     ['localhost:5100', lanNoToken, 'ok'],
     ['192.168.1.21:5100', lanNoToken, HOST_REFUSED],
     ['192.168.1.20:5100', loopback, HOST_REFUSED],
+    // A listen address given by name, in any case, is this computer's name in any case.
+    ['junmai-mac.local:5100', { listenHost: 'Junmai-Mac.local', token: undefined }, 'ok'],
+    ['JUNMAI-MAC.LOCAL', { listenHost: 'Junmai-Mac.local', token: undefined }, 'ok'],
   ])('Host %j with listen address %o: %s', (host, opts, expected) => {
     expect(verdict(() => checkRequest(request({ Host: host }), opts))).toBe(expected);
   });
@@ -87,6 +90,7 @@ describe('Origin and Sec-Fetch-Site', () => {
     [{ Origin: 'http://[::1]:5100' }, loopback, 'ok'],
     [{ Origin: 'http://192.168.1.20:5100' }, lanNoToken, 'ok'],
     [{ Origin: 'http://192.168.1.20:5100' }, loopback, ORIGIN_REFUSED],
+    [{ Origin: 'http://Junmai-Mac.local:5100' }, { listenHost: 'Junmai-Mac.local', token: undefined }, 'ok'],
     [{ Origin: 'http://evil.com' }, loopback, ORIGIN_REFUSED],
     [{ Origin: 'http://localhost.evil.com' }, loopback, ORIGIN_REFUSED],
     // Browsers send "null" from sandboxed frames and file pages.
@@ -115,6 +119,7 @@ describe('token', () => {
     [{ Host: 'junmai-mac.local:5100' }, lan, NO_TOKEN],
     [{ Host: '192.168.1.20:5100', Authorization: `bearer   ${TOKEN}` }, lan, 'ok'],
     [{ Host: '192.168.1.20:5100', Authorization: `Basic ${TOKEN}` }, lan, NO_TOKEN],
+    [{ Host: '192.168.1.20:5100', Authorization: `NotBearer ${TOKEN}` }, lan, NO_TOKEN],
     [{ Host: '192.168.1.20:5100', Authorization: `Bearer ${TOKEN} extra` }, lan, NO_TOKEN],
     [{ Host: '192.168.1.20:5100', Authorization: `Bearer ${TOKEN.slice(1)}x` }, lan, NO_TOKEN],
     [{ Host: '192.168.1.20:5100', Authorization: `Bearer ${TOKEN}k` }, lan, NO_TOKEN],
@@ -173,6 +178,9 @@ describe('request target', () => {
     [request({ Host: 'localhost:5100' }, { url: '*', method: 'OPTIONS' }), 'ok'],
     [{ ...request({ Host: 'localhost:5100' }), url: undefined }, 'ok'],
     [request({ Host: 'localhost:5100', host: 'evil.com' }), 'This request was refused: it has more than one Host header.'],
+    // Only names count: a header whose value reads "Host" is no second Host header.
+    [request({ Host: 'localhost:5100', 'X-Note': 'Host' }), 'ok'],
+    [request({ 'X-Note': 'host' }), 'This request was refused: an HTTP/1.1 request must name its host in a Host header.'],
     [request({}), 'This request was refused: an HTTP/1.1 request must name its host in a Host header.'],
     [request({}, { httpVersion: '1.0' }), 'ok'],
     [request({ Host: 'localhost:5100' }, { method: 'CONNECT', url: 'localhost:5100' }), 'This request was refused: the Junmai daemon opens no tunnels (CONNECT).'],
