@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cohensKappa, precisionRecall, type Flag } from '../../daemon/compare/agreement.js';
 import { keywordAgreement, normaliseKeyword } from '../../daemon/compare/keywords.js';
 import { agreementScore, measureModel, rank } from '../../daemon/compare/report.js';
-import { averageRanks, bootstrapInterval, nearestRank, spearman } from '../../daemon/compare/stats.js';
+import { averageRanks, bootstrapInterval, nearestRank, pearson, seededRandom, spearman } from '../../daemon/compare/stats.js';
 import type { CompareModelRow, ComparePhotoRow, CompareResultRow } from '../../daemon/store/compare-repo.js';
 
 describe('Spearman ρ', () => {
@@ -146,5 +146,89 @@ describe('ranking', () => {
     const both = rank([b, a]);
     expect(both.results.map((m) => m.model)).toEqual(['a', 'b']);
     expect(both.sample_note).toBe('With 12 rated photos, a and b cannot be told apart: their 90% intervals for ρ overlap. Compare more rated photos to decide.');
+  });
+});
+
+describe('Pearson r edges', () => {
+  it('is null for fewer than two pairs, for unequal lengths, and when a side never varies', () => {
+    expect(pearson([], [])).toBeNull();
+    expect(pearson([1], [2])).toBeNull();
+    expect(pearson([1, 2, 3], [1, 2])).toBeNull();
+    expect(pearson([1, 2, 3], [5, 5, 5])).toBeNull();
+    expect(pearson([5, 5, 5], [1, 2, 3])).toBeNull();
+    expect(pearson([1, 2], [3, 1])).toBe(-1);
+    // Means 2 and 2: Σdxdy = 1, Σdx² = 2, Σdy² = 2 → 0.5.
+    expect(pearson([1, 2, 3], [1, 3, 2])).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe('seeded bootstrap', () => {
+  it('draws from mulberry32: the same numbers as the reference implementation', () => {
+    // mulberry32(1), as an independent port of Tommy Ettinger's algorithm computes them.
+    const r = seededRandom(1);
+    expect([r(), r(), r()]).toEqual([0.6270739405881613, 0.002735721180215478, 0.5274470399599522]);
+  });
+
+  it('resamples n pairs by index from the seeded generator, once per resample', () => {
+    const seen: number[][] = [];
+    const x = [10, 20, 30, 40];
+    const y = [1, 2, 3, 4];
+    bootstrapInterval(x, y, (bx, by) => {
+      seen.push([...bx], [...by]);
+      return 0;
+    }, { seed: 7, resamples: 3 });
+    const r = seededRandom(7);
+    const expected: number[][] = [];
+    for (let k = 0; k < 3; k++) {
+      const picks = x.map(() => Math.floor(r() * 4));
+      expected.push(picks.map((i) => x[i] as number), picks.map((i) => y[i] as number));
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  it('takes the nearest-rank percentiles of the values, skipping undefined ones; null when more than half are undefined', () => {
+    // Statistic values 1..10 in turn; every other one undefined when asked.
+    const counting = (skipEvery: number) => {
+      let calls = 0;
+      return () => {
+        calls++;
+        return calls % skipEvery === 0 ? null : calls;
+      };
+    };
+    // Ten values 1..10: the 5th and 95th percentiles by nearest rank are 1 and 10; at level 0.5, 3 and 8.
+    expect(bootstrapInterval([1, 2, 3], [1, 2, 3], counting(Infinity), { seed: 1, resamples: 10 })).toEqual({ low: 1, high: 10 });
+    expect(bootstrapInterval([1, 2, 3], [1, 2, 3], counting(Infinity), { seed: 1, resamples: 10, level: 0.5 })).toEqual({ low: 3, high: 8 });
+    // Half undefined (1, 3, 5, 7, 9 kept): still an interval; more than half: none.
+    expect(bootstrapInterval([1, 2, 3], [1, 2, 3], counting(2), { seed: 1, resamples: 10 })).toEqual({ low: 1, high: 9 });
+    let calls = 0;
+    expect(bootstrapInterval([1, 2, 3], [1, 2, 3], () => (++calls <= 6 ? null : calls), { seed: 1, resamples: 10 })).toBeNull();
+  });
+
+  it('resamples 1000 times by default', () => {
+    let calls = 0;
+    bootstrapInterval([1, 2, 3], [1, 2, 3], () => ++calls, { seed: 1 });
+    expect(calls).toBe(1000);
+  });
+});
+
+describe('agreement edges', () => {
+  it('has no recall for a flag the photographer never gave, and no κ for no photos or unequal lengths', () => {
+    expect(precisionRecall(['none', 'none'], ['pick', 'none'], 'pick')).toEqual({ precision: 0, recall: null });
+    expect(cohensKappa([], [])).toBeNull();
+    expect(cohensKappa(['pick', 'none'], ['pick'])).toBeNull();
+  });
+});
+
+describe('keyword normalising edges', () => {
+  it.each([
+    // Endings inside a word are not endings.
+    ['diesels', 'diesel'], ['chestnuts', 'chestnut'], ['missiles', 'missile'],
+  ])('%j normalises to %j', (raw, normal) => {
+    expect(normaliseKeyword(raw)).toBe(normal);
+  });
+
+  it('ignores empty keywords on either side', () => {
+    expect(keywordAgreement(['', '  '], ['dog'])).toBeUndefined();
+    expect(keywordAgreement(['sunset'], ['', ' ', 'Sunsets'])).toEqual({ recall: 1, jaccard: 1 });
   });
 });
