@@ -19,10 +19,13 @@ export function averageRanks(values: readonly number[]): number[] {
   return ranks;
 }
 
-/** Pearson's r; null when either side does not vary (a model that gives every photo 3 stars says nothing). */
+/**
+ * Pearson's r; null when either side does not vary (a model that gives every photo 3 stars says
+ * nothing), which fewer than two pairs never do.
+ */
 export function pearson(x: readonly number[], y: readonly number[]): number | null {
   const n = x.length;
-  if (n < 2 || y.length !== n) return null;
+  if (y.length !== n) return null;
   const mx = x.reduce((a, b) => a + b, 0) / n;
   const my = y.reduce((a, b) => a + b, 0) / n;
   let sxy = 0;
