@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { statsFor } from '../../daemon/models/statistics.js';
+import type { ModelRow } from '../../daemon/store/models-repo.js';
 import { Store } from '../../daemon/store/store.js';
 import type { UsageInsert } from '../../daemon/store/usage-repo.js';
 
@@ -136,5 +137,25 @@ describe('filling in the plugin\'s end-to-end time', () => {
     expect(store.usage.fillClientMs('m', 'IMG_0001', 9_000, 5_000)).toBe(true);
     expect(stats('m').mean_client_ms).toBe(2_950);
     expect(stats('n').mean_client_ms).toBeNull();
+  });
+});
+
+describe('statistics beside imported figures', () => {
+  const imported = (o: Partial<Record<'imported_usage_count' | 'imported_avg_ms' | 'imported_success_rate', number | null>>) =>
+    ({ imported_usage_count: null, imported_avg_ms: null, imported_success_rate: null, imported_last_used: null, ...o }) as unknown as ModelRow;
+
+  it('carries figures imported from another system when any of them is there, and none otherwise', () => {
+    const s = (row?: ModelRow) => statsFor('m', store.usage.totalsFor('m'), store.usage, row).imported;
+    expect(s(imported({ imported_usage_count: 120 }))).toEqual({ usage_count: 120, avg_ms: null, success_rate: null, last_used: null });
+    expect(s(imported({ imported_avg_ms: 2_500 }))).toEqual({ usage_count: null, avg_ms: 2_500, success_rate: null, last_used: null });
+    expect(s(imported({ imported_success_rate: 0.95 }))).toEqual({ usage_count: null, avg_ms: null, success_rate: 0.95, last_used: null });
+    expect(s(imported({}))).toBeNull();
+    expect(s()).toBeNull();
+  });
+
+  it('leaves out percentiles when asked to', () => {
+    record(HISTORY);
+    const s = statsFor('m', store.usage.totalsFor('m'), store.usage, undefined, false);
+    expect([s.p50_ms, s.p95_ms, s.warm_p50_ms, s.warm_p95_ms, s.mean_ms]).toEqual([null, null, null, null, 2_500]);
   });
 });
