@@ -239,7 +239,7 @@ describe('one model measured by value', () => {
   });
   const photos = [
     photo(0, 5, 'pick', ['Harbors', 'Boats']),
-    photo(1, 0, null, []), // unrated, unflagged, no keywords: in nothing but speed
+    photo(1, 0, null, null), // unrated, unflagged, no keywords: in nothing but speed
     photo(2, 3, 'none', ['Sunset']),
     photo(3, null, 'reject', ['x']),
     photo(4, 1, 'reject', ['y']),
@@ -257,7 +257,7 @@ describe('one model measured by value', () => {
     ok(0, 5, 'pick', ['harbor'], 2_000, 15),
     ok(1, 3, 'pick', ['a'], 3_000, 1_000), // warm: a load of exactly a second
     ok(2, 2, 'maybe', null, 5_000, null), // not a flag; no keywords said
-    ok(3, 4, 'reject', ['x', 'extra'], 4_000, 1_001), // cold
+    ok(3, 4, 'reject', ['x', 'extra'], 1_000, 1_001), // cold: quick, but not counted
     failed(4, 'model'),
     ok(5, null, 'none', ['sunsets'], null, null),
     failed(6, 'caller'),
@@ -296,6 +296,7 @@ describe('one model measured by value', () => {
     expect([m.memory, m.error]).toEqual([{ size_bytes: 5e9, vram_bytes: 6e9 }, null]);
     const broken = measureModel({ ...row, size_bytes: null, error_code: 'OLLAMA_ERROR', error_message: null }, photos, []);
     expect([broken.memory, broken.error]).toEqual([null, { code: 'OLLAMA_ERROR', message: '' }]);
+    expect(broken.keywords).toEqual({ photos: 0, recall: null, jaccard: null });
     expect(measureModel({ ...row, error_code: 'OLLAMA_ERROR', error_message: 'runner crashed' }, photos, []).error).toEqual({ code: 'OLLAMA_ERROR', message: 'runner crashed' });
   });
 
@@ -362,13 +363,21 @@ describe('agreement score and reasons by value', () => {
   it('orders by score, settles scores within 0.005 by speed (no speed last), and leaves models without an answer unranked at the end', () => {
     const r = rank([
       measured({ model: 'empty', done: 0 }),
-      measured({ model: 'slow', rho: 0.5, p50: 9 }),
+      // 0.509 and 0.5 score 0.7545 and 0.75: a tie, which the quicker wins though it scores lower.
+      measured({ model: 'slow', rho: 0.509, p50: 9 }),
       measured({ model: 'unknown-speed', rho: 0.5 }),
-      measured({ model: 'quick', rho: 0.509, p50: 1 }),
+      measured({ model: 'quick', rho: 0.5, p50: 1 }),
       measured({ model: 'best', rho: 0.53, p50: 20 }),
       measured({ model: 'empty2', done: 0 }),
     ]);
     expect(r.results.map((m) => [m.model, m.rank])).toEqual([['best', 1], ['quick', 2], ['slow', 3], ['unknown-speed', 4], ['empty', null], ['empty2', null]]);
+    // A score of 0 still ranks before no score, however quick the model without an answer.
+    const zero = rank([measured({ model: 'none-yet', done: 0, p50: 0.5 }), measured({ model: 'contrary', rho: -1, p50: 1 })]);
+    expect(zero.results.map((m) => [m.model, m.rank])).toEqual([['contrary', 1], ['none-yet', null]]);
+  });
+
+  it('sums up a leader with no reason to give in one plain sentence', () => {
+    expect(rank([measured({ model: 'm', rho: null })]).summary).toBe('m agrees best with you.');
   });
 
   it('notes too few rated photos below ten, and overlapping intervals only when both leaders have one and they touch', () => {
