@@ -202,28 +202,24 @@ describe('ollama emulator: pull', () => {
   });
 
   it('verifies in silence for a time proportional to the fetched bytes, and writes the manifest even when the client has left', async () => {
-    // 2 MB fetched at 5 MB/s: about 400 ms without a line.
     const client = await start({ ...quick, pullBytesPerSecond: 40e6, verifyBytesPerSecond: 5e6 });
+    // The silence is read from the timer the emulator sets, not from the wall clock: every fetched byte hashed at 5 MB/s.
+    const silence = (TINY.layers.reduce((sum, l) => sum + l.size, 0) / 5e6) * 1000;
+    const timers = vi.spyOn(globalThis, 'setTimeout');
     const stream = await client.pull({ model: 'tiny-vision:1b', stream: true });
-    let verifyingAt = 0;
     await expect(
       (async () => {
-        for await (const line of stream) {
-          if (line.status === 'verifying sha256 digest') {
-            verifyingAt = Date.now();
-            stream.abort();
-          }
-        }
+        for await (const line of stream) if (line.status === 'verifying sha256 digest') stream.abort();
       })(),
     ).rejects.toThrow(/abort/i);
     expect(emu.isInstalled('tiny-vision:1b')).toBe(false);
     await vi.waitFor(() => expect(emu.isInstalled('tiny-vision:1b')).toBe(true), { timeout: 3000, interval: 20 });
-    expect(Date.now() - verifyingAt).toBeGreaterThanOrEqual(350);
+    expect(timers.mock.calls.map((c) => c[1])).toContain(silence);
 
-    // A re-pull fetches nothing, so there is nothing to hash.
-    const t0 = Date.now();
+    // A re-pull fetches nothing, so there is nothing to hash and no silence.
+    timers.mockClear();
     await collect(await client.pull({ model: 'tiny-vision:1b', stream: true }));
-    expect(Date.now() - t0).toBeLessThan(350);
+    expect(timers.mock.calls.map((c) => c[1])).not.toContain(silence);
   });
 
   it('pulls from a registry with a port, and from a case-sensitive one only with its exact spelling', async () => {

@@ -401,3 +401,89 @@ describe('architectureFromShow', () => {
     expect(architectureFromShow({ model_info: { 'general.architecture': 'llama' } }, 1e9)).toBeUndefined();
   });
 });
+
+// The text scratch per architecture, by value, from GraphSize's fullOffload in Ollama's fs/ggml/ggml.go:
+// 4 × batch × (fixed + context × (1 + heads)), or 4 × batch × (fixed + context) with flash attention,
+// unless the logits (4 × batch × (embedding + vocab)) are larger. A tiny model makes the attention term win:
+// embedding 64, 4 heads of 16, context 1024, one slot (batch 512), vocabulary 1.
+describe('graph scratch per architecture', () => {
+  const tiny = (architecture: string, extra: Partial<ArchitectureFacts> = {}): EstimateInput => ({
+    size_bytes: 1_000_000,
+    context_length: 1024,
+    architecture: { architecture, block_count: 2, head_count: 4, head_count_kv: 2, key_length: 16, value_length: 16, embedding_length: 64, vocab_size: 1, projector_bytes: 0, ...extra },
+  });
+  const graph = (input: EstimateInput) => estimateMemory(input).graph_bytes;
+  const attention = (fixed: number, flash = false) => 4 * 512 * (fixed + 1024 * (flash ? 1 : 5));
+
+  it.each([
+    ['llama', 1 + 4 * 64],
+    ['llama4', 1 + 4 * 64],
+    ['mllama', 2 + 3 * 64 + 16 * 4],
+    ['gemma', 2 + 2 * 64 + 2 * 16 * 4],
+    ['gemma2', 2 + 2 * 64 + 2 * 16 * 4],
+    ['qwen2', 1 + 2 * 64],
+    ['phi2', 1 + 4 * 64],
+    ['command-r', 2 + 4 * 64],
+  ])('%s: fixed part %i per token', (architecture, fixed) => {
+    expect(graph(tiny(architecture))).toBe(attention(fixed));
+    expect(graph({ ...tiny(architecture), flash_attention: true })).toBe(attention(fixed, true));
+  });
+
+  it('gemma3 runs with flash attention unless told otherwise; llama without', () => {
+    const fixed = 2 + 2 * 64 + 2 * 16 * 4;
+    expect(graph(tiny('gemma3'))).toBe(attention(fixed, true));
+    expect(graph({ ...tiny('gemma3'), flash_attention: false })).toBe(attention(fixed));
+    expect(graph(tiny('llama'))).toBe(attention(1 + 4 * 64));
+  });
+
+  it('takes heads as embedding ÷ head size when the GGUF does not say', () => {
+    expect(graph(tiny('llama', { head_count: undefined }))).toBe(attention(1 + 4 * 64));
+  });
+
+  it('is the logits when they are larger', () => {
+    expect(graph(tiny('llama', { vocab_size: 100_000 }))).toBe(4 * 512 * (64 + 100_000));
+    // Llama 3's vocabulary when the GGUF omits it.
+    expect(graph(tiny('llama', { vocab_size: undefined }))).toBe(4 * 512 * (64 + 128_256));
+  });
+
+  it("is Ollama's fallback for an architecture without a formula: query heads per KV head × the cache ÷ 6, the cache as configured", () => {
+    // Cache: 2 layers × 1024 tokens × (16 + 16) × 2 KV heads × 2 bytes = 262 144; × 4/2 ÷ 6 = 87 381.3.
+    expect(graph(tiny('mistral3'))).toBe(87_381);
+    // A q8_0 cache is 34/32 bytes a value: 139 264; × 2 ÷ 6 = 46 421.3.
+    expect(graph({ ...tiny('mistral3'), kv_cache_type: 'q8_0' })).toBe(46_421);
+    // Half a KV head per layer on average (layers without attention): the ratio counts it as one. Cache 65 536; × 4 ÷ 6.
+    expect(graph(tiny('mistral3', { head_count_kv: 0.5 }))).toBe(43_691);
+  });
+});
+
+describe('estimate input checks', () => {
+  const input: EstimateInput = { size_bytes: 0, architecture: llama8b };
+
+  it('takes a model of zero bytes, and refuses a negative or non-finite size, naming it', () => {
+    expect(estimateMemory(input).weights_bytes).toBe(0);
+    expect(() => estimateMemory({ ...input, size_bytes: -1 })).toThrow(new RangeError('size_bytes must be a non-negative number, got -1'));
+    expect(() => estimateMemory({ ...input, size_bytes: Number.NaN })).toThrow(new RangeError('size_bytes must be a non-negative number, got NaN'));
+  });
+
+  it('refuses a context or slot count below one, naming the field and the value', () => {
+    expect(() => estimateMemory({ ...input, context_length: 0 })).toThrow(new RangeError('context_length must be a positive number, got 0'));
+    expect(() => estimateMemory({ ...input, num_parallel: Infinity })).toThrow(new RangeError('num_parallel must be a positive number, got Infinity'));
+  });
+});
+
+describe('KV cache with a sliding window', () => {
+  const windowed: ArchitectureFacts = { ...llama8b, block_count: 12, sliding_window: 1024, sliding_window_pattern: 6 };
+  // Per token: (128 + 128) × 8 KV heads × 2 bytes = 4096.
+  it('caches the whole context in every 6th layer and the window plus a batch in the others', () => {
+    expect(kvCacheBytes(windowed, 8192, 1)).toBe((2 * 8192 + 10 * (1024 + 512)) * 4096);
+  });
+
+  it('takes a pattern below one as no window', () => {
+    expect(kvCacheBytes({ ...windowed, sliding_window_pattern: -6 }, 8192, 1)).toBe(12 * 8192 * 4096);
+  });
+
+  it("adds the cross-attention layers' image cache to a windowed model too", () => {
+    // 2 cross layers × 256 × 8 × 4 bytes × 6404 image tokens; the 10 others: 1 global, 9 local.
+    expect(kvCacheBytes({ ...windowed, cross_attention_layers: 2 }, 8192, 1)).toBe((8192 + 9 * (1024 + 512)) * 4096 + 2 * 256 * 8 * 4 * 6404);
+  });
+});

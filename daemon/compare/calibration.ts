@@ -14,7 +14,7 @@ export const MIN_CALIBRATION_PHOTOS = 10;
 export const MIN_MAE_GAIN = 0.05;
 export const MAX_RHO_LOSS = 0.05;
 
-/** The isotonic (non-decreasing) least-squares fit of y on x, as the fitted value at each distinct x. */
+/** The isotonic (non-decreasing) least-squares fit of y on x, as the fitted value at each distinct x, in ascending x. */
 export function isotonicFit(x: readonly number[], y: readonly number[]): Map<number, number> {
   const byX = new Map<number, { sum: number; n: number }>();
   x.forEach((xi, i) => {
@@ -31,6 +31,7 @@ export function isotonicFit(x: readonly number[], y: readonly number[]): Map<num
     while (blocks.length > 1) {
       const last = blocks[blocks.length - 1] as (typeof blocks)[number];
       const prev = blocks[blocks.length - 2] as (typeof blocks)[number];
+      // Stryker disable next-line EqualityOperator: pooling two blocks of equal means fits the same values
       if (prev.sum / prev.n <= last.sum / last.n) break;
       blocks.splice(blocks.length - 2, 2, { xs: [...prev.xs, ...last.xs], sum: prev.sum + last.sum, n: prev.n + last.n });
     }
@@ -46,9 +47,11 @@ export function isotonicFit(x: readonly number[], y: readonly number[]): Map<num
  */
 export function starMap(raw: readonly number[], stars: readonly number[]): number[] {
   const fit = isotonicFit(raw, stars);
-  const known = [...fit.keys()].sort((a, b) => a - b);
+  const known = [...fit.keys()];
   return STARS.map((s) => {
+    // Stryker disable next-line EqualityOperator: at a star the model used, interpolating from the one below gives that star's fit too
     const below = known.filter((k) => k <= s).at(-1);
+    // Stryker disable next-line EqualityOperator: as below, from the one above
     const above = known.find((k) => k >= s);
     const v =
       below === undefined ? (fit.get(above as number) as number)
@@ -92,33 +95,38 @@ export function crossValidate(raw: readonly number[], stars: readonly number[], 
   if (n < MIN_CALIBRATION_PHOTOS) return undefined;
   const k = Math.min(o.folds ?? 5, n);
   const fold = shuffledFolds(n, k, o.seed);
-  const predicted = new Array<number>(n);
-  for (let f = 0; f < k; f++) {
+  const foldMaps = Array.from({ length: k }, (_, f) => {
     const train = raw.map((_, i) => i).filter((i) => fold[i] !== f);
-    const map = starMap(train.map((i) => raw[i] as number), train.map((i) => stars[i] as number));
-    for (let i = 0; i < n; i++) if (fold[i] === f) predicted[i] = applyStarMap(map, raw[i] as number);
-  }
+    return starMap(train.map((i) => raw[i] as number), train.map((i) => stars[i] as number));
+  });
+  const predicted = raw.map((r, i) => applyStarMap(foldMaps[fold[i] as number] as number[], r));
   const before = fitOf(stars, raw);
   const after = fitOf(stars, predicted);
   const map = starMap(raw, stars);
-  // A map that gives every photo the same star (what isotonic regression makes of a contrarian)
-  // ranks nothing, however it lowers the error: no monotone map turns disagreement into agreement.
+  return { photos: n, before, after, map, helps: mapHelps(before, after, map) };
+}
+
+/**
+ * Whether a map is worth applying, from its cross-validated fit. A map that gives every photo the
+ * same star (what isotonic regression makes of a contrarian) ranks nothing, however it lowers the
+ * error: no monotone map turns disagreement into agreement.
+ */
+export function mapHelps(before: Fit, after: Fit, map: readonly number[]): boolean {
   const ranks = new Set(map).size > 1 && (after.spearman ?? 0) > 0;
   const rhoLoss = (before.spearman ?? 0) - (after.spearman ?? 0);
-  return {
-    photos: n, before, after, map,
-    helps: ranks && before.mae - after.mae >= MIN_MAE_GAIN && rhoLoss <= MAX_RHO_LOSS,
-  };
+  return ranks && before.mae - after.mae >= MIN_MAE_GAIN && rhoLoss <= MAX_RHO_LOSS;
 }
 
 /** Each of n photos' fold, 0..k−1, as even as n allows, in a seeded random order (Fisher–Yates). */
 function shuffledFolds(n: number, k: number, seed: number): number[] {
   const random = seededRandom(seed);
   const order = Array.from({ length: n }, (_, i) => i);
+  // Stryker disable next-line EqualityOperator: at 0 the swap is with itself, and no later draw is used
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j] as number, order[i] as number];
   }
+  // Stryker disable next-line ArrayDeclaration: every index is assigned below, so the preallocation only saves growing
   const fold = new Array<number>(n);
   order.forEach((photo, position) => (fold[photo] = position % k));
   return fold;

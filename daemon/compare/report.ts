@@ -19,7 +19,7 @@ type Measured = Omit<CompareModelResult, 'rank' | 'reasons'>;
 
 /** Figures are reported to 3 places: more would claim a precision tens of photos cannot give. */
 export const round = (v: number | null, digits = 3) => (v === null ? null : Number(v.toFixed(digits)));
-const isFlag = (f: string | null): f is Flag => f !== null && (FLAGS as readonly string[]).includes(f);
+const isFlag = (f: string | null): f is Flag => (FLAGS as readonly (string | null)[]).includes(f);
 
 /** The photographer's stars and the model's for each photo that has both (0 stars is Lightroom's "unrated"). */
 export function ratedPairs(photos: readonly ComparePhotoRow[], results: readonly CompareResultRow[]): { stars: number[]; said: number[] } {
@@ -35,7 +35,8 @@ export function measureModel(model: CompareModelRow, photos: readonly ComparePho
 
   const { stars, said } = ratedPairs(photos, results);
   const rho = spearman(stars, said);
-  const interval = rho === null ? null : bootstrapInterval(stars, said, spearman, { seed: BOOTSTRAP_SEED });
+  // Where ρ is undefined (one side never varies) so is every resample's, and the interval is null too.
+  const interval = bootstrapInterval(stars, said, spearman, { seed: BOOTSTRAP_SEED });
 
   const flagged = ok.filter((r) => isFlag(r.flag) && byIdx.get(r.idx)?.pick != null);
   const truthFlags = flagged.map((r) => byIdx.get(r.idx)?.pick as Flag);

@@ -42,7 +42,7 @@ export class PullProgress {
   /** Bytes of layers that were part-way on disk when this pull first saw them. */
   get partialBytes(): number {
     let sum = 0;
-    for (const l of this.layers.values()) if (l.first > 0 && l.first < l.total) sum += l.first;
+    for (const l of this.layers.values()) if (l.first < l.total) sum += l.first;
     return sum;
   }
 

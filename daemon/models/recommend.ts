@@ -16,6 +16,9 @@ export interface Contender {
   agreement?: { spearman: number; photos: number };
 }
 
+/** A contender that can run here at all: rank() leaves the others out before scoring. */
+export type Runnable = Contender & { fit: Exclude<Fit, 'does_not_fit'> };
+
 export interface Scored extends Contender {
   score: number;
   reasons: string[];
@@ -41,7 +44,7 @@ export const AGREEMENT_WEIGHT = 8;
  * - history: a measured failure rate, and for speed a measured median time, override the guesses;
  * - agreement: how far the model agreed with the photographer's own stars, measured on their photos.
  */
-export function score(c: Contender, priority: Priority): Scored {
+export function score(c: Runnable, priority: Priority): Scored {
   const reasons: string[] = [];
   let s = 0;
   const size = Math.log10(c.parameter_count ?? 7e9);
@@ -52,12 +55,13 @@ export function score(c: Contender, priority: Priority): Scored {
     s += 1.5;
     reasons.push(`made for ${priority}`);
   }
-  if (priority === 'balanced' && c.gpu_memory_gb > 0 && c.estimate.total_gb > 0.85 * c.gpu_memory_gb && c.fit === 'fits_gpu') {
+  // fits_gpu implies a GPU with memory (fit.ts), so the share below is of something.
+  if (priority === 'balanced' && c.fit === 'fits_gpu' && c.estimate.total_gb > 0.85 * c.gpu_memory_gb) {
     s -= 1;
     reasons.push('fills almost all of the GPU memory');
   }
   if (c.fit === 'fits_gpu') reasons.push(`fits in GPU memory (about ${c.estimate.total_gb} GB)`);
-  else if (c.fit === 'fits_with_offload') {
+  else {
     s -= 4;
     reasons.push(`needs about ${c.estimate.total_gb} GB, so part of it runs on the CPU (slower)`);
   }
@@ -86,12 +90,12 @@ export function score(c: Contender, priority: Priority): Scored {
 
 /** Best first; models that cannot run at all are left out, and GPU fits always beat offload. */
 export function rank(contenders: Contender[], priority: Priority): Scored[] {
-  const runnable = contenders.filter((c) => c.fit !== 'does_not_fit');
+  const runnable = contenders.filter((c): c is Runnable => c.fit !== 'does_not_fit');
   const scored = runnable.map((c) => score(c, priority)).sort((a, b) => b.score - a.score || a.model.localeCompare(b.model));
-  const measured = scored.filter((c) => c.agreement && c.agreement.photos >= MIN_AGREEMENT_PHOTOS);
-  const best = Math.max(...measured.map((c) => c.agreement?.spearman ?? -1));
+  const measured = scored.filter((c): c is Scored & Required<Pick<Scored, 'agreement'>> => c.agreement !== undefined && c.agreement.photos >= MIN_AGREEMENT_PHOTOS);
+  const best = Math.max(...measured.map((c) => c.agreement.spearman));
   for (const c of measured) {
-    if (measured.length > 1 && c.agreement?.spearman === best) c.reasons[0] = (c.reasons[0] as string).replace('agrees with', 'agrees best with');
+    if (measured.length > 1 && c.agreement.spearman === best) c.reasons[0] = (c.reasons[0] as string).replace('agrees with', 'agrees best with');
   }
   return scored;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crossValidate, isotonicFit, starMap } from '../../daemon/compare/calibration.js';
+import { crossValidate, isotonicFit, mapHelps, starMap } from '../../daemon/compare/calibration.js';
 
 const stars = [1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5];
 
@@ -39,5 +39,32 @@ describe('cross-validated calibration', () => {
     expect(contrarian?.after.spearman).toBeNull();
     expect(contrarian?.helps).toBe(false);
     expect(crossValidate(stars.slice(0, 9), stars.slice(0, 9), { seed: 15 })).toBeUndefined();
+  });
+});
+
+describe('calibration edges by value', () => {
+  it('pools back through earlier blocks until the fit no longer goes down', () => {
+    // 1 after 5 pools with it (3), which is below the 5 before it (11/3), which is below the 4 first: all 15/4.
+    expect([...isotonicFit([1, 2, 3, 4], [4, 5, 5, 1]).entries()]).toEqual([[1, 3.75], [2, 3.75], [3, 3.75], [4, 3.75]]);
+  });
+
+  it('calibrates from ten photos on', () => {
+    expect(crossValidate(stars.slice(0, 10), stars.slice(0, 10), { seed: 15 })?.photos).toBe(10);
+  });
+
+  it('applies a map that lowers the error by at least 0.05 stars, loses at most 0.05 of ρ, ranks photos apart and still agrees', () => {
+    const map = [1, 2, 3, 4, 5];
+    // Exactly 0.05 gained and exactly 0.05 of ρ lost (0.1 − 0.05 is 0.05 in binary too).
+    expect(mapHelps({ spearman: 0.1, mae: 0.05 }, { spearman: 0.05, mae: 0 }, map)).toBe(true);
+    expect(mapHelps({ spearman: 0.1, mae: 0.04 }, { spearman: 0.05, mae: 0 }, map)).toBe(false);
+    expect(mapHelps({ spearman: 0.1, mae: 0.5 }, { spearman: 0.1, mae: 0.5 }, map)).toBe(false);
+    expect(mapHelps({ spearman: 0.2, mae: 0.05 }, { spearman: 0.05, mae: 0 }, map)).toBe(false);
+    // No ρ before counts as 0: nothing to lose.
+    expect(mapHelps({ spearman: null, mae: 1 }, { spearman: 0.05, mae: 0 }, map)).toBe(true);
+    // One star for every photo, or no agreement left, however much error it removes.
+    expect(mapHelps({ spearman: 0.1, mae: 1 }, { spearman: 0.1, mae: 0 }, [3, 3, 3, 3, 3])).toBe(false);
+    expect(mapHelps({ spearman: 0.1, mae: 1 }, { spearman: 0.1, mae: 0 }, [3, 3, 3, 3, 4])).toBe(true);
+    expect(mapHelps({ spearman: 0, mae: 1 }, { spearman: 0, mae: 0 }, map)).toBe(false);
+    expect(mapHelps({ spearman: null, mae: 1 }, { spearman: null, mae: 0 }, map)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,9 @@ import { EvaluateResponse } from '../../daemon/schemas/evaluate.js';
 import { StatisticsResponse } from '../../daemon/schemas/api.js';
 import { tinyJpeg, tinyPng } from '../support/images.js';
 import { startTestDaemon, type TestDaemon } from '../support/daemon.js';
+
+/** Mode 0200 on Linux: writing asks the kernel to drop its caches, and nobody may read it. */
+const WRITE_ONLY_SYSCTL = '/proc/sys/vm/drop_caches';
 
 const MAX_IMAGE = 64 * 1024;
 
@@ -154,7 +157,7 @@ describe('POST /api/evaluate', () => {
   describe('refuses what is not an image, before anything is sent anywhere', () => {
     const SECRET = 'password=hunter2 do-not-echo';
 
-    it.each([
+    it.each<[string, () => string, number, string]>([
       ['a missing file', () => join(dir, 'nope', 'missing.jpg'), 400, 'IMAGE_NOT_FOUND'],
       ['a text file renamed .jpg', () => jpegFile('notes.jpg', Buffer.from(`${SECRET}\n`.repeat(20))), 400, 'UNSUPPORTED_IMAGE'],
       ['an empty file', () => jpegFile('empty.jpg', Buffer.alloc(0)), 400, 'UNSUPPORTED_IMAGE'],
@@ -165,10 +168,12 @@ describe('POST /api/evaluate', () => {
         return folder;
       }, 400, 'UNSUPPORTED_IMAGE'],
       ['a file over the size limit', () => jpegFile('huge.jpg', Buffer.concat([tinyJpeg(1), Buffer.alloc(MAX_IMAGE)])), 413, 'IMAGE_TOO_LARGE'],
-      ['/etc/passwd', () => '/etc/passwd', 400, 'UNSUPPORTED_IMAGE'],
-      ['a character device', () => '/dev/zero', 400, 'UNSUPPORTED_IMAGE'],
+      // Unix paths: on Windows there is no /etc/passwd or /dev/zero to point at.
+      ...(process.platform === 'win32' ? [] : [
+        ['/etc/passwd', () => '/etc/passwd', 400, 'UNSUPPORTED_IMAGE'],
+        ['a character device', () => '/dev/zero', 400, 'UNSUPPORTED_IMAGE'],
+      ] satisfies Array<[string, () => string, number, string]>),
     ])('%s', async (_what, makePath, status, code) => {
-      if (process.platform === 'win32' && (_what === '/etc/passwd' || _what === 'a character device')) return;
       const before = lastId();
       const chatsBefore = chats().length;
       const r = await evaluate({ image_path: makePath(), photo_id: 'refused' });
@@ -181,8 +186,7 @@ describe('POST /api/evaluate', () => {
       expect(rowsAfter(before)).toMatchObject([{ photo_id: 'refused', success: 0, error_code: code, kind: 'inference', total_ms: null }]);
     });
 
-    it('a FIFO, without waiting for a writer', async () => {
-      if (process.platform === 'win32') return;
+    it.skipIf(process.platform === 'win32')('a FIFO, without waiting for a writer (no mkfifo on Windows)', async () => {
       const fifo = join(dir, 'pipe.jpg');
       execFileSync('mkfifo', [fifo]);
       const r = await evaluate({ image_path: fifo });
@@ -190,13 +194,24 @@ describe('POST /api/evaluate', () => {
       expect(r.body.code).toBe('UNSUPPORTED_IMAGE');
     });
 
-    it('a file it may not read', async () => {
-      if (process.platform === 'win32' || process.getuid?.() === 0) return; // root reads anything
+    // Root reads any file whatever its mode (CI runs as root), and Windows has no such modes.
+    it.skipIf(process.platform === 'win32' || process.getuid?.() === 0)('a file it may not read (not as root, not on Windows)', async () => {
       const path = jpegFile();
       chmodSync(path, 0o000);
       const r = await evaluate({ image_path: path });
       expect(r.status).toBe(400);
       expect(r.body.code).toBe('IMAGE_UNREADABLE');
+      expect(r.body.error).toBe('The daemon is not allowed to read that image file. Check its permissions.');
+    });
+
+    // The same refusal where CI runs: a write-only sysctl refuses reading even to root (Linux procfs
+    // checks its own mode bits, proc_sys_permission), so opening it fails with EACCES for anyone.
+    it.runIf(existsSync(WRITE_ONLY_SYSCTL))('a file no one may read, root included (Linux)', async () => {
+      const before = lastId();
+      const r = await evaluate({ image_path: WRITE_ONLY_SYSCTL, photo_id: 'unreadable' });
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ success: false, code: 'IMAGE_UNREADABLE', error: 'The daemon is not allowed to read that image file. Check its permissions.' });
+      expect(rowsAfter(before)).toMatchObject([{ photo_id: 'unreadable', success: 0, error_code: 'IMAGE_UNREADABLE' }]);
     });
 
     it.each([

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blindSentence } from '../../daemon/models/views.js';
 import { ExportDocument, MAX_IMPORT_MODELS } from '../../daemon/schemas/api.js';
@@ -11,6 +14,11 @@ beforeAll(async () => {
   await t.req('POST', '/api/model/sync', { body: {} });
 });
 afterAll(async () => t.close());
+
+/** Each test sets the current model it starts from, so none depends on another having run first. */
+async function makeCurrent(model: string): Promise<void> {
+  expect((await t.req('POST', '/api/model/switch', { body: { model } })).status).toBe(200);
+}
 
 /** The old Python system's model_metadata.json, as its users have it on disk. */
 const LEGACY = {
@@ -36,9 +44,12 @@ describe('import and export', () => {
   });
 
   it('exports a document, never a server path, that imports back into a fresh daemon', async () => {
+    await makeCurrent('llama3.1:8b');
     await t.req('POST', '/api/model/usage', { body: { model: 'gemma3:4b', duration_ms: 1200, success: true } });
-    const r = await t.req('POST', '/api/model/export', { body: { file_path: '/tmp/should-not-be-written.json' } });
+    const serverPath = join(tmpdir(), `junmai-export-${process.pid}-${Date.now()}.json`);
+    const r = await t.req('POST', '/api/model/export', { body: { file_path: serverPath } });
     expect(r.status).toBe(200);
+    expect(existsSync(serverPath)).toBe(false);
     const doc = ExportDocument.parse(r.body.document);
     expect(doc.current_model).toBe('llama3.1:8b');
     expect(doc.models.find((m) => m.name === 'gemma3:4b')?.statistics).toMatchObject({ usage_count: 1, avg_ms: 1200, success_rate: 1 });
@@ -58,6 +69,7 @@ describe('import and export', () => {
   });
 
   it('keeps the current model when the imported one is not installed here, and says so', async () => {
+    await makeCurrent('llama3.1:8b');
     const r = await t.req('POST', '/api/model/import', { body: { current_model: 'gemma3:27b', models: {} } });
     expect(r.status).toBe(200);
     expect(r.body.current_model).toBe('llama3.1:8b');
