@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { UsageRecord } from '../../daemon/schemas/api.js';
 import type { Store } from '../../daemon/store/store.js';
 import type { UsageInsert } from '../../daemon/store/usage-repo.js';
@@ -95,37 +96,15 @@ export function rawRowsPerSecond(from: number, batches: number, size: number): n
 
 /**
  * Records per second through POST /api/model/usage: `requests` requests of `size` fresh records
- * each, from 10 keep-alive connections each sending its next request when the last is answered.
- * A fixed number, so the table grows by a known amount.
+ * each, sent from a child process (scripts/bench/usage-client.ts), so that the figure is the
+ * daemon's and not the daemon's shared with its client. A fixed number, so the table grows by a known amount.
  */
-export async function httpRowsPerSecond(url: string, from: number, requests: number, size: number): Promise<{ rps: number; errors: number; next: number }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 10 });
-  const target = new URL('/api/model/usage', url);
-  let next = from;
-  let sent = 0;
-  let errors = 0;
-  const post = (body: string) =>
-    new Promise<number>((resolve, reject) => {
-      const req = request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: 10 }, async () => {
-      while (sent < requests) {
-        sent++;
-        const records = Array.from({ length: size }, () => usageRecord(next++));
-        if ((await post(JSON.stringify(size === 1 ? records[0] : records)).catch(() => 0)) !== 200) errors++;
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  agent.destroy();
-  return { rps: ((requests - errors) * size) / seconds, errors, next };
+export function httpRowsPerSecond(url: string, from: number, requests: number, size: number): Promise<{ rps: number; errors: number; next: number }> {
+  const child = fork(fileURLToPath(new URL('./usage-client.ts', import.meta.url)), [url, String(from), String(requests), String(size)], { stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { rps: number; errors: number; next: number }));
+    child.once('exit', (code) => reject(new Error(`usage bench client exited with ${code}`)));
+  });
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
