@@ -418,9 +418,16 @@ export class ModelManager {
     if (future >= 0) {
       throw new AppError('INVALID_REQUEST', `Record ${future + 1} says it happened at ${records[future]?.at}, in the future. Nothing was recorded; check the computer's clock.`);
     }
+    // A batch names a few models many times over; each spelling is resolved once (an invalid one still throws at its first record).
+    const names = new Map<string, string>();
+    const canonical = (model: string) => {
+      let name = names.get(model);
+      if (name === undefined) names.set(model, (name = resolveModelName(model).name));
+      return name;
+    };
     const rows = records.map((r) => ({
       ts: r.at ? Date.parse(r.at) : nowMs,
-      model: resolveModelName(r.model).name,
+      model: canonical(r.model),
       photo_id: r.photo_id ?? null,
       duration_ms: r.duration_ms,
       total_ms: r.total_ms ?? null,
@@ -434,7 +441,7 @@ export class ModelManager {
       client_ms: r.client_ms ?? null,
     }));
     this.store.usage.record(rows, nowMs - CLIENT_MS_WINDOW_MS);
-    this.usageEvents.add([...new Set(rows.map((r) => r.model))], rows.length);
+    this.usageEvents.add([...new Set(names.values())], rows.length);
     return rows.length;
   }
 

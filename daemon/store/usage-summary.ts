@@ -99,7 +99,13 @@ export class RecentPhotos {
   private prune(belowOrAt: number): void {
     this.size = 0;
     for (const [key, had] of this.byPhoto) {
-      const kept = (typeof had === 'number' ? [had] : had).filter((id) => id > belowOrAt);
+      // Most photos hold one id: kept or dropped without building an array for it.
+      if (typeof had === 'number') {
+        if (had > belowOrAt) this.size++;
+        else this.byPhoto.delete(key);
+        continue;
+      }
+      const kept = had.filter((id) => id > belowOrAt);
       if (kept.length === 0) this.byPhoto.delete(key);
       else this.byPhoto.set(key, kept.length === 1 ? (kept[0] as number) : kept);
       this.size += kept.length;
