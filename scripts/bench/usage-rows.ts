@@ -66,9 +66,10 @@ export function repoRowsPerSecond(store: Store, from: number, batches: number, s
 
 /**
  * The floor any ingest path sits on: the same rows, one transaction a batch, into a plain table
- * with the usage table's columns and no index, in a WAL file with the daemon's synchronous setting.
+ * with the usage table's columns and no index, in a WAL file with the daemon's synchronous setting:
+ * records per second, and CPU time per record.
  */
-export function rawRowsPerSecond(from: number, batches: number, size: number): number {
+export function rawRowsPerSecond(from: number, batches: number, size: number): { rps: number; cpuUsPerRecord: number } {
   const dir = mkdtempSync(join(tmpdir(), 'junmai-bench-raw-'));
   const db = new Database(join(dir, 'raw.db'));
   try {
@@ -85,24 +86,45 @@ export function rawRowsPerSecond(from: number, batches: number, size: number): n
       }
     });
     const rows = Array.from({ length: batches }, (_, b) => Array.from({ length: size }, (_, k) => usageInsert(from + b * size + k)));
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (const batch of rows) one(batch);
-    return (batches * size) / ((performance.now() - t0) / 1000);
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    return { rps: (batches * size) / seconds, cpuUsPerRecord: (cpu.user + cpu.system) / (batches * size) };
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/** What one pass of requests measured: records per second of wall time, and the daemon's process CPU time per record. */
+export interface HttpIngest {
+  rps: number;
+  cpuUsPerRecord: number;
+  errors: number;
+  next: number;
+}
+
 /**
  * Records per second through POST /api/model/usage: `requests` requests of `size` fresh records
  * each, sent from a child process (scripts/bench/usage-client.ts), so that the figure is the
- * daemon's and not the daemon's shared with its client. A fixed number, so the table grows by a known amount.
+ * daemon's and not the daemon's shared with its client. A fixed number, so the table grows by a
+ * known amount. The daemon runs in this process: its CPU time over the pass is this process's.
  */
-export function httpRowsPerSecond(url: string, from: number, requests: number, size: number): Promise<{ rps: number; errors: number; next: number }> {
+export function httpRowsPerSecond(url: string, from: number, requests: number, size: number): Promise<HttpIngest> {
   const child = fork(fileURLToPath(new URL('./usage-client.ts', import.meta.url)), [url, String(from), String(requests), String(size)], { stdio: 'inherit' });
+  let cpu0: NodeJS.CpuUsage | undefined;
   return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { rps: number; errors: number; next: number }));
+    child.on('message', (m: { ready?: true; rps: number; errors: number; next: number }) => {
+      if (m.ready) {
+        cpu0 = process.cpuUsage();
+        child.send('go');
+        return;
+      }
+      const cpu = process.cpuUsage(cpu0);
+      resolve({ rps: m.rps, cpuUsPerRecord: (cpu.user + cpu.system) / ((requests - m.errors) * size), errors: m.errors, next: m.next });
+    });
     child.once('exit', (code) => reject(new Error(`usage bench client exited with ${code}`)));
   });
 }
