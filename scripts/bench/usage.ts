@@ -67,7 +67,7 @@ export async function benchUsage(): Promise<string[]> {
     const big = at[1_000_000] as { http100: number; http1: number; repo: number };
     lines.push(
       `  (baseline above: raw better-sqlite3 inserts of the same ${(BATCHES * 100).toLocaleString('en-US')} rows, 100 a transaction, plain table, no index, same round;`,
-      `   HTTP from a client in a child process, 10 keep-alive connections, bodies built before the clock starts;`,
+      `   HTTP from a client in a child process: 10 keep-alive connections, requests built before the clock starts, answers read off the sockets;`,
       `   daemon CPU: the daemon process's CPU time over the pass per record stored, beside raw's; ratio raw ÷ daemon)`,
       row('1M rows vs 10k rows, 100 rec/request', fmt(big.http100, 'rec/s'), fmt(small.http100, 'rec/s'), big.http100 / small.http100),
       row('1M rows vs 10k rows, store batch of 100', fmt(big.repo, 'rec/s'), fmt(small.repo, 'rec/s'), big.repo / small.repo),
