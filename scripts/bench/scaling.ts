@@ -15,7 +15,7 @@ interface Figures {
 
 /**
  * The same figures at 10k, 100k and 1M usage rows in one daemon: the model list, usage ingest
- * (HTTP, 100 distinct records a request; the store's batch path) and the statistics route beside
+ * (HTTP, 100 distinct records a request from a client in a child process; the store's batch path) and the statistics route beside
  * the naive scan. The last column is the figure at 1M over the one at 10k: 1.00 is flat.
  */
 export async function benchScaling(): Promise<string[]> {

@@ -29,10 +29,13 @@ function connection(): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect(Number(url.port), url.hostname);
     socket.setNoDelay(true);
+    let done = false;
     socket.on('error', reject);
+    socket.once('close', () => done || reject(new Error('the daemon closed a connection before the last answer')));
     let buf: Buffer = Buffer.alloc(0);
     const next = () => {
       if (sent >= requests) {
+        done = true;
         socket.end();
         resolve();
         return;
