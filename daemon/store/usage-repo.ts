@@ -133,7 +133,7 @@ type ReadRow = [id: number, model: string, photo_id: string | null, kind: UsageK
 
 /**
  * The usage table is append-only, with no index but its rowid, so that a row costs the same at ten
- * rows as at ten million (migration 8). What is read from it is kept beside it:
+ * rows as at ten million (migration 9). What is read from it is kept beside it:
  *  - usage_totals, in SQL, updated once per model and batch in the batch's transaction;
  *  - duration histograms per model (every timed success, and the warm ones) and the recent photo
  *    rows a client_ms report may complete, in memory: built from the rows (and the last saved

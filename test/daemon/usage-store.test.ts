@@ -204,7 +204,7 @@ describe('usage totals kept per batch', () => {
   });
 });
 
-describe('migration 8', () => {
+describe('migration 9 (append-only usage)', () => {
   it('brings a file of the previous schema through with the same totals, percentiles within 1% and client_ms still finding its row', () => {
     const dir = tempDir();
     const old = new Database(join(dir, DB_FILE_NAME));
