@@ -80,7 +80,9 @@ describe('retention', () => {
 describe('an undo', () => {
   it('is undone when every change was restored, whether named one by one or not', () => {
     const id = runs.create({ kind: 'apply' }).id;
-    runs.append(id, { changes: [{ photo_id: '1', field: 'rating', before: 0, after: 3 }, { photo_id: '1', field: 'title', before: null, after: 't' }] });
+    const appended = runs.append(id, { changes: [{ photo_id: '1', field: 'rating', before: 0, after: 3 }, { photo_id: '1', field: 'title', before: null, after: 't' }] });
+    expect(appended).toMatchObject({ status: 'open', change_count: 2, photo_count: 1, fields: ['rating', 'title'], undo: null });
+    expect(events.map((e) => [e.type, e.data])).toEqual([['run.recorded', { run: { ...appended, change_count: 0, photo_count: 0, fields: [] } }], ['run.recorded', { run: appended }]]);
     events.length = 0;
     nowMs += 5000;
     const run = runs.undo(id, { outcomes: [{ photo_id: '1', field: 'title', outcome: 'restored' }, { photo_id: '1', field: 'rating', outcome: 'restored' }] });
