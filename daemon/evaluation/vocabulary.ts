@@ -62,6 +62,7 @@ export class VocabularyIndex {
     };
     for (const e of entries) add(e.name, e.name);
     for (const e of entries) for (const s of e.synonyms ?? []) add(s, e.name);
+    // Stryker disable next-line ConditionalExpression: a name without "|" is its own last part, added above already.
     for (const e of entries) if (e.name.includes('|')) add(e.name.slice(e.name.lastIndexOf('|') + 1), e.name);
     this.names = [...new Set(entries.map((e) => e.name))];
   }

@@ -84,7 +84,7 @@ export class RunsService {
     }
     const restored = req.outcomes.filter((o) => o.outcome === 'restored').length;
     const status = restored === row.change_count ? 'undone' : 'partly_undone';
-    const marks = req.outcomes.map((o) => ({ photo_id: o.photo_id, field: o.field, outcome: o.outcome, reason: o.outcome === 'left' ? (o.reason ?? null) : null }));
+    const marks = req.outcomes.map((o) => ({ photo_id: o.photo_id, field: o.field, outcome: o.outcome, reason: o.reason ?? null }));
     this.repo.markUndone(id, marks, NOT_REPORTED, status, this.now().toISOString());
     const run = this.view(this.row(id));
     this.deps.events.publish('run.undone', { run });
@@ -116,8 +116,9 @@ export class RunsService {
   }
 }
 
+/** Only for a run no longer open, which markUndone gave its undone_at. */
 function alreadyUndone(row: RunSummaryRow): AppError {
-  return new AppError('RUN_ALREADY_UNDONE', `This AI run was already undone (${row.undone_at ?? 'earlier'}); it cannot be changed or undone again.`, {
+  return new AppError('RUN_ALREADY_UNDONE', `This AI run was already undone (${row.undone_at as string}); it cannot be changed or undone again.`, {
     run_id: row.id, status: row.status,
   });
 }

@@ -73,7 +73,6 @@ export class RunsRepo {
       ),
       getRun: db.prepare<[string], RawSummary>(`${SUMMARY} WHERE r.id = ? GROUP BY r.id`),
       listRuns: db.prepare<[number], RawSummary>(`${SUMMARY} GROUP BY r.id ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?`),
-      changeCount: db.prepare<[string], number>('SELECT count(*) FROM run_changes WHERE run_id = ?').pluck(),
       findChange: db.prepare<[string, string, string], { id: number; before: string; keywords_added: string; keywords_created: string }>(
         'SELECT id, before, keywords_added, keywords_created FROM run_changes WHERE run_id = ? AND photo_id = ? AND field = ?',
       ),
@@ -111,10 +110,6 @@ export class RunsRepo {
 
   list(limit: number): RunSummaryRow[] {
     return this.s.listRuns.all(limit).map(decodeSummary);
-  }
-
-  changeCount(id: string): number {
-    return this.s.changeCount.get(id) ?? 0;
   }
 
   /**
