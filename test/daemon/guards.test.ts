@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../daemon/errors.js';
-import { checkRequest, checkTarget, hostOf, type GuardOptions, type RequestFacts } from '../../daemon/http/guards.js';
+import { checkPageRequest, checkRequest, checkTarget, hostOf, WS_TOKEN_PREFIX, type GuardOptions, type RequestFacts } from '../../daemon/http/guards.js';
 
 // The guards on request facts as Node parses them, branch by branch. test/daemon/security.test.ts
 // sends some of these over a real socket; here every branch has a row.
@@ -9,6 +9,7 @@ const loopback: GuardOptions = { listenHost: '127.0.0.1', token: undefined };
 const lanNoToken: GuardOptions = { listenHost: '192.168.1.20', token: undefined };
 const lan: GuardOptions = { listenHost: '192.168.1.20', token: TOKEN };
 const loopbackToken: GuardOptions = { listenHost: '127.0.0.1', token: TOKEN };
+const wsToken = `${WS_TOKEN_PREFIX}${Buffer.from(TOKEN).toString('base64url')}`;
 
 function request(headers: Record<string, string>, o: { method?: string; url?: string; httpVersion?: string } = {}): RequestFacts {
   const lower: Record<string, string> = {};
@@ -130,8 +131,37 @@ describe('token', () => {
     [{ Host: 'evil.com', Authorization: bearer }, loopbackToken, HOST_REFUSED],
     [{ Host: 'evil.com' }, loopbackToken, HOST_REFUSED],
     [{ Host: 'localhost:5100', Origin: 'http://evil.com' }, loopbackToken, ORIGIN_REFUSED],
+    // A browser's WebSocket cannot set Authorization: the token comes as a subprotocol, in base64url, on an upgrade only.
+    [{ Host: '192.168.1.20:5100', Upgrade: 'websocket', 'Sec-WebSocket-Protocol': `junmai, ${wsToken}` }, lan, 'ok'],
+    [{ Host: '192.168.1.20:5100', Upgrade: 'WebSocket', 'Sec-WebSocket-Protocol': wsToken }, lan, 'ok'],
+    [{ Host: '192.168.1.20:5100', 'Sec-WebSocket-Protocol': wsToken }, lan, NO_TOKEN],
+    [{ Host: '192.168.1.20:5100', Upgrade: 'h2c', 'Sec-WebSocket-Protocol': wsToken }, lan, NO_TOKEN],
+    [{ Host: '192.168.1.20:5100', Upgrade: 'websocket', 'Sec-WebSocket-Protocol': `junmai, ${WS_TOKEN_PREFIX}${Buffer.from('wrong').toString('base64url')}` }, lan, NO_TOKEN],
+    [{ Host: '192.168.1.20:5100', Upgrade: 'websocket', 'Sec-WebSocket-Protocol': 'junmai' }, lan, NO_TOKEN],
+    [{ Host: '192.168.1.20:5100', Upgrade: 'websocket', 'Sec-WebSocket-Protocol': `x${wsToken}` }, lan, NO_TOKEN],
+    [{ Host: '192.168.1.20:5100', Upgrade: 'websocket' }, lan, NO_TOKEN],
+    // Authorization wins over a subprotocol.
+    [{ Host: '192.168.1.20:5100', Authorization: 'Bearer wrong', Upgrade: 'websocket', 'Sec-WebSocket-Protocol': wsToken }, lan, NO_TOKEN],
   ])('%o with listen address %o: %s', (headers, opts, expected) => {
     expect(verdict(() => checkRequest(request(headers), opts))).toBe(expected);
+  });
+});
+
+describe('the dashboard\'s own files', () => {
+  // A browser opening the page cannot send a token, and the files hold no data: Host and Origin rules only, and beyond
+  // loopback only the cross-site rule, since the daemon cannot know the names it is reached by there.
+  it.each([
+    [{ Host: 'localhost:5100' }, loopbackToken, 'ok'],
+    [{ Host: 'evil.com' }, loopbackToken, HOST_REFUSED],
+    [{ Host: 'localhost:5100', Origin: 'http://evil.com' }, loopback, ORIGIN_REFUSED],
+    [{ Host: 'localhost:5100', 'Sec-Fetch-Site': 'cross-site' }, loopback, ORIGIN_REFUSED],
+    [{ Host: 'junmai-mac.local:5100' }, lan, 'ok'],
+    [{ Host: 'junmai-mac.local:5100', Origin: 'http://evil.com' }, lan, 'ok'],
+    [{ Host: 'junmai-mac.local:5100', 'Sec-Fetch-Site': 'cross-site' }, lan, ORIGIN_REFUSED],
+    [{ Host: 'junmai-mac.local:5100' }, lanNoToken, HOST_REFUSED],
+    [{ Host: 'localhost:5100', host: 'localhost' }, loopback, MALFORMED],
+  ])('%o with listen address %o: %s', (headers, opts, expected) => {
+    expect(verdict(() => checkPageRequest(request(headers), opts))).toBe(expected);
   });
 });
 
