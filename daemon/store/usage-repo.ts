@@ -240,9 +240,11 @@ export class UsageRepo {
       return true;
     });
 
-    this.batch = db.transaction((rows: readonly UsageInsert[], fillSince: number | undefined): [number, UsageInsert][] => {
+    // The rows inserted (not those that completed another row) and their ids, side by side.
+    this.batch = db.transaction((rows: readonly UsageInsert[], fillSince: number | undefined): { ids: number[]; inserted: UsageInsert[] } => {
       const sums = new Map<string, Sums>();
-      const written: [number, UsageInsert][] = [];
+      const ids: number[] = [];
+      const inserted: UsageInsert[] = [];
       for (const r of rows) {
         if (fillSince !== undefined && r.client_ms != null && r.photo_id !== null && this.fill(r.model, r.photo_id, fillSince, r.client_ms)) continue;
         // Decided here, where every row passes, so that the daemon's rows and a client's are judged alike.
@@ -253,13 +255,14 @@ export class UsageRepo {
             r.success ? 1 : 0, r.error_code, r.kind ?? 'inference', r.cache_hit ? 1 : 0, r.client_ms ?? null, r.queue_ms ?? null, fault,
           ).lastInsertRowid,
         );
-        written.push([id, r]);
+        ids.push(id);
+        inserted.push(r);
         let t = sums.get(r.model);
         if (!t) sums.set(r.model, (t = emptySums()));
         addToSums(t, r, fault);
       }
       for (const [model, t] of sums) this.totalsUpsertStmt.run(model, ...TOTALS_COLUMNS.map((c) => t[c]), t.first_ts, t.last_ts);
-      return written;
+      return { ids, inserted };
     });
 
     this.load();
@@ -287,11 +290,12 @@ export class UsageRepo {
   private sync(): void {
     if (this.db.inTransaction) return;
     const keepFrom = (this.lastIdStmt.get() as number) - PENDING_CLIENT_ROWS;
-    for (const row of this.rowsAfterStmt.iterate(this.syncedId)) this.apply(row, keepFrom);
+    for (const row of this.rowsAfterStmt.iterate(this.syncedId)) this.apply(keepFrom, ...row);
     if (this.syncedId - this.savedId >= this.saveEveryRows) this.save();
   }
 
-  private apply([id, model, photoId, kind, cacheHit, success, durationMs, loadMs, clientMs]: ReadRow, keepFrom: number): void {
+  // Fields one by one, not a row object: it runs for every row ingested, and built no garbage.
+  private apply(keepFrom: number, ...[id, model, photoId, kind, cacheHit, success, durationMs, loadMs, clientMs]: ReadRow): void {
     this.syncedId = id;
     if (kind !== 'inference') return;
     if (photoId !== null && clientMs == null && id > keepFrom) this.recent.add(model, photoId, id);
@@ -314,15 +318,18 @@ export class UsageRepo {
   }
 
   private write(rows: readonly UsageInsert[], fillSince: number | undefined): number {
-    const written = this.batch(rows, fillSince);
-    const first = written[0]?.[0];
+    const { ids, inserted } = this.batch(rows, fillSince);
+    const last = ids.at(-1);
     // Committed, and right after what memory holds: added as written, without reading them back.
-    if (!this.db.inTransaction && first === this.syncedId + 1) {
-      const keepFrom = (written.at(-1)?.[0] as number) - PENDING_CLIENT_ROWS;
-      for (const [id, r] of written) this.apply([id, r.model, r.photo_id, r.kind ?? 'inference', r.cache_hit, r.success, r.duration_ms, r.load_ms, r.client_ms], keepFrom);
+    if (!this.db.inTransaction && ids[0] === this.syncedId + 1) {
+      const keepFrom = (last as number) - PENDING_CLIENT_ROWS;
+      for (let i = 0; i < ids.length; i++) {
+        const r = inserted[i] as UsageInsert;
+        this.apply(keepFrom, ids[i] as number, r.model, r.photo_id, r.kind ?? 'inference', r.cache_hit, r.success, r.duration_ms, r.load_ms, r.client_ms);
+      }
       if (this.syncedId - this.savedId >= this.saveEveryRows) this.save();
     } else this.sync();
-    return written.at(-1)?.[0] ?? 0;
+    return last ?? 0;
   }
 
   /** One row and its summaries; returns its id. Many rows at once go through record(). */

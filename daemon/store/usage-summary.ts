@@ -76,39 +76,46 @@ export class DurationHistogram {
  * fall out of range.
  */
 export class RecentPhotos {
-  /** One id, or several when a photo ran the same model more than once. */
-  private readonly byPhoto = new Map<string, number | number[]>();
+  /**
+   * By model, then photo: one id, or several when a photo ran the same model more than once. Two
+   * lookups rather than one on a joined key, as joining allocated a string for every row ingested.
+   */
+  private readonly byModel = new Map<string, Map<string, number | number[]>>();
   private size = 0;
 
   constructor(private readonly keep: number) {}
 
   add(model: string, photoId: string, id: number): void {
-    const key = `${model}\u0000${photoId}`;
-    const had = this.byPhoto.get(key);
-    this.byPhoto.set(key, had === undefined ? id : typeof had === 'number' ? [had, id] : [...had, id]);
+    let photos = this.byModel.get(model);
+    if (!photos) this.byModel.set(model, (photos = new Map()));
+    const had = photos.get(photoId);
+    photos.set(photoId, had === undefined ? id : typeof had === 'number' ? [had, id] : [...had, id]);
     // Pruned in one pass once a quarter more than the range is held: amortised, an entry costs O(1).
     if (++this.size > this.keep + this.keep / 4) this.prune(id - this.keep);
   }
 
   /** The ids of this photo's rows, oldest first. */
   ids(model: string, photoId: string): readonly number[] {
-    const had = this.byPhoto.get(`${model}\u0000${photoId}`);
+    const had = this.byModel.get(model)?.get(photoId);
     return had === undefined ? [] : typeof had === 'number' ? [had] : had;
   }
 
   private prune(belowOrAt: number): void {
     this.size = 0;
-    for (const [key, had] of this.byPhoto) {
-      // Most photos hold one id: kept or dropped without building an array for it.
-      if (typeof had === 'number') {
-        if (had > belowOrAt) this.size++;
-        else this.byPhoto.delete(key);
-        continue;
+    // A model's map stays when emptied: there are a handful of models, and they come back.
+    for (const photos of this.byModel.values()) {
+      for (const [photoId, had] of photos) {
+        // Most photos hold one id: kept or dropped without building an array for it.
+        if (typeof had === 'number') {
+          if (had > belowOrAt) this.size++;
+          else photos.delete(photoId);
+          continue;
+        }
+        const kept = had.filter((id) => id > belowOrAt);
+        if (kept.length === 0) photos.delete(photoId);
+        else photos.set(photoId, kept.length === 1 ? (kept[0] as number) : kept);
+        this.size += kept.length;
       }
-      const kept = had.filter((id) => id > belowOrAt);
-      if (kept.length === 0) this.byPhoto.delete(key);
-      else this.byPhoto.set(key, kept.length === 1 ? (kept[0] as number) : kept);
-      this.size += kept.length;
     }
   }
 }

@@ -61,7 +61,7 @@ describe('recent photo rows', () => {
     r.add('a', 'P1', 4);
     r.add('a', 'P2', 5);
     expect([r.ids('a', 'P1'), r.ids('b', 'P1'), r.ids('a', 'P2'), r.ids('b', 'P2')]).toEqual([[1, 3, 4], [2], [5], []]);
-    // The separator keeps "a" + "bP" apart from "ab" + "P".
+    // Model and photo are looked up apart: "a" + "bP" is not "ab" + "P".
     r.add('ab', 'P', 6);
     expect(r.ids('a', 'bP')).toEqual([]);
   });
