@@ -127,7 +127,8 @@ async function scanImageFile(path: string, maxBytes: number, encode: boolean): P
   } catch (err) {
     throw err instanceof AppError ? err : fileError(err);
   } finally {
-    await handle.close().catch(() => undefined);
+    // Not awaited: nothing waits on a read-only handle's close, and the photo need not wait for it either.
+    void handle.close().catch(() => undefined);
   }
 }
 

@@ -57,6 +57,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // reads first. At info, failures are logged by sendError and state changes by main.ts; at debug, one
     // line per request (onResponse below).
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request (pino builds one with its bindings serialized, for every request):
+    // the few lines logged per request name their reqId themselves.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: deps.bodyLimitBytes,
     // Headers and bodies must arrive promptly; a slow-loris client must not hold a socket forever.
     requestTimeout,
@@ -114,13 +117,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The dashboard's token subprotocol is never echoed back: only the plain one is chosen.
     options: { maxPayload: 64 * 1024, handleProtocols: (offered: Set<string>) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) },
   });
-  app.addHook('onRequest', async (req) =>
-    req.routeOptions.config.page ? checkPageRequest(req.raw, deps.guard) : checkRequest(req.raw, deps.guard),
-  );
+  // A callback, not an async function: it runs for every request, and a promise per request costs a turn of the microtask queue.
+  app.addHook('onRequest', (req, _reply, done) => {
+    try {
+      if (req.routeOptions.config.page) checkPageRequest(req.raw, deps.guard);
+      else checkRequest(req.raw, deps.guard);
+    } catch (refused) {
+      return done(refused as Error);
+    }
+    done();
+  });
 
   if (app.log.level === 'debug' || app.log.level === 'trace') {
     app.addHook('onResponse', async (req, reply) => {
-      req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+      req.log.debug({ reqId: req.id, method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     });
   }
 

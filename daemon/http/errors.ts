@@ -167,8 +167,8 @@ export function sendError(reply: FastifyReply, req: FastifyRequest, err: unknown
   const appErr = toAppError(err);
   // An AppError is an expected condition (Ollama down, disk full): one line. Anything else is a bug: the stack.
   if (isAppError(err)) {
-    if (appErr.status >= 500) req.log.warn({ code: appErr.code }, appErr.message);
-  } else if (appErr.status >= 500) req.log.error({ err }, appErr.message);
+    if (appErr.status >= 500) req.log.warn({ reqId: req.id, code: appErr.code }, appErr.message);
+  } else if (appErr.status >= 500) req.log.error({ reqId: req.id, err }, appErr.message);
   return reply.code(appErr.status).type('application/json').send(errorBody(appErr));
 }
 

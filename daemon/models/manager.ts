@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import { UsageCoalescer } from '../events/usage-coalescer.js';
-import type { HardwareProbe } from '../hardware/probe.js';
+import type { HardwareInfo, HardwareProbe } from '../hardware/probe.js';
 import type { OllamaGateway } from '../ollama/gateway.js';
 import { pullSpelling } from '../ollama/names.js';
 import type { CompatibilityRequest, ExportDocument, ListQuery, ModelView, RecommendRequest, UsageRecord } from '../schemas/api.js';
@@ -67,8 +67,11 @@ export class ModelManager {
   private readonly changes = new SerialQueue();
   /** Whether Ollama answered at the last sync or status check; null until either has happened. */
   private ollamaReachable: boolean | null = null;
-  /** The memory the last successful hardware probe found (availableHere). */
+  /** The memory the last successful hardware probe found (availableHere), and that probe's answer. */
   private here: Available | undefined;
+  private hereFrom: HardwareInfo | undefined;
+  /** The memory figures as the list's stamp spells them, for the last `here` stamped. */
+  private stamped: { here: Available | undefined; text: string } = { here: undefined, text: '-' };
 
   constructor(private readonly deps: ManagerDeps) {
     this.usageEvents = new UsageCoalescer(deps.events);
@@ -112,8 +115,18 @@ export class ModelManager {
    * again behind it: when the probe's cache has expired it spawns nvidia-smi, lspci or PowerShell
    * for up to seconds, which the hottest read must not wait for.
    */
+  /** The memory availableHere() last found, at once (undefined until a probe has succeeded), asking the probe again behind it. */
+  knownHere(): Available | undefined {
+    void this.availableHere();
+    return this.here;
+  }
+
   availableHere(): Promise<Available | undefined> {
-    const probed = this.deps.hardware.probe().then((hw) => (this.here = availableMemory(hw, undefined)), () => this.here);
+    const probed = this.deps.hardware.probe().then((hw) => {
+      // The probe answers with the same object until it probes again: worked out once per probe, not per request.
+      if (hw !== this.hereFrom) [this.here, this.hereFrom] = [availableMemory(hw, undefined), hw];
+      return this.here;
+    }, () => this.here);
     return this.here ? Promise.resolve(this.here) : probed;
   }
 
@@ -154,7 +167,8 @@ export class ModelManager {
    * The catalog and the settings read at start (context length, cloud models) last the whole run.
    */
   listStamp(here?: Available): string {
-    return `${this.store.writeStamp()}|${this.ollamaReachable}|${here ? `${here.gpu_memory_gb}/${here.offload_memory_gb}/${here.memory_source}/${here.from}` : '-'}`;
+    if (here !== this.stamped.here) this.stamped = { here, text: here ? `${here.gpu_memory_gb}/${here.offload_memory_gb}/${here.memory_source}/${here.from}` : '-' };
+    return `${this.store.writeStamp()}|${this.ollamaReachable}|${this.stamped.text}`;
   }
 
   list(q: ListQuery = {}, here?: Available): ModelView[] {

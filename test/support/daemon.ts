@@ -18,7 +18,8 @@ export function fixedHardware(gpuGb = 8, offloadGb = 24): HardwareProbe & { info
     memory_source: gpuGb > 0 ? 'dedicated_vram' : 'system_ram',
     gpu_memory_bytes: gpuGb * GB, offload_memory_bytes: offloadGb * GB, notes: [], probed_at: new Date(0).toISOString(),
   };
-  return { info, probe: async () => info };
+  // A new answer per probe, as the real one gives once its cache expires: tests change `info` to stand for a later probe.
+  return { info, probe: async () => ({ ...info }) };
 }
 
 export type Emulator = Awaited<ReturnType<typeof startOllamaEmulator>>;

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Available } from '../../models/fit.js';
 import type { ModelManager } from '../../models/manager.js';
 import {
   CompatibilityRequest, CompatibilityResponse, CurrentResponse, DeleteResponse, ExportResponse, ImportBody,
@@ -16,19 +17,25 @@ export function modelRoutes(manager: ModelManager, ollamaVersion: () => Promise<
     const tags = ['models'];
     // One entry per filter set; /installed shares ?installed_only=true's.
     const lists = new AnswerCache();
-    const list = async (query: ListQuery, reply: FastifyReply) => {
-      const here = await manager.availableHere();
+    const send = (query: ListQuery, reply: FastifyReply, here: Available | undefined): void => {
       const body = lists.get(JSON.stringify(query), manager.listStamp(here), () => {
         const models = manager.list(query, here);
         // The schema's serializer (fastify-type-provider-zod) ends in JSON.stringify: always a string.
         return reply.serialize({ success: true as const, models, count: models.length, ...manager.freshness() }) as string;
       });
-      // A string with a JSON type is sent as it is, as the response schema's serializer would have made it.
-      return reply.type('application/json; charset=utf-8').send(body);
+      // Bytes with a JSON type are sent as they are, as the response schema's serializer made them.
+      reply.type('application/json; charset=utf-8').send(body);
     };
-    app.get('/list', { schema: { tags, operationId: 'listModels', summary: 'The catalog\'s models and the installed ones, with their figures', querystring: ListQuery, response: { 200: ListResponse } } }, async (req, reply) => list(req.query, reply));
+    // Answered without a promise once the machine's memory is known (every request but the first): the hottest read.
+    const list = (query: ListQuery, reply: FastifyReply): Promise<void> | undefined => {
+      const here = manager.knownHere();
+      if (!here) return manager.availableHere().then((probed) => send(query, reply, probed));
+      send(query, reply, here);
+      return undefined;
+    };
+    app.get('/list', { schema: { tags, operationId: 'listModels', summary: 'The catalog\'s models and the installed ones, with their figures', querystring: ListQuery, response: { 200: ListResponse } } }, (req, reply) => list(req.query, reply));
 
-    app.get('/installed', { schema: { tags, operationId: 'listInstalledModels', summary: 'The models installed in Ollama', response: { 200: ListResponse } } }, async (_req, reply) => list({ installed_only: true }, reply));
+    app.get('/installed', { schema: { tags, operationId: 'listInstalledModels', summary: 'The models installed in Ollama', response: { 200: ListResponse } } }, (_req, reply) => list({ installed_only: true }, reply));
 
     app.get('/current', { schema: { tags, operationId: 'getCurrentModel', summary: 'The model photos are evaluated with, and whether Ollama has it in memory', response: { 200: CurrentResponse } } }, async () => {
       const current = manager.current();
