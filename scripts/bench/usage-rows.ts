@@ -46,14 +46,18 @@ export function usageInsert(i: number): UsageInsert {
 
 const totalRows = (store: Store) => store.usage.totals().reduce((n, t) => n + t.count, 0);
 
-/** Fills the store up to `rows` usage rows through its batch path, 10,000 rows a transaction; returns the next record number. */
-export function seedUsage(store: Store, rows: number): { next: number; ms: number } {
+/**
+ * Fills the store up to `rows` usage rows through its batch path, 10,000 rows a transaction, with
+ * record numbers from `from` (by default, on from those the store holds); returns the next record number.
+ */
+export function seedUsage(store: Store, rows: number, from?: number): { next: number; ms: number } {
   const have = totalRows(store);
+  from ??= have;
   const t0 = performance.now();
   for (let i = have; i < rows; i += 10_000) {
-    store.usage.record(Array.from({ length: Math.min(10_000, rows - i) }, (_, k) => usageInsert(i + k)), 0);
+    store.usage.record(Array.from({ length: Math.min(10_000, rows - i) }, (_, k) => usageInsert(from + i - have + k)), 0);
   }
-  return { next: Math.max(have, rows), ms: performance.now() - t0 };
+  return { next: from + Math.max(0, rows - have), ms: performance.now() - t0 };
 }
 
 /** Rows per second of `batches` batches of `size` fresh rows through the store's batch path. */
