@@ -427,6 +427,20 @@ describe('SystemHardwareProbe', () => {
     expect(third.probed_at).toBe(new Date(t).toISOString());
   });
 
+  it('says what it would answer at once while its answer is fresh, and nothing before or after', async () => {
+    let t = 1_000_000;
+    const { calls, readFacts } = counting();
+    const probe = new SystemHardwareProbe({ readFacts, cacheMs: 60_000, now: () => t });
+    expect(probe.fresh()).toBeUndefined();
+    const first = await probe.probe();
+    t += 59_999;
+    expect(probe.fresh()).toBe(first);
+    t += 1;
+    expect(probe.fresh()).toBeUndefined();
+    // Asking costs no read: only probe() reads.
+    expect(calls.n).toBe(1);
+  });
+
   it('shares one in-flight read between concurrent callers', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

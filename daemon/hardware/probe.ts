@@ -29,8 +29,13 @@ export class SystemHardwareProbe implements HardwareProbe {
     this.#now = opts.now ?? Date.now;
   }
 
+  fresh(): HardwareInfo | undefined {
+    return this.#cached && this.#now() - this.#cached.at < this.#cacheMs ? this.#cached.info : undefined;
+  }
+
   probe(): Promise<HardwareInfo> {
-    if (this.#cached && this.#now() - this.#cached.at < this.#cacheMs) return Promise.resolve(this.#cached.info);
+    const cached = this.fresh();
+    if (cached) return Promise.resolve(cached);
     // Callers that arrive while a probe runs share it rather than spawning nvidia-smi again.
     if (this.#inflight) return this.#inflight;
     const run = (async () => {

@@ -31,6 +31,8 @@ export interface HardwareInfo {
 
 export interface HardwareProbe {
   probe(): Promise<HardwareInfo>;
+  /** What probe() would answer at once, without probing again; undefined when it would probe. */
+  fresh?(): HardwareInfo | undefined;
 }
 
 /**

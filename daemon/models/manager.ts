@@ -110,24 +110,31 @@ export class ModelManager {
   }
 
   /**
+   * The memory availableHere() last found, at once (undefined until a probe has succeeded). While the
+   * probe's answer is fresh that is all; otherwise the probe is asked again behind it, as availableHere does.
+   */
+  knownHere(): Available | undefined {
+    const hw = this.deps.hardware.fresh?.();
+    if (hw) return this.remember(hw);
+    void this.availableHere();
+    return this.here;
+  }
+
+  /**
    * What this computer can give a model, for the list's fit column; undefined until a probe has
    * succeeded (fit is then null). Once known, the last answer is given at once and the probe asked
    * again behind it: when the probe's cache has expired it spawns nvidia-smi, lspci or PowerShell
    * for up to seconds, which the hottest read must not wait for.
    */
-  /** The memory availableHere() last found, at once (undefined until a probe has succeeded), asking the probe again behind it. */
-  knownHere(): Available | undefined {
-    void this.availableHere();
-    return this.here;
+  availableHere(): Promise<Available | undefined> {
+    const probed = this.deps.hardware.probe().then((hw) => this.remember(hw), () => this.here);
+    return this.here ? Promise.resolve(this.here) : probed;
   }
 
-  availableHere(): Promise<Available | undefined> {
-    const probed = this.deps.hardware.probe().then((hw) => {
-      // The probe answers with the same object until it probes again: worked out once per probe, not per request.
-      if (hw !== this.hereFrom) [this.here, this.hereFrom] = [availableMemory(hw, undefined), hw];
-      return this.here;
-    }, () => this.here);
-    return this.here ? Promise.resolve(this.here) : probed;
+  /** The probe answers with the same object until it probes again: worked out once per probe, not per request. */
+  private remember(hw: HardwareInfo): Available {
+    if (hw !== this.hereFrom) [this.here, this.hereFrom] = [availableMemory(hw, undefined), hw];
+    return this.here as Available;
   }
 
   /** Resolves a client's name to a model we know, or answers MODEL_NOT_FOUND. */
