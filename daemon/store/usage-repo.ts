@@ -294,8 +294,11 @@ export class UsageRepo {
     if (this.syncedId - this.savedId >= this.saveEveryRows) this.save();
   }
 
-  // Fields one by one, not a row object: it runs for every row ingested, and built no garbage.
-  private apply(keepFrom: number, ...[id, model, photoId, kind, cacheHit, success, durationMs, loadMs, clientMs]: ReadRow): void {
+  // Fields one by one, not a row: it runs for every row ingested, and a row per call would be garbage per row.
+  private apply(
+    keepFrom: number, id: number, model: string, photoId: string | null, kind: UsageKind, cacheHit: number | boolean | undefined,
+    success: number | boolean, durationMs: number, loadMs: number | null, clientMs: number | null | undefined,
+  ): void {
     this.syncedId = id;
     if (kind !== 'inference') return;
     if (photoId !== null && clientMs == null && id > keepFrom) this.recent.add(model, photoId, id);
