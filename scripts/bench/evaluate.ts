@@ -155,7 +155,7 @@ function processCpuMs(pid: number): number | undefined {
 /**
  * The daemon's cost per photo over ollama-js called directly, each in its own process as on a
  * photographer's machine: the emulator (a fixed 50 ms model, answering at once) and the daemon
- * (production logging) in child processes, the direct client and the daemon's client here,
+ * (the build, as `npm start` runs it, logging as in production) in child processes, the direct client and the daemon's client here,
  * alternated so drift hits both alike, with the cache off so every call reaches the model.
  */
 async function benchOverhead(dir: string): Promise<string[]> {
