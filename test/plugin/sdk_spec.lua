@@ -141,6 +141,37 @@ describe("the SDK shim", function()
     assert.is_true(pressed)
   end)
 
+  it("drives the task a pressed button started, even when that task starts another before it first yields", function()
+    local Ui = require "support.ui"
+    local f = LrView.osFactory()
+    local done = {}
+    -- Like "Resume": the action's task has its answer at once, starts a watcher that polls on and
+    -- on, then goes on with its own work, which yields.
+    local function watcher()
+      while not done.stop do LrTasks.sleep(0.05) end
+    end
+    local function action()
+      LrTasks.startAsyncTask(function()
+        LrTasks.startAsyncTask(watcher, "watcher")
+        LrTasks.sleep(0.01)
+        done.press = true
+      end, "button")
+    end
+    local root = f:column { f:push_button { title = "Resume", action = action } }
+    local t0 = socket.gettime()
+    Ui.press(root, "Resume")
+    assert.is_true(done.press)
+    assert.are.equal("called", Ui.call(function()
+      LrTasks.startAsyncTask(watcher, "another watcher")
+      LrTasks.sleep(0.01)
+      return "called"
+    end, 5))
+    -- Driving a watcher instead would have run it until the 30 s (or 5 s) deadline.
+    assert.is_true(socket.gettime() - t0 < 2)
+    done.stop = true
+    assert.is_true(sdk.runTasks({ timeout = 2 }))
+  end)
+
   it("answers dialogs from queued responses, and cancels without one", function()
     LrDialogs._respond("ok")
     assert.are.equal("ok", LrDialogs.confirm("Sure?"))

@@ -12,6 +12,9 @@ local tasks = {}
 local current = nil
 LrTasks._errors = {}
 LrTasks._started = {}
+-- The tasks themselves, in the order they started: a spec drives the one it started by its place
+-- here, as a task may start others before it first yields.
+LrTasks._startedTasks = {}
 
 local function pack(...)
   return { n = select("#", ...), ... }
@@ -41,7 +44,7 @@ function LrTasks.startAsyncTask(fn, name)
   local task = { co = coroutine.create(fn), name = name or "task", wake = 0 }
   tasks[#tasks + 1] = task
   LrTasks._started[#LrTasks._started + 1] = task.name
-  LrTasks._lastTask = task
+  LrTasks._startedTasks[#LrTasks._startedTasks + 1] = task
   step(task)
 end
 
@@ -151,6 +154,7 @@ function LrTasks._reset()
   current = nil
   LrTasks._errors = {}
   LrTasks._started = {}
+  LrTasks._startedTasks = {}
   LrTasks._executed = {}
   LrTasks._executeHook = nil
 end

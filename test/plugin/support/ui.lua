@@ -28,8 +28,9 @@ end
 function Ui.call(fn, timeout)
   local results
   local function pack(...) return { n = select("#", ...), ... } end
+  local started = #LrTasks._startedTasks
   LrTasks.startAsyncTask(function() results = pack(fn()) end, "spec call")
-  LrTasks._run({ only = LrTasks._lastTask, timeout = timeout or 30 })
+  LrTasks._run({ only = LrTasks._startedTasks[started + 1], timeout = timeout or 30 })
   local lastError = LrTasks._errors[#LrTasks._errors]
   assert(results, "the call did not finish: " .. tostring(lastError and lastError.error))
   return unpack(results, 1, results.n)
@@ -68,11 +69,14 @@ function Ui.text(root)
 end
 
 -- Presses a button; the task its action starts (HTTP needs one) is driven until it is done, as a
--- photographer would wait to see its effect.
+-- photographer would wait to see its effect. That is the first task started by the press, not the
+-- last: an action whose HTTP answer is already there when first read runs on at once, and may start
+-- other tasks (a download's progress watcher) before it first yields.
 function Ui.press(root, title)
-  local before = LrTasks._lastTask
+  local started = #LrTasks._startedTasks
   LrView._press(Ui.button(root, title))
-  if LrTasks._lastTask ~= before then LrTasks._run({ only = LrTasks._lastTask, timeout = 30 }) end
+  local own = LrTasks._startedTasks[started + 1]
+  if own then LrTasks._run({ only = own, timeout = 30 }) end
 end
 
 return Ui
