@@ -213,7 +213,11 @@ describe('the dashboard when the daemon requires a token', () => {
     guarded = await startTestDaemon({ installed: ['gemma3:4b'], env: { JUNMAI_TOKEN: SECRET } });
     tab = await browser.newPage({ viewport: { width: 1200, height: 700 } });
   });
-  afterAll(async () => guarded?.close());
+  // The tab first, as the suite above closes its browser first: the restart test there covers a daemon stopping under an open page.
+  afterAll(async () => {
+    await tab?.close();
+    await guarded?.close();
+  });
 
   it('asks for the token once, keeps it for the tab, and goes live with it', async () => {
     const logged = consoleErrors(tab);
