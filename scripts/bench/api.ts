@@ -5,11 +5,10 @@ import { join } from 'node:path';
 import { startOllamaEmulator } from '../../test/emulator/index.js';
 import { spawnDaemon } from '../../test/support/child-daemon.js';
 import { http } from '../../test/support/http.js';
-import { fmt, type Load, requestsPerSecond, row } from './measure.js';
+import { fmt, type Load, median, requestsPerSecond, row } from './measure.js';
 
 const CONNECTIONS = 50;
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /**
  * GET /api/model/list from the daemon as `npm start` runs it (its own process, the build, the

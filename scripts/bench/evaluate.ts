@@ -12,7 +12,7 @@ import { spawnDaemon } from '../../test/support/child-daemon.js';
 import { startTestDaemon, type TestDaemon } from '../../test/support/daemon.js';
 import { http } from '../../test/support/http.js';
 import { paddedJpeg, tinyJpeg } from '../../test/support/images.js';
-import { fmt, row } from './measure.js';
+import { fmt, median, row } from './measure.js';
 
 const MODEL = 'gemma3:4b';
 const LATENCY_MS = 50;
@@ -43,7 +43,6 @@ async function daemonMs(url: string, path: string): Promise<number> {
   return performance.now() - t0;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 interface Batch {
   ms: number;

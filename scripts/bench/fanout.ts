@@ -2,12 +2,11 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import type { TestDaemon } from '../../test/support/daemon.js';
-import { fmt, row } from './measure.js';
+import { fmt, median, row } from './measure.js';
 
 const N = 100;
 const EVENTS = 1000;
 const ROUNDS = 3;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const job = { id: 'bench', model: 'llama3.1:8b', status: 'downloading', completed_bytes: 1, total_bytes: 2, percent: 50, bytes_per_second: 1, eta_seconds: 1, resumed: false, resumed_bytes: 0, error_code: null, error: null, created_at: '', updated_at: '', finished_at: null };
 
 /** How events are published: a burst (50 a turn of the event loop) or paced (5 every 10 ms: 500 events/s, 50,000 deliveries/s). */

@@ -24,7 +24,8 @@ export function requestsPerSecond(url: string, o: { seconds?: number; connection
   const child = fork(fileURLToPath(new URL('./load-process.ts', import.meta.url)), [JSON.stringify(options)], { stdio: 'inherit' });
   return new Promise((resolve, reject) => {
     child.once('message', (m: Load) => resolve(m));
-    child.once('exit', (code) => code !== 0 && reject(new Error(`autocannon exited with ${code}`)));
+    // After the answer this rejects nothing; before it, a child gone without one fails the run rather than hanging it.
+    child.once('exit', (code) => reject(new Error(`autocannon exited with ${code} before its figures`)));
   });
 }
 
@@ -36,9 +37,11 @@ export async function medianMs(runs: number, fn: () => unknown): Promise<number>
     await fn();
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
+  return median(times);
 }
+
+/** The middle value (the upper of the two middle ones for an even count). */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 export function row(name: string, value: string, baseline: string, ratio: number): string {
   return `${name.padEnd(44)} ${value.padStart(16)}   baseline ${baseline.padStart(16)}   ratio ${ratio.toFixed(2)}`;

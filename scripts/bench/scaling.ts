@@ -1,7 +1,7 @@
 import { startTestDaemon } from '../../test/support/daemon.js';
-import { medianMs, requestsPerSecond } from './measure.js';
+import { median, medianMs, requestsPerSecond } from './measure.js';
 import { naiveStatisticsMs } from './statistics.js';
-import { httpRowsPerSecond, median, repoRowsPerSecond, seedUsage } from './usage-rows.js';
+import { httpRowsPerSecond, repoRowsPerSecond, seedUsage } from './usage-rows.js';
 
 const SIZES = [10_000, 100_000, 1_000_000];
 

@@ -132,5 +132,3 @@ export function httpRowsPerSecond(url: string, from: number, requests: number, s
     child.once('exit', (code) => reject(new Error(`usage bench client exited with ${code}`)));
   });
 }
-
-export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;

@@ -1,6 +1,6 @@
 import { startTestDaemon, type TestDaemon } from '../../test/support/daemon.js';
-import { fmt, row } from './measure.js';
-import { httpRowsPerSecond, median, rawRowsPerSecond, repoRowsPerSecond, seedUsage } from './usage-rows.js';
+import { fmt, median, row } from './measure.js';
+import { httpRowsPerSecond, rawRowsPerSecond, repoRowsPerSecond, seedUsage } from './usage-rows.js';
 
 const ROUNDS = 3;
 /** Requests a round: 15,000 records 100 at a time (the rows raw and the store's batch path insert too), 1,000 one at a time. */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { usageRow } from '../support/usage.js';
 import { statsFor } from '../../daemon/models/statistics.js';
 import type { ModelRow } from '../../daemon/store/models-repo.js';
 import { Store } from '../../daemon/store/store.js';
@@ -21,29 +22,25 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const row = (o: Partial<UsageInsert> & { ts: number; duration_ms: number }): UsageInsert => ({
-  model: 'm', photo_id: null, total_ms: null, load_ms: null, prompt_eval_ms: null, eval_ms: null, prompt_tokens: null, eval_tokens: null,
-  success: true, error_code: null, ...o,
-});
 
 const HISTORY: UsageInsert[] = [
   // Timed successes: 4000 (warm, load 50), 1000 (cold, load 3000), 2000 (warm, no load), 3000 (warm: load exactly 1000).
-  row({ ts: 1_000, duration_ms: 4_000, load_ms: 50, eval_tokens: 100, eval_ms: 2_000, client_ms: 4_500 }),
-  row({ ts: 2_000, duration_ms: 1_000, load_ms: 3_000, eval_tokens: 60, eval_ms: 500 }),
-  row({ ts: 3_000, duration_ms: 2_000 }),
-  row({ ts: 4_000, duration_ms: 3_000, load_ms: 1_000 }),
+  usageRow({ ts: 1_000, duration_ms: 4_000, load_ms: 50, eval_tokens: 100, eval_ms: 2_000, client_ms: 4_500 }),
+  usageRow({ ts: 2_000, duration_ms: 1_000, load_ms: 3_000, eval_tokens: 60, eval_ms: 500 }),
+  usageRow({ ts: 3_000, duration_ms: 2_000 }),
+  usageRow({ ts: 4_000, duration_ms: 3_000, load_ms: 1_000 }),
   // A cache hit: a success, counted, with a client time, but no duration, load or tokens of the model's.
-  row({ ts: 5_000, duration_ms: 10, cache_hit: true, client_ms: 30, load_ms: 4_000, eval_tokens: 1_000, eval_ms: 1 }),
+  usageRow({ ts: 5_000, duration_ms: 10, cache_hit: true, client_ms: 30, load_ms: 4_000, eval_tokens: 1_000, eval_ms: 1 }),
   // The model's own failures: one with its code, one without any.
-  row({ ts: 6_000, duration_ms: 50, load_ms: 20, success: false, error_code: 'MODEL_OUTPUT_INVALID' }),
-  row({ ts: 8_000, duration_ms: 7, success: false, error_code: null }),
+  usageRow({ ts: 6_000, duration_ms: 50, load_ms: 20, success: false, error_code: 'MODEL_OUTPUT_INVALID' }),
+  usageRow({ ts: 8_000, duration_ms: 7, success: false, error_code: null }),
   // Not the model's fault: counted as a photo, never in the success rate.
-  row({ ts: 7_000, duration_ms: 5, success: false, error_code: 'IMAGE_NOT_FOUND' }),
+  usageRow({ ts: 7_000, duration_ms: 5, success: false, error_code: 'IMAGE_NOT_FOUND' }),
   // Warm-ups: not photos, and never among the durations.
-  row({ ts: 500, duration_ms: 500, load_ms: 7_000, kind: 'warmup' }),
-  row({ ts: 600, duration_ms: 100, success: false, error_code: 'OLLAMA_ERROR', kind: 'warmup' }),
+  usageRow({ ts: 500, duration_ms: 500, load_ms: 7_000, kind: 'warmup' }),
+  usageRow({ ts: 600, duration_ms: 100, success: false, error_code: 'OLLAMA_ERROR', kind: 'warmup' }),
   // Another model's photo.
-  row({ ts: 100, model: 'n', duration_ms: 1, load_ms: 2_000 }),
+  usageRow({ ts: 100, model: 'n', duration_ms: 1, load_ms: 2_000 }),
 ];
 
 const record = (rows: UsageInsert[]) => store.transaction(() => rows.forEach((r) => store.usage.insert(r)));
@@ -105,13 +102,13 @@ describe('usage figures by value', () => {
   });
 
   it('has no warm figures when every photo was a cold start', () => {
-    record([row({ ts: 1, duration_ms: 900, load_ms: 1_001 }), row({ ts: 2, duration_ms: 800, load_ms: 5_000 })]);
+    record([usageRow({ ts: 1, duration_ms: 900, load_ms: 1_001 }), usageRow({ ts: 2, duration_ms: 800, load_ms: 5_000 })]);
     expect(stats('m')).toMatchObject({ cold_starts: 2, warm_mean_ms: null, warm_p50_ms: null, p50_ms: 800, p95_ms: 900 });
   });
 });
 
 describe('filling in the plugin\'s end-to-end time', () => {
-  const photo = (ts: number, o: Partial<UsageInsert> = {}) => row({ ts, duration_ms: 1_000, photo_id: 'IMG_0001', ...o });
+  const photo = (ts: number, o: Partial<UsageInsert> = {}) => usageRow({ ts, duration_ms: 1_000, photo_id: 'IMG_0001', ...o });
 
   it('fills the newest matching row first, then the next, and never one older than asked', () => {
     record([photo(10_000), photo(11_000)]);
