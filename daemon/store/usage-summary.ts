@@ -71,7 +71,7 @@ export class DurationHistogram {
 
 /**
  * The ids of the photo rows a later client_ms report may complete, by model and photo, among the
- * last `keep` rows: a hint kept in memory, so that finding one costs no index on the table.
+ * last `keep` entries' range: a hint kept in memory, so that finding one costs no index on the table.
  * Entries are not removed when their row is completed (the UPDATE checks that), only when they
  * fall out of range.
  */
@@ -82,22 +82,62 @@ export class RecentPhotos {
    */
   private readonly byModel = new Map<string, Map<string, number | number[]>>();
   private size = 0;
+  /**
+   * Entries added since the last lookup, as model, photo, id, model, …: filed in the maps only when
+   * a lookup comes. Bulk ingest, which looks nothing up, then pays three array slots a row instead of
+   * a map entry keyed by a fresh string, and rows that fall out of range before a lookup are never filed.
+   */
+  private pending: (string | number)[] = [];
+  private newest = 0;
 
   constructor(private readonly keep: number) {}
 
+  /** Ids come in ascending order. */
   add(model: string, photoId: string, id: number): void {
-    let photos = this.byModel.get(model);
-    if (!photos) this.byModel.set(model, (photos = new Map()));
-    const had = photos.get(photoId);
-    photos.set(photoId, had === undefined ? id : typeof had === 'number' ? [had, id] : [...had, id]);
-    // Pruned in one pass once a quarter more than the range is held: amortised, an entry costs O(1).
-    if (++this.size > this.keep + this.keep / 4) this.prune(id - this.keep);
+    this.pending.push(model, photoId, id);
+    this.newest = id;
+    // Out-of-range entries are dropped from the front once the queue holds twice the range: amortised O(1) an entry.
+    if (this.pending.length > 6 * this.keep) this.pending = this.pending.slice(this.firstInRange(this.pending));
   }
 
-  /** The ids of this photo's rows, oldest first. */
+  /** This photo's ids above the newest id added minus `keep`, oldest first. */
   ids(model: string, photoId: string): readonly number[] {
+    this.file();
     const had = this.byModel.get(model)?.get(photoId);
-    return had === undefined ? [] : typeof had === 'number' ? [had] : had;
+    const floor = this.newest - this.keep;
+    if (had === undefined) return [];
+    if (typeof had === 'number') return had > floor ? [had] : [];
+    return had.filter((id) => id > floor);
+  }
+
+  /** How many entries memory holds, queued or filed: at most twice the range, plus a quarter of it filed. */
+  held(): number {
+    return this.pending.length / 3 + this.size;
+  }
+
+  /** Where the entries above the range's floor start in a queue of model, photo, id triples. */
+  private firstInRange(queue: readonly (string | number)[]): number {
+    const floor = this.newest - this.keep;
+    let i = 0;
+    // A queue's last entry is the newest, always in range: the walk stops there at the latest (or at once when empty).
+    while ((queue[i + 2] as number) <= floor) i += 3;
+    return i;
+  }
+
+  private file(): void {
+    const queue = this.pending;
+    this.pending = [];
+    for (let i = this.firstInRange(queue); i < queue.length; i += 3) {
+      const model = queue[i] as string;
+      const photoId = queue[i + 1] as string;
+      const id = queue[i + 2] as number;
+      let photos = this.byModel.get(model);
+      if (!photos) this.byModel.set(model, (photos = new Map()));
+      const had = photos.get(photoId);
+      photos.set(photoId, had === undefined ? id : typeof had === 'number' ? [had, id] : [...had, id]);
+      // Pruned in one pass once a quarter more than the range is held: amortised, an entry costs O(1).
+      if (++this.size > this.keep + this.keep / 4) this.prune(id - this.keep);
+    }
   }
 
   private prune(belowOrAt: number): void {

@@ -66,34 +66,53 @@ describe('recent photo rows', () => {
     expect(r.ids('a', 'bP')).toEqual([]);
   });
 
-  it('lets go of ids more than `keep` behind the newest, once a quarter more than that is held', () => {
+  it('gives only ids above the newest id added minus `keep`, looked up before or after they were added', () => {
     const r = new RecentPhotos(4);
-    for (const [photo, id] of [['x', 1], ['y', 2], ['x', 3], ['y', 4], ['z', 5]] as const) r.add('m', photo, id);
-    expect([r.ids('m', 'x'), r.ids('m', 'y'), r.ids('m', 'z')]).toEqual([[1, 3], [2, 4], [5]]);
-    // The sixth entry: ids up to 6 - 4 go.
-    r.add('m', 'x', 6);
-    expect([r.ids('m', 'x'), r.ids('m', 'y'), r.ids('m', 'z')]).toEqual([[3, 6], [4], [5]]);
-    r.add('m', 'y', 7);
-    expect(r.ids('m', 'y')).toEqual([4, 7]);
-    // Four held after the prune, six again at id 8: up to 4 go.
-    r.add('m', 'w', 8);
-    expect([r.ids('m', 'x'), r.ids('m', 'y'), r.ids('m', 'z'), r.ids('m', 'w')]).toEqual([[6], [7], [5], [8]]);
-    r.add('m', 'x', 9);
-    expect(r.ids('m', 'x')).toEqual([6, 9]);
+    for (const [photo, id] of [['x', 1], ['y', 2], ['x', 3]] as const) r.add('m', photo, id);
+    expect([r.ids('m', 'x'), r.ids('m', 'y')]).toEqual([[1, 3], [2]]);
+    for (const [photo, id] of [['w', 4], ['z', 5], ['x', 6]] as const) r.add('m', photo, id);
+    // 6 - 4 = 2: ids 1 and 2 are out, filed or not, alone or beside others.
+    expect([r.ids('m', 'x'), r.ids('m', 'y'), r.ids('m', 'z'), r.ids('m', 'w')]).toEqual([[3, 6], [], [5], [4]]);
+    r.add('m', 'q', 7);
+    expect([r.ids('m', 'x'), r.ids('m', 'w'), r.ids('m', 'q')]).toEqual([[6], [4], [7]]);
   });
 
-  it('drops a photo whose only id fell out of range, and counts what it kept for the next prune', () => {
-    const recent = new RecentPhotos(4);
-    for (let id = 1; id <= 6; id++) recent.add('a:1b', `p${id}`, id);
-    expect(recent.ids('a:1b', 'p1')).toEqual([]);
-    expect(recent.ids('a:1b', 'p2')).toEqual([]);
-    expect(recent.ids('a:1b', 'p3')).toEqual([3]);
-    // Four kept after the prune at 6: the next prune comes at the sixth entry again, id 8 (keeps ids > 4).
-    recent.add('a:1b', 'p7', 7);
-    expect(recent.ids('a:1b', 'p3')).toEqual([3]);
-    recent.add('a:1b', 'p8', 8);
-    expect(recent.ids('a:1b', 'p3')).toEqual([]);
-    expect(recent.ids('a:1b', 'p4')).toEqual([]);
-    expect(recent.ids('a:1b', 'p5')).toEqual([5]);
+  it('queues entries until a lookup, holding at most twice the range, and never files one already out of it', () => {
+    const r = new RecentPhotos(4);
+    for (let id = 1; id <= 8; id++) r.add('m', `p${id}`, id);
+    expect(r.held()).toBe(8);
+    // The ninth passes twice the range: the queue keeps ids above 9 - 4.
+    r.add('m', 'p9', 9);
+    expect(r.held()).toBe(4);
+    for (let id = 10; id <= 12; id++) r.add('m', `p${id}`, id);
+    expect(r.held()).toBe(7);
+    // Filed on lookup: only 9-12 are in range.
+    expect(r.ids('m', 'p12')).toEqual([12]);
+    expect(r.held()).toBe(4);
+    expect([r.ids('m', 'p8'), r.ids('m', 'p9')]).toEqual([[], [9]]);
+  });
+
+  it('leaves out a filed id that has fallen out of range before a prune lets it go', () => {
+    const r = new RecentPhotos(4);
+    r.add('m', 'p1', 1);
+    expect(r.ids('m', 'p1')).toEqual([1]);
+    for (let id = 2; id <= 5; id++) r.add('m', `q${id}`, id);
+    expect(r.ids('m', 'p1')).toEqual([]);
+    expect(r.held()).toBe(5);
+  });
+
+  it('lets go of filed ids out of range once a quarter more than the range is filed', () => {
+    const r = new RecentPhotos(4);
+    const held: number[] = [];
+    for (let id = 1; id <= 8; id++) {
+      r.add('m', id % 3 === 1 ? 'x' : `p${id}`, id);
+      r.ids('m', 'x');
+      held.push(r.held());
+    }
+    // Six filed at id 6: those up to 2 go (x's 1 among them); six again at 8: up to 4 go (x's 4).
+    expect(held).toEqual([1, 2, 3, 4, 5, 4, 5, 4]);
+    expect(r.ids('m', 'x')).toEqual([7]);
+    r.add('m', 'x', 9);
+    expect(r.ids('m', 'x')).toEqual([7, 9]);
   });
 });
