@@ -7,18 +7,15 @@
  * cores the daemon runs on (as ws-clients.ts does for /ws).
  */
 import { connect, type Socket } from 'node:net';
+import { onAnswers, requestBytes } from './raw-http.js';
 import { usageRecord } from './usage-rows.js';
 
 const [url, from, requests, size] = [new URL(process.argv[2] as string), Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5])];
 const CONNECTIONS = 10;
-const HEAD_END = Buffer.from('\r\n\r\n');
-const LENGTH = /\r\ncontent-length: *(\d+)/i;
 
 const wire = Array.from({ length: requests }, (_, r) => {
   const records = Array.from({ length: size }, (_, k) => usageRecord(from + r * size + k));
-  const body = Buffer.from(JSON.stringify(size === 1 ? records[0] : records));
-  const head = `POST /api/model/usage HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
-  return Buffer.concat([Buffer.from(head), body]);
+  return requestBytes(url, 'POST', '/api/model/usage', JSON.stringify(size === 1 ? records[0] : records));
 });
 
 let sent = 0;
@@ -32,7 +29,6 @@ function connection(): Promise<void> {
     let done = false;
     socket.on('error', reject);
     socket.once('close', () => done || reject(new Error('the daemon closed a connection before the last answer')));
-    let buf: Buffer = Buffer.alloc(0);
     const next = () => {
       if (sent >= requests) {
         done = true;
@@ -42,15 +38,8 @@ function connection(): Promise<void> {
       }
       socket.write(wire[sent++] as Buffer);
     };
-    socket.on('data', (chunk: Buffer) => {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-      const end = buf.indexOf(HEAD_END);
-      if (end < 0) return;
-      const head = buf.toString('latin1', 0, end);
-      const length = Number(LENGTH.exec(head)?.[1] ?? 0);
-      if (buf.length < end + 4 + length) return;
-      if (head.slice(9, 12) !== '200') errors++;
-      buf = buf.subarray(end + 4 + length);
+    onAnswers(socket, (status) => {
+      if (status !== 200) errors++;
       next();
     });
     socket.once('connect', next);
