@@ -47,7 +47,7 @@ export async function benchUsage(): Promise<string[]> {
       next = s.next;
       return s.ms;
     });
-    type Pass = { http100: number; http1: number; repo: number; cpu100: number; raw: number; rawCpu: number; errors: number };
+    type Pass = { http100: number; http1: number; repo: number; cpu100: number; raw: number; rawCpu: number; raw1: number; errors: number };
     const passes: Pass[][] = sizes.map(() => []);
     // The two sizes in turns within each round, the first of them swapped each round, and each right
     // after a raw pass of its own, of the rows it is about to store: a machine that slows down for a
@@ -58,10 +58,12 @@ export async function benchUsage(): Promise<string[]> {
         const t = daemons[i] as TestDaemon;
         const raw = rawRowsPerSecond(next, BATCHES, 100);
         const b = await httpRowsPerSecond(t.url, next, BATCHES, 100);
+        // Single records beside raw inserts one a transaction, as each request must commit before it is answered.
+        const raw1 = rawRowsPerSecond(b.next, SINGLES, 1);
         const s = await httpRowsPerSecond(t.url, b.next, SINGLES, 1);
         const repo = repoRowsPerSecond(t.daemon.store, s.next, BATCHES, 100);
         next = s.next + BATCHES * 100;
-        passes[i]?.push({ http100: b.rps, http1: s.rps, repo, cpu100: b.cpuUsPerRecord, raw: raw.rps, rawCpu: raw.cpuUsPerRecord, errors: b.errors + s.errors });
+        passes[i]?.push({ http100: b.rps, http1: s.rps, repo, cpu100: b.cpuUsPerRecord, raw: raw.rps, rawCpu: raw.cpuUsPerRecord, raw1: raw1.rps, errors: b.errors + s.errors });
       }
     }
     const medianOf = (ps: Pass[], f: (p: Pass) => number) => median(ps.map(f));
@@ -74,7 +76,8 @@ export async function benchUsage(): Promise<string[]> {
         `  (${label} rows: seeded in ${Math.round(seeded[i] as number)} ms through the batch path; each round adds ${(2 * BATCHES * 100 + SINGLES).toLocaleString('en-US')} rows)`,
         row(`ingest at ${label} rows, 100 rec/request`, fmt(medianOf(ps, (p) => p.http100), 'rec/s'), raw, medianOf(ps, (p) => p.http100 / p.raw)),
         `  (per round ${ps.map((p) => (p.http100 / p.raw).toFixed(2)).join(' ')})`,
-        row(`ingest at ${label} rows, 1 rec/request`, fmt(medianOf(ps, (p) => p.http1), 'rec/s'), raw, medianOf(ps, (p) => p.http1 / p.raw)),
+        row(`ingest at ${label} rows, 1 rec/request`, fmt(medianOf(ps, (p) => p.http1), 'rec/s'), fmt(medianOf(ps, (p) => p.raw1), 'rec/s'), medianOf(ps, (p) => p.http1 / p.raw1)),
+        `  (baseline: raw inserts of the same ${SINGLES.toLocaleString('en-US')} records, one a transaction)`,
         row(`ingest at ${label} rows, store batch of 100`, fmt(medianOf(ps, (p) => p.repo), 'rec/s'), raw, medianOf(ps, (p) => p.repo / p.raw)),
         row(`  daemon CPU a record, 100 rec/request`, fmt(medianOf(ps, (p) => p.cpu100), 'µs'), fmt(medianOf(ps, (p) => p.rawCpu), 'µs'), medianOf(ps, (p) => p.rawCpu / p.cpu100)),
         ...(errors.some((e) => e > 0) ? [`  (HTTP errors: ${errors.join(', ')})`] : []),
