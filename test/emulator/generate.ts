@@ -105,8 +105,12 @@ async function run(ctx: RouteContext, route: Route): Promise<void> {
   const evalStart = performance.now();
   const stream = body.stream !== false;
   if (stream) reply.startStream();
-  for (const piece of pieces) {
-    if (!(await sleep((latency * 0.8) / Math.max(1, pieces.length), ctx.signal))) return finish();
+  for (let k = 0; k < pieces.length; k++) {
+    const piece = pieces[k] as (typeof pieces)[number];
+    // Each piece is due at its share of the time since evaluation began, not a pause after the last one: a timer
+    // rounds to whole milliseconds, and over a hundred pieces that rounding added up to milliseconds either way.
+    const due = evalStart + (latency * 0.8 * (k + 1)) / pieces.length;
+    if (!(await sleep(due - performance.now(), ctx.signal))) return finish();
     if (stream && !(await reply.line({ model: requested, created_at: created_at(), ...shapeOf(piece), done: false }))) return finish();
   }
   const end = performance.now();
