@@ -189,7 +189,7 @@ export class UsageRepo {
     this.lastIdStmt = db.prepare<[], number>('SELECT coalesce(max(id), 0) FROM usage').pluck();
     this.recentAfterStmt = db
       .prepare<[number, number], [number, string, string]>(
-        `SELECT id, model, photo_id FROM usage WHERE id > ? AND id <= ? AND kind = 'inference' AND photo_id IS NOT NULL AND client_ms IS NULL`,
+        `SELECT id, model, photo_id FROM usage WHERE id > ? AND id <= ? AND kind = 'inference' AND photo_id IS NOT NULL AND client_ms IS NULL ORDER BY id`,
       )
       .raw();
     this.saveStmt = db.prepare<[number, string]>('INSERT OR REPLACE INTO usage_summary (id, upto_id, histograms) VALUES (1, ?, ?)');
