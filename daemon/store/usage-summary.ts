@@ -70,8 +70,8 @@ export class DurationHistogram {
 }
 
 /**
- * The ids of the photo rows a later client_ms report may complete, by model and photo, among the
- * last `keep` entries' range: a hint kept in memory, so that finding one costs no index on the table.
+ * The ids of the photo rows a later client_ms report may complete, by model and photo, among those
+ * within `keep` of the newest id added: a hint kept in memory, so that finding one costs no index on the table.
  * Entries are not removed when their row is completed (the UPDATE checks that), only when they
  * fall out of range.
  */
