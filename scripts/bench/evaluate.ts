@@ -215,7 +215,7 @@ async function benchOverhead(dir: string): Promise<string[]> {
       '   emulator and daemon each in a process of their own, as Ollama and the daemon are on a photographer\'s machine)',
       row('  of which the HTTP round trip alone', fmt(floor, 'ms'), fmt(overhead, 'ms'), floor / overhead),
       `  (a bare node:http server in another process, same request, same pause between photos; both asked by a raw`,
-      `   keep-alive client (raw-http.ts), as the plugin's native one: node's own client added 0.6 ms after each pause here;`,
+      `   keep-alive client (raw-http.ts), as the plugin's native one, since node's own client adds time of its own after each pause;`,
       `   the daemon's own share: ${(overhead - floor).toFixed(2)} ms — validation, file read and hash, schema check, usage row, serializing the answer)`,
       ...(process.platform === 'linux'
         ? [row('  daemon CPU a photo (mean)', fmt(daemonCpu / PAIRS, 'ms'), fmt(directCpu / PAIRS, 'ms'), daemonCpu / directCpu),

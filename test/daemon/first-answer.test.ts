@@ -51,6 +51,20 @@ describe('the first answer is right', () => {
     expect(list.body.models.find((m: { name: string }) => m.name === 'gemma3:4b').fit).toBe('fits_gpu');
   });
 
+  it('while the probe\'s answer is fresh, lists take it as it is and ask the probe nothing', async () => {
+    const hw = fixedHardware();
+    let probes = 0;
+    let fresh = true;
+    t = await startTestDaemon({ hardware: { probe: async () => (probes++, hw.info), fresh: () => (fresh ? hw.info : undefined) } });
+    expect(probes).toBe(1);
+    for (let i = 0; i < 3; i++) expect((await t.req('GET', '/api/model/list')).status).toBe(200);
+    expect(probes).toBe(1);
+    // Once it is stale, the next list has the probe asked again (behind it).
+    fresh = false;
+    expect((await t.req('GET', '/api/model/list')).status).toBe(200);
+    expect(probes).toBe(2);
+  });
+
   it('once the hardware is known, a list does not wait for the probe to run again', async () => {
     const hw = fixedHardware();
     let release: (() => void) | undefined;

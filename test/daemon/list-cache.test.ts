@@ -110,6 +110,7 @@ describe('the cached list answers the new value right after', () => {
     const offload = hw.info.offload_memory_bytes;
     hw.info.gpu_memory_bytes = 0;
     hw.info.offload_memory_bytes = 0;
+    hw.expire();
     try {
       // The list answers with the last probe and probes again behind it (manager.availableHere): the second answer has it.
       await list();
@@ -117,6 +118,7 @@ describe('the cached list answers the new value right after', () => {
     } finally {
       hw.info.gpu_memory_bytes = gpu;
       hw.info.offload_memory_bytes = offload;
+      hw.expire();
     }
     await list();
     expect(model(await list(), 'gemma3:4b').fit).toBe('fits_gpu');

@@ -10,7 +10,7 @@ import { http, type HttpOptions } from './http.js';
 const GB = 1024 ** 3;
 
 /** A fixed machine for deterministic fit and recommendation answers: 8 GB NVIDIA GPU, 32 GB RAM. */
-export function fixedHardware(gpuGb = 8, offloadGb = 24): HardwareProbe & { info: HardwareInfo } {
+export function fixedHardware(gpuGb = 8, offloadGb = 24): HardwareProbe & { info: HardwareInfo; expire(): void } {
   const info: HardwareInfo = {
     platform: 'linux', arch: 'x64', cpu: { brand: 'Test CPU', physical_cores: 8, cores: 16 },
     ram_total_bytes: 32 * GB, ram_available_bytes: 28 * GB,
@@ -18,8 +18,17 @@ export function fixedHardware(gpuGb = 8, offloadGb = 24): HardwareProbe & { info
     memory_source: gpuGb > 0 ? 'dedicated_vram' : 'system_ram',
     gpu_memory_bytes: gpuGb * GB, offload_memory_bytes: offloadGb * GB, notes: [], probed_at: new Date(0).toISOString(),
   };
-  // A new answer per probe, as the real one gives once its cache expires: tests change `info` to stand for a later probe.
-  return { info, probe: async () => ({ ...info }) };
+  // As SystemHardwareProbe: one answer, fresh until its cache expires, then a new one. A test changes
+  // `info` and calls expire() to stand for the machine changing and the cache's minute passing.
+  let kept: HardwareInfo | undefined;
+  return {
+    info,
+    fresh: () => kept,
+    probe: async () => (kept ??= { ...info }),
+    expire: () => {
+      kept = undefined;
+    },
+  };
 }
 
 export type Emulator = Awaited<ReturnType<typeof startOllamaEmulator>>;
